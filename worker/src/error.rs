@@ -1,0 +1,94 @@
+//! The worker's one error type, and the one place it becomes an HTTP status and JSON body.
+
+use shared::api::ErrorBody;
+
+/// What went wrong talking to Greenhouse.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum UpstreamError {
+    #[error("Greenhouse has no such resource")]
+    NotFound,
+    #[error("Greenhouse answered with HTTP {0}")]
+    Status(u16),
+    #[error("Greenhouse could not be reached: {0}")]
+    Network(String),
+    #[error("Greenhouse did not answer within {0} ms")]
+    Timeout(u64),
+    #[error("Greenhouse sent a body we could not read: {0}")]
+    Malformed(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("There is no Greenhouse job board called \"{0}\".")]
+    BoardNotFound(String),
+    #[error("Job {job} is not on the \"{board}\" job board (it may have been closed).")]
+    JobNotFound { board: String, job: String },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("No such route.")]
+    NotFound,
+    #[error("Greenhouse is unavailable right now ({0}); please try again shortly.")]
+    Upstream(UpstreamError),
+    #[error("Internal error.")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BoardNotFound(_) | Self::JobNotFound { .. } | Self::NotFound => 404,
+            Self::BadRequest(_) => 400,
+            Self::Upstream(_) => 502,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BoardNotFound(_) => "board_not_found",
+            Self::JobNotFound { .. } => "job_not_found",
+            Self::BadRequest(_) => "bad_request",
+            Self::NotFound => "not_found",
+            Self::Upstream(_) => "upstream_unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The stable JSON body. Internal details are logged, never sent.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody::new(self.code(), self.to_string())
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_maps_to_a_status_and_stable_code() {
+        let cases = [
+            (ApiError::BoardNotFound("x".into()), 404, "board_not_found"),
+            (ApiError::JobNotFound { board: "x".into(), job: "1".into() }, 404, "job_not_found"),
+            (ApiError::BadRequest("bad".into()), 400, "bad_request"),
+            (ApiError::NotFound, 404, "not_found"),
+            (ApiError::Upstream(UpstreamError::Status(503)), 502, "upstream_unavailable"),
+            (ApiError::Internal("secret detail".into()), 500, "internal"),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!(err.status(), status);
+            assert_eq!(err.body().error.code, code);
+        }
+    }
+
+    #[test]
+    fn internal_details_stay_out_of_the_body() {
+        let body = ApiError::Internal("db password=hunter2".into()).body();
+        assert!(!body.error.message.contains("hunter2"));
+    }
+}

@@ -1,0 +1,47 @@
+//! The edge worker: a public, cached read API over Greenhouse job boards, plus the widget's
+//! static assets (served by the `[assets]` binding before this code runs).
+//!
+//! Layout: `routes/` are thin handlers; `cache` is the read path; `upstream/` the only code
+//! that talks to Greenhouse; `snapshot` maps Greenhouse shapes to ours; `sanitize` cleans
+//! job HTML; `http` shapes responses; `error` is mapped to HTTP in exactly one place.
+
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod sanitize;
+pub mod snapshot;
+pub mod upstream;
+
+use config::Config;
+use error::ApiError;
+use std::future::Future;
+use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
+
+/// Runs a handler and maps its error, if any, to the one JSON error shape.
+async fn handle<F>(fut: F) -> Result<Response>
+where
+    F: Future<Output = std::result::Result<Response, ApiError>>,
+{
+    match fut.await {
+        Ok(r) => Ok(r),
+        Err(e) => http::error_response(&e),
+    }
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    console_error_panic_hook::set_once();
+    let cfg = Config::from_env(&env);
+    Router::with_data(cfg)
+        .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
+        .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
+        .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
+        .get_async("/api/v1/boards/:token/offices", |req, ctx| handle(routes::board::offices(req, ctx)))
+        .get("/api/v1/health", |_, _| Response::from_json(&serde_json::json!({"ok": true})))
+        .options("/api/*path", |_, _| http::preflight())
+        .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<Config>| handle(async { Err(ApiError::NotFound) }))
+        .run(req, env)
+        .await
+}

@@ -1,0 +1,60 @@
+//! The public read API for a board: list, one job, departments, offices.
+
+use crate::cache::{self, Served};
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::http::{cached_json, etag};
+use serde::Serialize;
+use shared::api::{self, API_VERSION};
+use worker::{Date, Request, Response, RouteContext};
+
+type Ctx = RouteContext<Config>;
+
+fn token(ctx: &Ctx) -> Result<String, ApiError> {
+    let t = ctx.param("token").cloned().unwrap_or_default();
+    if api::valid_board_token(&t) {
+        Ok(t)
+    } else {
+        Err(ApiError::BadRequest("A board token has only letters, digits, '-' and '_'.".into()))
+    }
+}
+
+async fn served(ctx: &Ctx) -> Result<(Served, u64), ApiError> {
+    let now = Date::now().as_millis();
+    Ok((cache::board(&ctx.data, &token(ctx)?, now).await?, now))
+}
+
+fn respond_with<T: Serialize>(req: &Request, value: &T, s: &Served, now: u64) -> Result<Response, ApiError> {
+    let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    Ok(cached_json(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now))?)
+}
+
+pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let (s, now) = served(&ctx).await?;
+    let p = &s.prepared;
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    Ok(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?)
+}
+
+pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let board = token(&ctx)?;
+    let raw = ctx.param("id").cloned().unwrap_or_default();
+    let not_found = || ApiError::JobNotFound { board: board.clone(), job: raw.chars().take(40).collect() };
+    let id: u64 = raw.parse().map_err(|_| not_found())?;
+    let (s, now) = served(&ctx).await?;
+    let detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
+    respond_with(&req, &detail, &s, now)
+}
+
+pub async fn departments(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let (s, now) = served(&ctx).await?;
+    let body = api::DepartmentList { v: API_VERSION, departments: s.prepared.snapshot.listing.departments.clone() };
+    respond_with(&req, &body, &s, now)
+}
+
+pub async fn offices(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let (s, now) = served(&ctx).await?;
+    let body = api::OfficeList { v: API_VERSION, offices: s.prepared.snapshot.listing.offices.clone() };
+    respond_with(&req, &body, &s, now)
+}

@@ -1,0 +1,3 @@
+//! One module per surface; handlers read input, call the core, write a response.
+
+pub mod board;

@@ -1,0 +1,76 @@
+//! Job descriptions arrive entity-escaped (`&lt;p&gt;`). They are decoded once, then cleaned
+//! through an allow-list before anything caches or sends them: no scripts, no event
+//! handlers, no `javascript:` URLs, no iframes, forms or styles.
+
+use std::sync::OnceLock;
+
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        // Greenhouse's editor emits these; everything not listed is dropped, content kept.
+        b.tags(
+            [
+                "a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+                "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody",
+                "td", "th", "thead", "tr", "u", "ul",
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .set_tag_attribute_value("a", "target", "_blank");
+        b
+    })
+}
+
+/// Decodes Greenhouse's entity-escaped `content` and returns safe HTML.
+pub fn job_html(escaped: &str) -> String {
+    let decoded = html_escape::decode_html_entities(escaped);
+    cleaner().clean(&decoded).to_string().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::job_html;
+
+    #[test]
+    fn entity_escaped_content_becomes_markup() {
+        assert_eq!(job_html("&lt;p&gt;Hello &amp;amp; welcome&lt;/p&gt;"), "<p>Hello &amp; welcome</p>");
+    }
+
+    #[test]
+    fn numeric_entities_and_unicode_survive() {
+        assert_eq!(job_html("&lt;p&gt;It&#39;s Zürich — ok&lt;/p&gt;"), "<p>It's Zürich — ok</p>");
+    }
+
+    #[test]
+    fn scripts_handlers_and_javascript_urls_are_removed() {
+        let hostile = "&lt;p onclick=&quot;steal()&quot;&gt;Hi&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;\
+            &lt;img src=x onerror=alert(2)&gt;&lt;a href=&quot;javascript:alert(3)&quot;&gt;x&lt;/a&gt;\
+            &lt;iframe src=&quot;https://evil.example&quot;&gt;&lt;/iframe&gt;&lt;style&gt;*{display:none}&lt;/style&gt;\
+            &lt;svg onload=alert(4)&gt;&lt;/svg&gt;&lt;form action=x&gt;&lt;input name=a&gt;&lt;/form&gt;";
+        let out = job_html(hostile);
+        for bad in ["script", "alert", "onclick", "onerror", "javascript:", "iframe", "<style", "svg", "<form", "<input", "<img"] {
+            assert!(!out.contains(bad), "{bad:?} survived in {out}");
+        }
+        assert!(out.starts_with("<p>Hi</p>"), "{out}");
+    }
+
+    #[test]
+    fn links_are_kept_safe_and_open_elsewhere() {
+        let out = job_html("&lt;a href=&quot;https://acme.example/benefits&quot;&gt;Benefits&lt;/a&gt;");
+        assert!(out.contains(r#"href="https://acme.example/benefits""#), "{out}");
+        assert!(out.contains("noopener"), "{out}");
+        assert!(out.contains(r#"target="_blank""#), "{out}");
+    }
+
+    #[test]
+    fn double_decoding_does_not_unlock_markup() {
+        // `&amp;lt;script&amp;gt;` is text that *shows* "<script>", never a tag.
+        let out = job_html("&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(out.contains("&lt;script&gt;"), "{out}");
+    }
+}

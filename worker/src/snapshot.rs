@@ -1,0 +1,265 @@
+//! A board snapshot: everything the read API serves for one board, built from one upstream
+//! refresh. Greenhouse shapes are mapped to ours here and nowhere else, and job HTML is
+//! sanitised here, before anything is cached.
+
+use crate::sanitize;
+use serde::{Deserialize, Serialize};
+use shared::api::{self, BoardInfo, BoardListing, JobDetail, JobSummary, MetadataField, MetadataValue, API_VERSION};
+use shared::greenhouse::job_board as gh;
+use std::collections::{BTreeMap, HashMap};
+
+/// What one refresh produces, and what every cache layer stores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub listing: BoardListing,
+    /// Sanitised description per job id.
+    pub content: HashMap<u64, String>,
+    /// Milliseconds since the epoch when Greenhouse was read.
+    pub fetched_at_ms: u64,
+}
+
+/// The upstream responses one refresh gathers. Only the job list is required; departments,
+/// offices and the board's name enrich it when Greenhouse returns them.
+pub struct Upstream {
+    pub jobs: gh::JobList,
+    pub departments: Option<gh::DepartmentList>,
+    pub offices: Option<gh::OfficeList>,
+    pub board: Option<gh::Board>,
+}
+
+impl Snapshot {
+    pub fn build(token: &str, up: Upstream, fetched_at_ms: u64) -> Self {
+        let mut departments: BTreeMap<u64, api::Department> = BTreeMap::new();
+        let mut offices: BTreeMap<u64, api::Office> = BTreeMap::new();
+        // The dedicated endpoints know the whole tree, including parents without jobs.
+        for d in gh::Department::flatten(up.departments.map(|l| l.departments).unwrap_or_default()) {
+            add_department(&mut departments, &d);
+        }
+        for o in gh::Office::flatten(up.offices.map(|l| l.offices).unwrap_or_default()) {
+            add_office(&mut offices, &o);
+        }
+
+        let mut content = HashMap::new();
+        let mut company = None;
+        let mut jobs = Vec::with_capacity(up.jobs.jobs.len());
+        for job in up.jobs.jobs {
+            for d in &job.departments {
+                add_department(&mut departments, d);
+            }
+            for o in &job.offices {
+                add_office(&mut offices, o);
+            }
+            if company.is_none() {
+                company = job.company_name.clone().filter(|c| !c.trim().is_empty());
+            }
+            if let Some(html) = job.content.as_deref() {
+                content.insert(job.id, sanitize::job_html(html));
+            }
+            jobs.push(summary(&job));
+        }
+
+        let name = up
+            .board
+            .map(|b| b.name)
+            .filter(|n| !n.trim().is_empty())
+            .or(company)
+            .unwrap_or_else(|| token.to_string());
+        Snapshot {
+            listing: BoardListing {
+                v: API_VERSION,
+                board: BoardInfo { token: token.to_string(), name: name.trim().to_string(), hosted_url: api::hosted_board_url(token) },
+                jobs,
+                departments: departments.into_values().collect(),
+                offices: offices.into_values().collect(),
+            },
+            content,
+            fetched_at_ms,
+        }
+    }
+
+    pub fn detail(&self, job_id: u64) -> Option<JobDetail> {
+        let job = self.listing.jobs.iter().find(|j| j.id == job_id)?;
+        let departments = self.listing.departments.iter().filter(|d| job.department_ids.contains(&d.id)).cloned().collect();
+        let offices = self.listing.offices.iter().filter(|o| job.office_ids.contains(&o.id)).cloned().collect();
+        Some(JobDetail {
+            v: API_VERSION,
+            board: self.listing.board.clone(),
+            job: job.clone(),
+            content_html: self.content.get(&job_id).cloned().unwrap_or_default(),
+            departments,
+            offices,
+            pay_ranges: vec![],
+        })
+    }
+}
+
+/// Greenhouse's "No Department"/"No Office" pseudo-entries (id 0) are not real groups.
+fn add_department(into: &mut BTreeMap<u64, api::Department>, d: &gh::Department) {
+    if d.id == 0 {
+        return;
+    }
+    let e = into.entry(d.id).or_insert_with(|| api::Department {
+        id: d.id,
+        name: d.name.trim().to_string(),
+        parent_id: None,
+        child_ids: vec![],
+    });
+    e.parent_id = e.parent_id.or(d.parent_id);
+    for c in &d.child_ids {
+        if !e.child_ids.contains(c) {
+            e.child_ids.push(*c);
+        }
+    }
+}
+
+fn add_office(into: &mut BTreeMap<u64, api::Office>, o: &gh::Office) {
+    if o.id == 0 {
+        return;
+    }
+    let e = into.entry(o.id).or_insert_with(|| api::Office {
+        id: o.id,
+        name: o.name.trim().to_string(),
+        location: None,
+        parent_id: None,
+        child_ids: vec![],
+    });
+    e.location = e.location.take().or_else(|| o.location.as_ref().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()));
+    e.parent_id = e.parent_id.or(o.parent_id);
+    for c in &o.child_ids {
+        if !e.child_ids.contains(c) {
+            e.child_ids.push(*c);
+        }
+    }
+}
+
+fn summary(job: &gh::Job) -> JobSummary {
+    JobSummary {
+        id: job.id,
+        title: job.title.trim().to_string(),
+        location: job.location.as_ref().and_then(|l| l.name.as_deref()).unwrap_or_default().trim().to_string(),
+        department_ids: job.departments.iter().map(|d| d.id).filter(|id| *id != 0).collect(),
+        office_ids: job.offices.iter().map(|o| o.id).filter(|id| *id != 0).collect(),
+        requisition_id: job.requisition_id.clone().filter(|r| !r.trim().is_empty()),
+        updated_at: job.updated_at.clone(),
+        first_published: job.first_published.clone(),
+        absolute_url: job.absolute_url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        language: job.language.clone(),
+        metadata: job.metadata.iter().flatten().map(metadata).collect(),
+    }
+}
+
+fn metadata(m: &gh::Metadata) -> MetadataField {
+    use serde_json::Value;
+    let scalar = |v: &Value| match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let value = match &m.value {
+        Value::Bool(b) => MetadataValue::Bool(*b),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().filter_map(scalar).collect();
+            if items.is_empty() { MetadataValue::Empty } else { MetadataValue::List(items) }
+        }
+        v => scalar(v).map(MetadataValue::Text).unwrap_or(MetadataValue::Empty),
+    };
+    MetadataField { name: m.name.trim().to_string(), value }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> gh::JobList {
+        serde_json::from_str(json).expect("parses")
+    }
+
+    fn build(json: &str) -> Snapshot {
+        Snapshot::build("t", Upstream { jobs: parse(json), departments: None, offices: None, board: None }, 0)
+    }
+
+    #[test]
+    fn maps_a_documented_job_and_decodes_its_content() {
+        let s = build(
+            r#"{"jobs":[{"id":8556658002,"internal_job_id":null,"title":"Vault Designer ","updated_at":"2016-01-14T10:55:28-05:00",
+            "requisition_id":50,"location":{"name":" NYC "},"absolute_url":"https://boards.greenhouse.io/vaulttec/jobs/127817",
+            "language":"en","metadata":null,"content":"&lt;p&gt;Hi&lt;/p&gt;",
+            "departments":[{"id":13583,"name":"Design","parent_id":null,"child_ids":[13585]}],
+            "offices":[{"id":8787,"name":"New York City","location":"New York, NY","parent_id":8304,"child_ids":[]}]}],"meta":{"total":1}}"#,
+        );
+        let j = &s.listing.jobs[0];
+        assert_eq!(j.id, 8556658002, "ids above 2^31 survive");
+        assert_eq!(j.title, "Vault Designer");
+        assert_eq!(j.location, "NYC");
+        assert_eq!(j.requisition_id.as_deref(), Some("50"), "numeric requisition ids become text");
+        assert_eq!(j.department_ids, vec![13583]);
+        assert_eq!(s.content[&8556658002], "<p>Hi</p>");
+        assert_eq!(s.listing.departments[0].child_ids, vec![13585]);
+        assert_eq!(s.listing.offices[0].parent_id, Some(8304));
+        assert_eq!(s.listing.board.name, "t", "falls back to the token when no name is known");
+    }
+
+    #[test]
+    fn metadata_of_every_type_is_reduced_to_display_values() {
+        let s = build(
+            r#"{"jobs":[{"id":1,"title":"x","metadata":[
+              {"id":1,"name":"Remote?","value":false,"value_type":"yes_no"},
+              {"id":2,"name":"Workplace Type","value":"Remote","value_type":"single_select"},
+              {"id":3,"name":"Budget","value":"0.0","value_type":"number"},
+              {"id":4,"name":"Skills","value":["Rust", "Go"],"value_type":"multi_select"},
+              {"id":5,"name":"Start","value":"","value_type":"date"},
+              {"id":6,"name":"Level","value":null,"value_type":"single_select"},
+              {"id":7,"name":"Tags","value":[],"value_type":"multi_select"}]}]}"#,
+        );
+        let values: Vec<&MetadataValue> = s.listing.jobs[0].metadata.iter().map(|m| &m.value).collect();
+        assert_eq!(
+            values,
+            vec![
+                &MetadataValue::Bool(false),
+                &MetadataValue::Text("Remote".into()),
+                &MetadataValue::Text("0.0".into()),
+                &MetadataValue::List(vec!["Rust".into(), "Go".into()]),
+                &MetadataValue::Empty,
+                &MetadataValue::Empty,
+                &MetadataValue::Empty,
+            ]
+        );
+    }
+
+    #[test]
+    fn tree_endpoints_fill_in_parents_that_have_no_jobs() {
+        let departments: gh::DepartmentList = serde_json::from_str(
+            r#"{"departments":[{"id":1,"name":"Engineering","children":[{"id":2,"name":"Platform","children":[]}]}]}"#,
+        )
+        .unwrap();
+        let jobs = parse(r#"{"jobs":[{"id":9,"title":"SRE","departments":[{"id":2,"name":"Platform","parent_id":1,"child_ids":[]}]}]}"#);
+        let s = Snapshot::build("t", Upstream { jobs, departments: Some(departments), offices: None, board: None }, 0);
+        let d: Vec<(u64, Option<u64>, Vec<u64>)> =
+            s.listing.departments.iter().map(|d| (d.id, d.parent_id, d.child_ids.clone())).collect();
+        assert_eq!(d, vec![(1, None, vec![2]), (2, Some(1), vec![])]);
+    }
+
+    #[test]
+    fn pseudo_departments_and_unsafe_urls_are_dropped() {
+        let s = build(
+            r#"{"jobs":[{"id":1,"title":"x","absolute_url":"javascript:alert(1)","departments":[{"id":0,"name":"No Department"}]}]}"#,
+        );
+        assert!(s.listing.departments.is_empty());
+        assert!(s.listing.jobs[0].department_ids.is_empty());
+        assert_eq!(s.listing.jobs[0].absolute_url, None);
+    }
+
+    #[test]
+    fn detail_carries_the_jobs_own_departments_and_offices() {
+        let s = build(
+            r#"{"jobs":[{"id":1,"title":"a","content":"&lt;b&gt;x&lt;/b&gt;","departments":[{"id":5,"name":"D"}],"offices":[{"id":6,"name":"O"}]},
+                        {"id":2,"title":"b","departments":[{"id":7,"name":"E"}]}]}"#,
+        );
+        let d = s.detail(1).unwrap();
+        assert_eq!(d.content_html, "<b>x</b>");
+        assert_eq!(d.departments.len(), 1);
+        assert_eq!(d.offices.len(), 1);
+        assert!(s.detail(3).is_none());
+    }
+}

@@ -1,0 +1,26 @@
+//! The public Job Board API: one refresh gathers the jobs (with content, departments and
+//! offices), the department and office trees, and the board's name, concurrently.
+
+use super::get_json;
+use crate::config::Config;
+use crate::error::UpstreamError;
+use crate::snapshot::Upstream;
+use futures_util::future::join4;
+use shared::greenhouse::job_board as gh;
+
+pub async fn fetch_board(cfg: &Config, token: &str) -> Result<Upstream, UpstreamError> {
+    let base = format!("{}/v1/boards/{token}", cfg.boards_api);
+    let t = cfg.upstream_timeout_ms;
+    let jobs_url = format!("{base}/jobs?content=true");
+    let departments_url = format!("{base}/departments?render_as=tree");
+    let offices_url = format!("{base}/offices?render_as=tree");
+    let (jobs, departments, offices, board) = join4(
+        get_json::<gh::JobList>(&jobs_url, t),
+        get_json::<gh::DepartmentList>(&departments_url, t),
+        get_json::<gh::OfficeList>(&offices_url, t),
+        get_json::<gh::Board>(&base, t),
+    )
+    .await;
+    // Only the job list is essential; the rest enriches it and may fail on its own.
+    Ok(Upstream { jobs: jobs?, departments: departments.ok(), offices: offices.ok(), board: board.ok() })
+}
