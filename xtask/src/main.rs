@@ -1,1 +1,50 @@
-fn main(){}
+//! `cargo xtask <command>`: the README's commands, and nothing else.
+//!
+//! * `setup`  installs what is missing (wasm32 target, pinned wasm-bindgen-cli, worker-build,
+//!   npm packages from the committed lock, Chromium + ChromeDriver where the machine allows)
+//! * `build`  builds the widget (release, size-tuned) into `dist/assets` and the worker
+//! * `dev`    setup + build, then runs the Greenhouse fake and `wrangler dev` (the demo)
+//! * `test`   setup + build, then every test: unit, worker-in-workerd, browser, deploy dry-run
+//! * `bench`  setup + release build, then sizes and throughput; prints a table and JSON
+
+mod bench;
+mod build;
+mod proc;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo xtask <setup|build|build-worker|dev|test|bench> [args]");
+    eprintln!("  dev   [--port 8787] [--fake-port 8790]  (set GREENHOUSE_BOARDS_API to use a real board)");
+    eprintln!("  test  [cargo test args…]                (SKIP_BROWSER_TESTS=1 skips the Chromium tests)");
+    eprintln!("  bench [--seconds 5] [--connections 8] [--out target/bench.json]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else { return usage() };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "setup" => setup::all(),
+        "build" => setup::all().and_then(|_| build::all()),
+        "build-worker" => build::worker(),
+        "dev" => setup::all().and_then(|_| build::all()).and_then(|_| proc::dev(rest)),
+        "test" => setup::all().and_then(|_| build::all()).and_then(|_| proc::test(rest)),
+        "bench" => setup::all().and_then(|_| build::all()).and_then(|_| bench::run(rest)),
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {cmd}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,118 @@
+//! A faithful fake of Greenhouse, for tests and the offline demo.
+//!
+//! Job Board API (`/v1/boards/{token}/…`): board, jobs (`content=true`), job (`questions`,
+//! `pay_transparency`), departments and offices (list and tree, one by id), and the
+//! application POST with Basic auth. A board token `base--anything` serves board `base`, so
+//! every test can have a board (and so a cache entry) of its own.
+//!
+//! Control routes under `/__fake/` let tests count calls, inject faults and read what was
+//! submitted.
 
+mod routes;
+pub mod seed;
+
+use seed::BoardData;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+
+/// What a board does when asked, set through `POST /__fake/boards/{token}/fault`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    #[default]
+    None,
+    /// Answer every request for the board with HTTP 503.
+    Down,
+    /// Answer 200 with a body that is not JSON.
+    Malformed,
+    /// Wait 30 s before answering.
+    Hang,
+}
+
+/// An application as the fake received it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReceivedApplication {
+    pub board: String,
+    pub job_id: u64,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub fields: BTreeMap<String, Vec<String>>,
+    pub files: BTreeMap<String, (String, usize)>,
+}
+
+#[derive(Default)]
+pub struct Inner {
+    pub boards: HashMap<String, BoardData>,
+    /// Calls per path (without the query), for the tests' "served from cache" assertions.
+    pub calls: BTreeMap<String, u64>,
+    pub faults: HashMap<String, Fault>,
+    pub applications: Vec<ReceivedApplication>,
+}
+
+/// Shared, cloneable state of one fake.
+#[derive(Clone, Default)]
+pub struct Fake(pub Arc<Mutex<Inner>>);
+
+impl Fake {
+    /// A fake seeded with every board in [`seed::all_boards`].
+    pub fn seeded() -> Self {
+        let fake = Self::default();
+        fake.0.lock().unwrap().boards = seed::all_boards().into_iter().collect();
+        fake
+    }
+
+    /// Resolves `base--suffix` aliases to the seeded board `base`.
+    pub fn resolve(token: &str) -> &str {
+        token.split_once("--").map_or(token, |(base, _)| base)
+    }
+
+    pub fn calls(&self, path: &str) -> u64 {
+        self.0.lock().unwrap().calls.get(path).copied().unwrap_or(0)
+    }
+
+    pub fn set_fault(&self, token: &str, fault: Fault) {
+        self.0.lock().unwrap().faults.insert(token.to_string(), fault);
+    }
+
+    pub fn applications(&self) -> Vec<ReceivedApplication> {
+        self.0.lock().unwrap().applications.clone()
+    }
+
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.clone())
+    }
+}
+
+/// A fake running on a local port, stopped when dropped.
+pub struct Running {
+    pub fake: Fake,
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts a seeded fake on `127.0.0.1:port` (0 picks a free port).
+pub async fn start(port: u16) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    let fake = Fake::seeded();
+    let app = fake.router();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(Running { fake, addr, task })
+}

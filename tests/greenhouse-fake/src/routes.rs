@@ -1,0 +1,324 @@
+//! The fake's HTTP surface: Greenhouse's Job Board API plus `/__fake/` controls.
+
+use crate::{Fake, Fault, ReceivedApplication};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub fn router(fake: Fake) -> Router {
+    let api = Router::new()
+        .route("/v1/boards/{token}", get(board))
+        .route("/v1/boards/{token}/jobs", get(jobs))
+        .route("/v1/boards/{token}/jobs/{id}", get(job).post(apply))
+        .route("/v1/boards/{token}/departments", get(departments))
+        .route("/v1/boards/{token}/departments/{id}", get(department))
+        .route("/v1/boards/{token}/offices", get(offices))
+        .route("/v1/boards/{token}/offices/{id}", get(office))
+        .layer(middleware::from_fn_with_state(fake.clone(), count_and_fault));
+    Router::new()
+        .merge(api)
+        .route("/__fake/calls", get(calls))
+        .route("/__fake/reset", post(reset))
+        .route("/__fake/boards/{token}/fault", post(set_fault))
+        .route("/__fake/applications", get(applications))
+        .fallback(|| async { not_found("Not Found") })
+        .with_state(fake)
+}
+
+fn not_found(what: &str) -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"status": 404, "error": what}))).into_response()
+}
+
+/// Counts every Job Board call and applies the board's fault, as a real outage would.
+async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next: Next) -> Response {
+    let path = uri.path().to_string();
+    let token = path.split('/').nth(3).unwrap_or_default().to_string();
+    let fault = {
+        let mut g = fake.0.lock().unwrap();
+        *g.calls.entry(path).or_default() += 1;
+        g.faults.get(&token).copied().unwrap_or_default()
+    };
+    match fault {
+        Fault::None => next.run(req).await,
+        Fault::Down => (StatusCode::SERVICE_UNAVAILABLE, "<html>503 Service Unavailable</html>").into_response(),
+        Fault::Malformed => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"jobs\": [{\"id\": ").into_response(),
+        Fault::Hang => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            next.run(req).await
+        }
+    }
+}
+
+fn with_board<T>(fake: &Fake, token: &str, f: impl FnOnce(&crate::seed::BoardData) -> T) -> Option<T> {
+    let g = fake.0.lock().unwrap();
+    g.boards.get(Fake::resolve(token)).map(f)
+}
+
+fn truthy(v: Option<&String>) -> bool {
+    v.is_some_and(|v| v == "true" || v == "1")
+}
+
+async fn board(State(fake): State<Fake>, Path(token): Path<String>) -> Response {
+    with_board(&fake, &token, |b| Json(json!({"name": b.name, "content": b.intro})).into_response())
+        .unwrap_or_else(|| not_found("Job board not found"))
+}
+
+async fn jobs(State(fake): State<Fake>, Path(token): Path<String>, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let content = truthy(q.get("content"));
+    with_board(&fake, &token, |b| {
+        if content {
+            // Byte for byte what the seed (or the captured file) holds.
+            ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], b.jobs_raw.clone()).into_response()
+        } else {
+            let jobs: Vec<Value> = b.jobs.iter().map(strip_content).collect();
+            Json(json!({"jobs": jobs, "meta": {"total": jobs.len()}})).into_response()
+        }
+    })
+    .unwrap_or_else(|| not_found("Job board not found"))
+}
+
+fn strip_content(j: &Value) -> Value {
+    let mut j = j.clone();
+    if let Some(o) = j.as_object_mut() {
+        for k in ["content", "departments", "offices"] {
+            o.remove(k);
+        }
+    }
+    j
+}
+
+fn standard_questions(job_id: u64) -> Value {
+    json!([
+        {"required": true, "label": "First Name", "fields": [{"name": "first_name", "type": "input_text", "values": []}]},
+        {"required": true, "label": "Last Name", "fields": [{"name": "last_name", "type": "input_text", "values": []}]},
+        {"required": true, "label": "Email", "fields": [{"name": "email", "type": "input_text", "values": []}]},
+        {"required": false, "label": "Phone", "fields": [{"name": "phone", "type": "input_text", "values": []}]},
+        {"required": true, "label": "Resume/CV", "fields": [{"name": "resume", "type": "input_file", "values": []},
+                                                             {"name": "resume_text", "type": "textarea", "values": []}]},
+        {"required": false, "label": "Cover Letter", "fields": [{"name": "cover_letter", "type": "input_file", "values": []},
+                                                                {"name": "cover_letter_text", "type": "textarea", "values": []}]},
+        {"required": false, "label": "LinkedIn Profile", "fields": [{"name": format!("question_{}", job_id % 100_000 + 1), "type": "input_text", "values": []}]},
+        {"required": true, "label": "Are you legally authorized to work in the country of this role?",
+         "fields": [{"name": format!("question_{}", job_id % 100_000 + 2), "type": "multi_value_single_select",
+                     "values": [{"value": 1, "label": "Yes"}, {"value": 0, "label": "No"}]}]},
+        {"required": false, "label": "Which of these do you know?",
+         "fields": [{"name": format!("question_{}", job_id % 100_000 + 3), "type": "multi_value_multi_select",
+                     "values": [{"value": 11, "label": "Rust"}, {"value": 12, "label": "TypeScript"}, {"value": 13, "label": "Go"}]}]}
+    ])
+}
+
+async fn job(
+    State(fake): State<Fake>,
+    Path((token, id)): Path<(String, String)>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let Ok(id) = id.parse::<u64>() else { return not_found("Job not found") };
+    let found = with_board(&fake, &token, |b| b.jobs.iter().find(|j| j["id"].as_u64() == Some(id)).cloned());
+    match found {
+        None => not_found("Job board not found"),
+        Some(None) => not_found("Job not found"),
+        Some(Some(mut j)) => {
+            if truthy(q.get("questions")) {
+                j["questions"] = standard_questions(id);
+                j["location_questions"] = json!([]);
+            }
+            if truthy(q.get("pay_transparency")) {
+                j["pay_input_ranges"] = if id % 3 == 0 {
+                    json!([{"min_cents": 12_000_000, "max_cents": 16_000_000, "currency_type": "USD",
+                            "title": "Base salary", "blurb": "Pay is based on location and experience."}])
+                } else {
+                    json!([])
+                };
+            }
+            Json(j).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RenderAs {
+    render_as: Option<String>,
+}
+
+/// Nests a list-form collection into tree form (`children`), dropping parent/child ids.
+fn tree(items: &[Value]) -> Vec<Value> {
+    fn build(items: &[Value], parent: &Value) -> Vec<Value> {
+        items
+            .iter()
+            .filter(|i| &i["parent_id"] == parent)
+            .map(|i| {
+                let mut n = i.clone();
+                let children = build(items, &i["id"]);
+                let o = n.as_object_mut().unwrap();
+                o.remove("parent_id");
+                o.remove("child_ids");
+                o.insert("children".into(), Value::Array(children));
+                n
+            })
+            .collect()
+    }
+    let known: Vec<&Value> = items.iter().map(|i| &i["id"]).collect();
+    // Roots: no parent, or a parent this board does not list.
+    let mut roots: Vec<Value> = Vec::new();
+    for i in items {
+        if i["parent_id"].is_null() || !known.contains(&&i["parent_id"]) {
+            let mut n = i.clone();
+            let children = build(items, &i["id"]);
+            let o = n.as_object_mut().unwrap();
+            o.remove("parent_id");
+            o.remove("child_ids");
+            o.insert("children".into(), Value::Array(children));
+            roots.push(n);
+        }
+    }
+    roots
+}
+
+async fn departments(State(fake): State<Fake>, Path(token): Path<String>, Query(r): Query<RenderAs>) -> Response {
+    with_board(&fake, &token, |b| {
+        let list = if r.render_as.as_deref() == Some("tree") { tree(&b.departments) } else { b.departments.clone() };
+        Json(json!({"departments": list})).into_response()
+    })
+    .unwrap_or_else(|| not_found("Job board not found"))
+}
+
+async fn department(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>) -> Response {
+    with_board(&fake, &token, |b| b.departments.iter().find(|d| d["id"].as_u64() == Some(id)).cloned())
+        .flatten()
+        .map(|d| Json(d).into_response())
+        .unwrap_or_else(|| not_found("Department not found"))
+}
+
+async fn offices(State(fake): State<Fake>, Path(token): Path<String>, Query(r): Query<RenderAs>) -> Response {
+    with_board(&fake, &token, |b| {
+        let with_depts: Vec<Value> = b.offices.iter().map(|o| office_with_departments(b, o)).collect();
+        let list = if r.render_as.as_deref() == Some("tree") { tree(&with_depts) } else { with_depts };
+        Json(json!({"offices": list})).into_response()
+    })
+    .unwrap_or_else(|| not_found("Job board not found"))
+}
+
+fn office_with_departments(b: &crate::seed::BoardData, office: &Value) -> Value {
+    let mut o = office.clone();
+    let departments: Vec<Value> = b
+        .departments
+        .iter()
+        .filter_map(|d| {
+            let jobs: Vec<Value> = d["jobs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|stub| {
+                    b.jobs.iter().any(|j| {
+                        j["id"] == stub["id"] && j["offices"].as_array().is_some_and(|os| os.iter().any(|x| x["id"] == office["id"]))
+                    })
+                })
+                .cloned()
+                .collect();
+            (!jobs.is_empty()).then(|| json!({"id": d["id"], "name": d["name"], "parent_id": d["parent_id"], "child_ids": d["child_ids"], "jobs": jobs}))
+        })
+        .collect();
+    o["departments"] = Value::Array(departments);
+    o
+}
+
+async fn office(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>) -> Response {
+    with_board(&fake, &token, |b| b.offices.iter().find(|o| o["id"].as_u64() == Some(id)).map(|o| office_with_departments(b, o)))
+        .flatten()
+        .map(|o| Json(o).into_response())
+        .unwrap_or_else(|| not_found("Office not found"))
+}
+
+/// `POST /v1/boards/{token}/jobs/{id}`: Basic auth with the board's key as username.
+async fn apply(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>, headers: HeaderMap, req: Request) -> Response {
+    let Some(expected) = with_board(&fake, &token, |b| b.api_key.clone()) else { return not_found("Job board not found") };
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let key = auth
+        .as_deref()
+        .and_then(|a| a.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .map(|s| s.split_once(':').map_or(s.clone(), |(u, _)| u.to_string()));
+    if key.as_deref() != Some(expected.as_str()) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"status": 401, "error": "Invalid Basic Auth credentials"}))).into_response();
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut files = BTreeMap::new();
+    if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/form-data")) {
+        let Ok(mut mp) = Multipart::from_request(req, &()).await else {
+            return (StatusCode::BAD_REQUEST, Json(json!({"error": "Bad multipart body"}))).into_response();
+        };
+        while let Ok(Some(field)) = mp.next_field().await {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file) => {
+                    let size = field.bytes().await.map(|b| b.len()).unwrap_or(0);
+                    files.insert(name, (file, size));
+                }
+                None => fields.entry(name).or_default().push(field.text().await.unwrap_or_default()),
+            }
+        }
+    } else {
+        let body = Bytes::from_request(req, &()).await.unwrap_or_default();
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
+            for (k, v) in map {
+                let vals = match v {
+                    Value::Array(a) => a.iter().map(|x| x.as_str().map_or(x.to_string(), str::to_string)).collect(),
+                    Value::String(s) => vec![s],
+                    other => vec![other.to_string()],
+                };
+                fields.insert(k, vals);
+            }
+        }
+    }
+    let exists = with_board(&fake, &token, |b| b.jobs.iter().any(|j| j["id"].as_u64() == Some(id))).unwrap_or(false);
+    if !exists {
+        // Greenhouse answers 200 with an error body here; integrations must treat it as failure.
+        return Json(json!({"error": "Failed to save person", "reason": "Job application not live"})).into_response();
+    }
+    fake.0.lock().unwrap().applications.push(ReceivedApplication {
+        board: token,
+        job_id: id,
+        authorization: auth,
+        content_type,
+        fields,
+        files,
+    });
+    Json(json!({"success": "Candidate saved successfully"})).into_response()
+}
+
+async fn calls(State(fake): State<Fake>) -> Response {
+    Json(json!(fake.0.lock().unwrap().calls)).into_response()
+}
+
+async fn reset(State(fake): State<Fake>) -> StatusCode {
+    let mut g = fake.0.lock().unwrap();
+    g.calls.clear();
+    g.faults.clear();
+    g.applications.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct FaultBody {
+    mode: Fault,
+}
+
+async fn set_fault(State(fake): State<Fake>, Path(token): Path<String>, Json(body): Json<FaultBody>) -> StatusCode {
+    fake.set_fault(&token, body.mode);
+    StatusCode::NO_CONTENT
+}
+
+async fn applications(State(fake): State<Fake>) -> Response {
+    Json(json!(fake.applications())).into_response()
+}

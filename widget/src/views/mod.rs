@@ -1,0 +1,3 @@
+pub mod board;
+pub mod detail;
+pub mod states;

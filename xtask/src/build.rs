@@ -1,0 +1,67 @@
+//! Builds the widget (size-tuned) into `dist/assets` beside the host pages, and the worker
+//! with worker-build, pointing it at local tools so it downloads nothing.
+
+use crate::proc::{cmd, run, tool_env};
+use crate::root;
+use crate::setup::{wasm_bindgen_bin, worker_build_bin, Result};
+use std::fs;
+use std::path::Path;
+
+pub fn assets_dir() -> std::path::PathBuf {
+    root().join("dist/assets")
+}
+
+pub fn all() -> Result<()> {
+    widget()?;
+    worker()
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `cargo build` (profile `widget-release`) → wasm-bindgen → wasm-opt -Oz → `dist/assets/widget/`,
+/// then the loader and the host pages from `www/`.
+pub fn widget() -> Result<()> {
+    let root = root();
+    println!("build: widget (wasm32, opt-level z)");
+    run(cmd("cargo", &["build", "-p", "gh-widget", "--target", "wasm32-unknown-unknown", "--profile", "widget-release"]).current_dir(&root))?;
+    let out = assets_dir();
+    let _ = fs::remove_dir_all(&out);
+    fs::create_dir_all(out.join("widget")).map_err(|e| e.to_string())?;
+    let wasm = root.join("target/wasm32-unknown-unknown/widget-release/gh_widget.wasm");
+    let bindgen_out = out.join("widget");
+    run(cmd(wasm_bindgen_bin().to_str().unwrap_or("wasm-bindgen"), &[
+        "--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section",
+        "--out-dir", bindgen_out.to_str().unwrap_or_default(), "--out-name", "gh_widget",
+        wasm.to_str().unwrap_or_default(),
+    ]))?;
+    let bg = out.join("widget/gh_widget_bg.wasm");
+    let bg_s = bg.to_str().unwrap_or_default();
+    run(cmd("wasm-opt", &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", bg_s, "-o", bg_s]).envs(tool_env()))?;
+    copy_dir(&root.join("www"), &out)?;
+    fs::copy(root.join("widget/loader.js"), out.join("widget.js")).map_err(|e| format!("loader: {e}"))?;
+    Ok(())
+}
+
+/// What `wrangler.toml`'s build step runs. Tests set `GHW_SKIP_WORKER_BUILD=1` after the
+/// xtask has built once, so each `wrangler dev` they start does not rebuild.
+pub fn worker() -> Result<()> {
+    let root = root();
+    if std::env::var_os("GHW_SKIP_WORKER_BUILD").is_some() && root.join("worker/build/index.js").exists() {
+        return Ok(());
+    }
+    println!("build: worker (worker-build --release)");
+    run(cmd(worker_build_bin().to_str().unwrap_or("worker-build"), &["--release"]).current_dir(root.join("worker")).envs(tool_env()))
+}
