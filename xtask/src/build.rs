@@ -1,8 +1,8 @@
 //! Builds the widget (size-tuned) into `dist/assets` beside the host pages, and the worker
 //! with worker-build, pointing it at local tools so it downloads nothing.
 
-use crate::proc::{cmd, run, tool_env};
-use crate::root;
+use crate::proc::{cmd, run};
+use xtask::{root, tool_env};
 use crate::setup::{wasm_bindgen_bin, worker_build_bin, Result};
 use std::fs;
 use std::path::Path;

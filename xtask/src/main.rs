@@ -12,12 +12,7 @@ mod build;
 mod proc;
 mod setup;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
-}
 
 fn usage() -> ExitCode {
     eprintln!("usage: cargo xtask <setup|build|build-worker|dev|test|bench> [args]");

@@ -1,9 +1,8 @@
 //! Processes: the tool environment (local Node 22, wrangler offline), and the dev and test
 //! commands that start them.
 
-use crate::root;
-use crate::setup::{wasm_bindgen_bin, Result};
-use std::collections::HashMap;
+use crate::setup::Result;
+use xtask::{root, tool_env};
 use std::process::{Command, Stdio};
 
 pub fn cmd(program: &str, args: &[&str]) -> Command {
@@ -17,27 +16,6 @@ pub fn run(mut c: impl std::borrow::BorrowMut<Command>) -> Result<()> {
     let shown = format!("{:?}", c);
     let status = c.status().map_err(|e| format!("{shown}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
-}
-
-/// Environment for wrangler, worker-build and the tests: the project's Node 22 first on PATH,
-/// wrangler kept offline and its files inside the project, worker-build pointed at local
-/// tools so it downloads nothing.
-pub fn tool_env() -> HashMap<String, String> {
-    let root = root();
-    let bin = root.join("node_modules/.bin");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let xdg = root.join(".xdg");
-    let mut env = HashMap::new();
-    env.insert("PATH".into(), path);
-    env.insert("WRANGLER_SEND_METRICS".into(), "false".into());
-    env.insert("CLOUDFLARE_CF_FETCH_ENABLED".into(), "false".into());
-    env.insert("XDG_CONFIG_HOME".into(), xdg.join("config").display().to_string());
-    env.insert("XDG_CACHE_HOME".into(), xdg.join("cache").display().to_string());
-    env.insert("WASM_BINDGEN_BIN".into(), wasm_bindgen_bin().display().to_string());
-    env.insert("WASM_OPT_BIN".into(), bin.join("wasm-opt").display().to_string());
-    env.insert("ESBUILD_BIN".into(), root.join("node_modules/@esbuild/linux-x64/bin/esbuild").display().to_string());
-    env.insert("GHW_ROOT".into(), root.display().to_string());
-    env
 }
 
 /// The demo: the Greenhouse fake (unless GREENHOUSE_BOARDS_API names a real one) and the

@@ -1,20 +1,13 @@
 //! Installs what a fresh machine lacks. Every step checks first, so a warm machine pays
 //! nothing, and says what it does.
 
-use crate::proc::{cmd, run, tool_env};
-use crate::root;
+use crate::proc::{cmd, run};
+use xtask::{cargo_bin, root, tool_env};
 use std::path::PathBuf;
 
 pub type Result<T> = std::result::Result<T, String>;
 
 pub const WORKER_BUILD_VERSION: &str = "0.8.7";
-
-fn cargo_bin(name: &str) -> PathBuf {
-    let home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join(".cargo")
-    });
-    home.join("bin").join(name)
-}
 
 /// The wasm-bindgen version the lock file pins; the CLI must equal it exactly.
 pub fn locked_wasm_bindgen() -> Result<String> {

@@ -1,1 +1,159 @@
+//! Test harness: the Greenhouse fake, the real worker under `wrangler dev` (workerd), a
+//! static "host site" on another origin, and headless Chromium through ChromeDriver.
+//!
+//! Every process the harness starts runs in its own process group and is killed when its
+//! handle drops or, for the shared instances, when the test binary exits.
 
+pub mod browser;
+
+use greenhouse_fake::Running;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub use greenhouse_fake::{Fake, Fault};
+
+/// Freshness the shared worker runs with: short, so stale-copy tests need not wait long.
+pub const FRESH_SECONDS: u64 = 3;
+
+pub fn root() -> PathBuf {
+    xtask::root()
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// Process groups to kill when the test binary exits (statics are never dropped).
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+extern "C" fn kill_groups() {
+    if let Ok(groups) = GROUPS.lock() {
+        for pid in groups.iter() {
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// A child process in its own group; the whole group dies with the handle.
+pub struct Group {
+    child: Child,
+}
+
+impl Group {
+    pub fn spawn(mut cmd: Command) -> std::io::Result<Self> {
+        use std::os::unix::process::CommandExt;
+        static ATEXIT: OnceLock<()> = OnceLock::new();
+        ATEXIT.get_or_init(|| unsafe {
+            libc::atexit(kill_groups);
+        });
+        cmd.process_group(0);
+        let child = cmd.spawn()?;
+        GROUPS.lock().unwrap().push(child.id() as i32);
+        Ok(Self { child })
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let pid = self.child.id() as i32;
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+        GROUPS.lock().unwrap().retain(|p| *p != pid);
+    }
+}
+
+/// The worker running under `wrangler dev`.
+pub struct Worker {
+    pub base: String,
+    pub log: PathBuf,
+    _group: Group,
+    _state: PathBuf,
+}
+
+impl Worker {
+    /// Starts `wrangler dev` with the upstream and extra `--var`s, and waits until it answers.
+    pub fn start(upstream: &str, vars: &[(&str, &str)]) -> Self {
+        let root = root();
+        assert!(
+            root.join("worker/build/index.js").exists() && root.join("dist/assets/widget.js").exists(),
+            "the worker and widget are not built: run `cargo xtask test` (or `cargo xtask build` first)"
+        );
+        let port = free_port();
+        let inspector = free_port();
+        let state = std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}", std::process::id()));
+        let log = std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}.log", std::process::id()));
+        let mut cmd = Command::new(root.join("node_modules/.bin/wrangler"));
+        cmd.current_dir(&root)
+            .envs(xtask::tool_env())
+            .env("GHW_SKIP_WORKER_BUILD", "1")
+            .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
+            .args(["--persist-to", state.to_str().unwrap(), "--log-level", "info", "--show-interactive-dev-session=false"])
+            .args(["--var", &format!("GREENHOUSE_BOARDS_API:{upstream}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(std::fs::File::create(&log).expect("log file")))
+            .stderr(Stdio::from(std::fs::File::create(log.with_extension("err")).expect("log file")));
+        for (k, v) in vars {
+            cmd.args(["--var", &format!("{k}:{v}")]);
+        }
+        let group = Group::spawn(cmd).expect("wrangler starts (run `cargo xtask setup`)");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let ok = std::process::Command::new("curl")
+                .args(["-sf", "-o", "/dev/null", &format!("{base}/api/v1/health")])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                break;
+            }
+            if Instant::now() > deadline {
+                let out = std::fs::read_to_string(&log).unwrap_or_default();
+                let err = std::fs::read_to_string(log.with_extension("err")).unwrap_or_default();
+                panic!("wrangler dev did not come up in 90 s\n{out}\n{err}");
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        Self { base, log, _group: group, _state: state }
+    }
+
+    /// Everything wrangler printed so far (stdout and stderr): the worker's logs.
+    pub fn logs(&self) -> String {
+        let out = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let err = std::fs::read_to_string(self.log.with_extension("err")).unwrap_or_default();
+        format!("{out}{err}")
+    }
+}
+
+/// The fake, the worker in front of it, and a runtime that keeps the fake serving.
+pub struct Stack {
+    pub fake: Fake,
+    pub fake_url: String,
+    pub worker: Worker,
+    _fake: Running,
+    _rt: tokio::runtime::Runtime,
+}
+
+/// One stack per test binary, started on first use.
+pub fn stack() -> &'static Stack {
+    static STACK: OnceLock<Stack> = OnceLock::new();
+    STACK.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let running = rt.block_on(greenhouse_fake::start(0)).expect("fake starts");
+        let fake_url = running.base_url();
+        let worker = Worker::start(&fake_url, &[("CACHE_FRESH_SECONDS", &FRESH_SECONDS.to_string()), ("UPSTREAM_TIMEOUT_MS", "2000")]);
+        Stack { fake: running.fake.clone(), fake_url, worker, _fake: running, _rt: rt }
+    })
+}
+
+/// A board token of the test's own: `base--name` serves board `base` from the fake, but is a
+/// separate key in every cache.
+pub fn board(base: &str, name: &str) -> String {
+    format!("{base}--{name}")
+}
