@@ -110,6 +110,19 @@ impl Browser {
         shadow.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
     }
 
+    /// Clicks the listed job with this exact title, as a visitor would.
+    pub async fn click_job(&self, title: &str) {
+        let host = self.client.find(Locator::Css("[data-greenhouse-board]")).await.expect("widget host");
+        let shadow = host.shadow_root().await.expect("shadow root");
+        for link in shadow.find_all(Locator::Css(".job-title")).await.expect("job links") {
+            if link.text().await.unwrap_or_default() == title {
+                link.click().await.expect("click");
+                return;
+            }
+        }
+        panic!("no job titled {title:?} is listed");
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
