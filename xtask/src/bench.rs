@@ -1,3 +1,222 @@
-pub fn run(_args: &[String]) -> crate::setup::Result<()> {
-    Err("not yet".into())
+//! `cargo xtask bench`: what the widget costs on the wire, and how fast the worker serves a
+//! cached listing compared with a static file of the same size from the same local workerd.
+//!
+//! Prints a table and writes JSON (default `target/bench.json`). The load runs alternate
+//! between the two targets (A B A B) so drift on a busy machine hits both alike.
+
+use crate::proc::cmd;
+use crate::setup::Result;
+use gh_worker::snapshot::{Snapshot, Upstream};
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use xtask::{root, tool_env};
+
+struct Sizes {
+    name: String,
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+fn sizes_of(name: &str, bytes: &[u8]) -> Sizes {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).expect("gzip");
+    let gzip = gz.finish().expect("gzip").len();
+    let mut br = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut br, &brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() })
+        .expect("brotli");
+    Sizes { name: name.to_string(), raw: bytes.len(), gzip, brotli: br.len() }
+}
+
+/// The listing body the worker serves for the demo board, built natively by the worker's own
+/// mapping code from the fake's seed: its exact byte length sizes the static twin.
+fn listing_len() -> usize {
+    let seed = greenhouse_fake::seed::northwind();
+    let jobs = serde_json::from_str(&seed.jobs_raw).expect("seed parses");
+    let departments = serde_json::from_value(json!({"departments": seed.departments})).ok();
+    let offices = serde_json::from_value(json!({"offices": seed.offices})).ok();
+    let board = Some(shared::greenhouse::job_board::Board { name: seed.name.clone(), content: None });
+    let s = Snapshot::build(greenhouse_fake::seed::DEMO_BOARD, Upstream { jobs, departments, offices, board }, 0);
+    serde_json::to_string(&s.listing).expect("serialises").len()
+}
+
+#[derive(Default)]
+struct Load {
+    ok: u64,
+    failed: u64,
+    latencies_us: Vec<u64>,
+    elapsed: Duration,
+}
+
+impl Load {
+    fn merge(&mut self, other: Load) {
+        self.ok += other.ok;
+        self.failed += other.failed;
+        self.latencies_us.extend(other.latencies_us);
+        self.elapsed += other.elapsed;
+    }
+    fn rps(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+    fn pct(&mut self, p: f64) -> f64 {
+        self.latencies_us.sort_unstable();
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[i] as f64 / 1000.0
+    }
+}
+
+/// `connections` keep-alive clients GET `url` in a loop for `secs`.
+async fn load(url: &str, connections: usize, secs: f64, expect_len: usize) -> Load {
+    let start = Instant::now();
+    let until = start + Duration::from_secs_f64(secs);
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let url = url.to_string();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            let mut l = Load::default();
+            while Instant::now() < until {
+                let t = Instant::now();
+                let ok = match client.get(&url).send().await {
+                    Ok(r) if r.status().is_success() => r.bytes().await.map(|b| b.len() == expect_len).unwrap_or(false),
+                    _ => false,
+                };
+                if ok {
+                    l.ok += 1;
+                    l.latencies_us.push(t.elapsed().as_micros() as u64);
+                } else {
+                    l.failed += 1;
+                }
+            }
+            l
+        }));
+    }
+    let mut total = Load::default();
+    for t in tasks {
+        total.merge(t.await.expect("load task"));
+    }
+    total.elapsed = start.elapsed();
+    total
+}
+
+fn opt(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let secs: f64 = opt(args, "--seconds").and_then(|s| s.parse().ok()).unwrap_or(5.0);
+    let connections: usize = opt(args, "--connections").and_then(|s| s.parse().ok()).unwrap_or(4);
+    let out = opt(args, "--out").map(std::path::PathBuf::from).unwrap_or_else(|| root().join("target/bench.json"));
+    let root = root();
+    let assets = root.join("dist/assets");
+
+    // 1. What a visitor downloads: the loader, the JS glue and the wasm.
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e} (build first)", p.display()));
+    let parts = [("widget.js (loader)", assets.join("widget.js")), ("gh_widget.js (glue)", assets.join("widget/gh_widget.js")), ("gh_widget_bg.wasm", assets.join("widget/gh_widget_bg.wasm"))];
+    let mut sizes = Vec::new();
+    for (name, path) in &parts {
+        sizes.push(sizes_of(name, &read(path)?));
+    }
+    let total = Sizes {
+        name: "widget total".into(),
+        raw: sizes.iter().map(|s| s.raw).sum(),
+        gzip: sizes.iter().map(|s| s.gzip).sum(),
+        brotli: sizes.iter().map(|s| s.brotli).sum(),
+    };
+
+    // 2. A static twin of the cached listing, byte for byte the same length.
+    let n = listing_len();
+    let bench_dir = assets.join("bench");
+    std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
+    std::fs::write(bench_dir.join("static.json"), vec![b' '; n]).map_err(|e| e.to_string())?;
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let fake = rt.block_on(greenhouse_fake::start(0)).map_err(|e| format!("fake: {e}"))?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let inspector = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let state = std::env::temp_dir().join(format!("ghw-bench-{}", std::process::id()));
+    let mut wrangler = {
+        use std::os::unix::process::CommandExt;
+        let mut c = cmd(root.join("node_modules/.bin/wrangler").to_str().unwrap_or("wrangler"), &[
+            "dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string(),
+            "--persist-to", state.to_str().unwrap_or_default(), "--log-level", "warn", "--show-interactive-dev-session=false",
+            "--var", &format!("GREENHOUSE_BOARDS_API:{}", fake.base_url()),
+        ]);
+        c.current_dir(&root).envs(tool_env()).env("GHW_SKIP_WORKER_BUILD", "1").stdin(Stdio::null()).stdout(Stdio::null()).process_group(0);
+        c.spawn().map_err(|e| format!("wrangler: {e}"))?
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let list_url = format!("{base}/api/v1/boards/{}/jobs", greenhouse_fake::seed::DEMO_BOARD);
+    let static_url = format!("{base}/bench/static.json");
+    let result = rt.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            if reqwest::get(format!("{base}/api/v1/health")).await.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err("wrangler dev did not start".to_string());
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let body = reqwest::get(&list_url).await.map_err(|e| e.to_string())?.bytes().await.map_err(|e| e.to_string())?;
+        if body.len() != n {
+            return Err(format!("listing is {} bytes, its static twin {n}: they must match", body.len()));
+        }
+        // Warm both paths, then alternate A B A B.
+        load(&list_url, connections, 1.0, n).await;
+        load(&static_url, connections, 1.0, n).await;
+        let calls_before = fake.fake.calls(&format!("/v1/boards/{}/jobs", greenhouse_fake::seed::DEMO_BOARD));
+        let (mut cached, mut stat) = (Load::default(), Load::default());
+        for _ in 0..2 {
+            cached.merge(load(&list_url, connections, secs / 2.0, n).await);
+            stat.merge(load(&static_url, connections, secs / 2.0, n).await);
+        }
+        let calls_after = fake.fake.calls(&format!("/v1/boards/{}/jobs", greenhouse_fake::seed::DEMO_BOARD));
+        Ok((cached, stat, calls_after - calls_before))
+    });
+    unsafe {
+        libc::kill(-(wrangler.id() as i32), libc::SIGKILL);
+    }
+    let _ = wrangler.wait();
+    let _ = std::fs::remove_dir_all(&bench_dir);
+    let _ = std::fs::remove_dir_all(&state);
+    let (mut cached, mut stat, upstream_calls) = result?;
+
+    // 3. Report.
+    println!();
+    println!("Widget transfer size (what a visitor downloads)");
+    println!("{:<24} {:>10} {:>10} {:>10}", "file", "raw B", "gzip B", "brotli B");
+    for s in sizes.iter().chain(std::iter::once(&total)) {
+        println!("{:<24} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
+    }
+    println!();
+    println!("Throughput, wrangler dev (workerd) on loopback, {connections} connections, {secs} s per target, body {n} B");
+    println!("{:<28} {:>10} {:>10} {:>10} {:>8}", "target", "req/s", "p50 ms", "p99 ms", "errors");
+    let ratio = cached.rps() / stat.rps().max(1e-9);
+    let rows = [("cached job list (API)", &mut cached), ("static asset, same size", &mut stat)];
+    let mut json_rows = Vec::new();
+    for (name, l) in rows {
+        let (p50, p99) = (l.pct(0.50), l.pct(0.99));
+        println!("{:<28} {:>10.0} {:>10.2} {:>10.2} {:>8}", name, l.rps(), p50, p99, l.failed);
+        json_rows.push(json!({"target": name, "requests": l.ok, "errors": l.failed, "rps": l.rps(), "p50_ms": p50, "p99_ms": p99}));
+    }
+    println!("cached / static throughput: {ratio:.2}x; upstream (Greenhouse) calls during the load: {upstream_calls}");
+    let report = json!({
+        "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
+        "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,
+                 "results": json_rows, "cached_to_static_ratio": ratio, "upstream_calls_during_load": upstream_calls},
+    });
+    if let Some(dir) = out.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap_or_default()).map_err(|e| e.to_string())?;
+    println!("\nJSON report: {}", out.display());
+    Ok(())
 }

@@ -111,3 +111,21 @@ async fn the_demo_page_shows_the_seeded_board() {
     assert!(b.console_errors().await.is_empty());
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gh_jid_on_the_host_page_opens_that_job() {
+    if !browser::available() {
+        return;
+    }
+    let s = shared_stack().await;
+    let host = start_host_site(s.worker.base.clone()).await;
+    let b = Browser::start().await;
+    let job = seed::northwind().jobs.iter().find(|j| j["title"] == "Data Engineer").unwrap()["id"].as_u64().unwrap();
+    b.client.goto(&format!("{host}/?board={}&gh_jid={job}", board("northwind", "deeplink"))).await.unwrap();
+    b.wait_until(30, "the linked job", async |b: &Browser| {
+        b.in_widget("const t = root && root.querySelector('.detail-title'); return t ? t.textContent : null").await == "Data Engineer"
+    })
+    .await;
+    assert!(b.console_errors().await.is_empty());
+    b.close().await;
+}
