@@ -80,6 +80,6 @@ pub fn test(args: &[String]) -> Result<()> {
     for line in text.lines().filter(|l| l.contains("Total Upload") || l.contains("dry-run")) {
         println!("  {}", line.trim());
     }
-    println!("1 passed, 0 failed: deploy dry-run bundled the worker");
+    println!("deploy: 1 passed, 0 failed");
     Ok(())
 }
