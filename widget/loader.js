@@ -2,7 +2,8 @@
 //   <script src="https://WORKER/widget.js" data-board="BOARD_TOKEN" async></script>
 // It finds its own tag, works out the worker's origin from its URL, loads the wasm module
 // once per page (however many widgets there are), and mounts a widget right after the tag,
-// or into <div data-greenhouse-board="BOARD_TOKEN"> when the page has one.
+// or into <div data-greenhouse-board="BOARD_TOKEN"> when the page has one. Every other
+// data-* attribute of the tag (or of that div) is an embed option; see the README.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -22,15 +23,27 @@
     target.setAttribute("data-greenhouse-board", board);
     script.parentNode.insertBefore(target, script.nextSibling);
   }
+  var registry = (window.__greenhouseWidget = window.__greenhouseWidget || { count: 0, modules: {} });
+  // Numbered by the tag's place in the document, not by which async script ran first, so
+  // each widget keeps the same URL parameter prefix on every load.
+  var tags = document.querySelectorAll("script[data-board]");
+  var index = Array.prototype.indexOf.call(tags, script);
+  var options = { board: board, apiBase: base + "api/v1", index: String(index < 0 ? registry.count : index) };
+  registry.count++;
+  var names = ["groupBy", "departments", "offices", "lang", "pageSize", "layout", "filters", "theme"];
+  for (var n = 0; n < names.length; n++) {
+    var v = target.dataset[names[n]] || script.dataset[names[n]];
+    if (v) options[names[n]] = v;
+  }
   target.setAttribute("data-ghw-mounted", "");
-  var registry = (window.__greenhouseWidget = window.__greenhouseWidget || {});
-  if (!registry[base]) {
-    registry[base] = import(base + "widget/gh_widget.js").then(function (m) {
+  if (options.theme) target.setAttribute("data-theme", options.theme);
+  if (!registry.modules[base]) {
+    registry.modules[base] = import(base + "widget/gh_widget.js").then(function (m) {
       return m.default({ module_or_path: base + "widget/gh_widget_bg.wasm" }).then(function () { return m; });
     });
   }
-  registry[base].then(
-    function (m) { m.mount(target, board, base + "api/v1"); },
+  registry.modules[base].then(
+    function (m) { m.mount(target, options); },
     function (err) {
       var link = document.createElement("a");
       link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(board);

@@ -10,3 +10,4 @@
 pub mod api;
 pub mod board;
 pub mod greenhouse;
+pub mod seo;

@@ -1,12 +1,16 @@
 //! The visitor widget. `widget.js` (the loader the host page includes) imports this module
 //! and calls [`mount`] once per widget on the page.
 //!
-//! Layout: `api` fetches our worker's read API; `app` holds state; `views/` are small
-//! components; `style.css` is the widget's own CSS, scoped by a shadow root.
+//! Layout: `options` reads the embed's `data-*`; `api` fetches the worker's read API; `app`
+//! holds state; `url` keeps it in the host page's URL; `views/` are small components;
+//! `i18n` has every string; `seo` writes JSON-LD; `style.css` is scoped by a shadow root.
 
 mod api;
 mod app;
 mod i18n;
+mod options;
+mod seo;
+mod url;
 mod views;
 
 use wasm_bindgen::prelude::*;
@@ -15,10 +19,13 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 const STYLE: &str = include_str!("style.css");
 
 /// Mounts a job board widget into `host`, inside an open shadow root so the host page's CSS
-/// cannot break it and ours cannot leak. `api_base` is the worker's `/api/v1` URL.
+/// cannot break it and ours cannot leak. `options` holds the embed's settings (`board`,
+/// `apiBase`, `groupBy`, `departments`, `offices`, `lang`, `pageSize`, `layout`, `filters`,
+/// `index`).
 #[wasm_bindgen]
-pub fn mount(host: HtmlElement, board: String, api_base: String) -> Result<(), JsValue> {
+pub fn mount(host: HtmlElement, options: JsValue) -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
+    let opts = options::Options::from_js(&options);
     let shadow = match host.shadow_root() {
         Some(existing) => {
             existing.set_inner_html("");
@@ -33,9 +40,8 @@ pub fn mount(host: HtmlElement, board: String, api_base: String) -> Result<(), J
     let root: HtmlElement = document.create_element("div")?.unchecked_into();
     root.set_class_name("ghw");
     root.set_attribute("part", "root")?;
+    root.set_attribute("lang", opts.lang.tag())?;
     shadow.append_child(&root)?;
-    let initial_job = app::job_from_location();
-    let handle = leptos::mount::mount_to(root, move || app::App(app::AppProps { board, api_base, initial_job }));
-    handle.forget();
+    leptos::mount::mount_to(root, move || leptos::view! { <app::App opts/> }).forget();
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::snapshot::Snapshot;
 use crate::upstream::job_board;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use shared::api;
 use std::rc::Rc;
 use worker::{Cache, Headers, Response};
 
@@ -38,6 +39,30 @@ pub struct Served {
 
 thread_local! {
     static MEMORY: RefCell<HashMap<String, Rc<Prepared>>> = RefCell::new(HashMap::new());
+    /// Pay ranges per (board, job), with when they were read.
+    static PAY: RefCell<HashMap<(String, u64), (u64, Rc<Vec<api::PayRange>>)>> = RefCell::new(HashMap::new());
+}
+
+/// A job's pay ranges: only the single-job endpoint has them. Cached like the board; when
+/// Greenhouse fails the last known ranges (or none) are served, never an error.
+pub async fn pay_ranges(cfg: &Config, token: &str, id: u64, now_ms: u64) -> Rc<Vec<api::PayRange>> {
+    let key = (token.to_string(), id);
+    let held = PAY.with(|m| m.borrow().get(&key).cloned());
+    if let Some((at, p)) = held.as_ref().filter(|(at, _)| is_fresh(*at, now_ms, cfg.fresh_secs)) {
+        let _ = at;
+        return p.clone();
+    }
+    match job_board::fetch_job(cfg, token, id).await {
+        Ok(job) => {
+            let p = Rc::new(crate::snapshot::pay_ranges(&job));
+            PAY.with(|m| m.borrow_mut().insert(key, (now_ms, p.clone())));
+            p
+        }
+        Err(e) => {
+            worker::console_warn!("pay ranges of job {id} on {token}: {e}");
+            held.map(|(_, p)| p).unwrap_or_default()
+        }
+    }
 }
 
 /// Whether a copy read at `fetched_at_ms` is still fresh at `now_ms`.

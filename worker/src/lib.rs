@@ -9,6 +9,7 @@ pub mod cache;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod pages;
 pub mod routes;
 pub mod sanitize;
 pub mod snapshot;
@@ -39,6 +40,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
         .get_async("/api/v1/boards/:token/offices", |req, ctx| handle(routes::board::offices(req, ctx)))
+        .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
+        .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
+        .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
         .get("/api/v1/health", |_, _| Response::from_json(&serde_json::json!({"ok": true})))
         .options("/api/*path", |_, _| http::preflight())
         .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<Config>| handle(async { Err(ApiError::NotFound) }))

@@ -93,6 +93,19 @@ impl Snapshot {
     }
 }
 
+/// Pay ranges from a job fetched with `pay_transparency=true`.
+pub fn pay_ranges(job: &gh::Job) -> Vec<api::PayRange> {
+    job.pay_input_ranges
+        .iter()
+        .map(|r| api::PayRange {
+            title: r.title.clone().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+            min_cents: r.min_cents,
+            max_cents: r.max_cents,
+            currency: r.currency_type.clone().filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic())),
+        })
+        .collect()
+}
+
 /// Greenhouse's "No Department"/"No Office" pseudo-entries (id 0) are not real groups.
 fn add_department(into: &mut BTreeMap<u64, api::Department>, d: &gh::Department) {
     if d.id == 0 {
@@ -248,6 +261,19 @@ mod tests {
         assert!(s.listing.departments.is_empty());
         assert!(s.listing.jobs[0].department_ids.is_empty());
         assert_eq!(s.listing.jobs[0].absolute_url, None);
+    }
+
+    #[test]
+    fn pay_ranges_are_mapped_and_bad_currencies_dropped() {
+        let job: gh::Job = serde_json::from_str(
+            r#"{"id":1,"pay_input_ranges":[{"min_cents":"5000000","max_cents":7500000,"currency_type":"USD","title":" NYC "},
+                                            {"min_cents":1,"max_cents":2,"currency_type":"<b>"}]}"#,
+        )
+        .unwrap();
+        let p = pay_ranges(&job);
+        assert_eq!(p[0].min_cents, Some(5_000_000), "string numbers accepted");
+        assert_eq!(p[0].title.as_deref(), Some("NYC"));
+        assert_eq!(p[1].currency, None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use axum::response::Html;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -79,15 +80,75 @@ impl Browser {
             .collect()
     }
 
-    /// Runs `body` as a function of `host` (the first widget's host element) in the page.
+    /// Runs `body` with `host` (the first widget's host element) and `root` (its shadow root).
     pub async fn in_widget(&self, body: &str) -> Value {
-        let script = format!("const host = document.querySelector('[data-greenhouse-board]'); const root = host && host.shadowRoot; {body}");
+        self.in_widget_at(0, body).await
+    }
+
+    /// Like [`Browser::in_widget`], for the `n`th widget on the page.
+    pub async fn in_widget_at(&self, n: usize, body: &str) -> Value {
+        let script = format!(
+            "const host = document.querySelectorAll('[data-greenhouse-board]')[{n}]; const root = host && host.shadowRoot; {body}"
+        );
         self.client.execute(&script, vec![]).await.expect("script runs")
     }
 
     /// Titles of the jobs the widget lists right now.
     pub async fn job_titles(&self) -> Vec<String> {
-        let v = self.in_widget("return root ? [...root.querySelectorAll('.board:not([hidden]) .job-title')].map(e => e.textContent) : [];").await;
+        self.job_titles_at(0).await
+    }
+
+    pub async fn job_titles_at(&self, n: usize) -> Vec<String> {
+        let v = self
+            .in_widget_at(n, "return root ? [...root.querySelectorAll('.board:not([hidden]) .job-title')].map(e => e.textContent) : [];")
+            .await;
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    /// The result count the widget announces ("12 jobs").
+    pub async fn count_text(&self) -> String {
+        self.in_widget("const c = root && root.querySelector('.count'); return c ? c.textContent : '';").await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Chooses an option of a filter select by its visible label's start ("Engineering").
+    pub async fn choose(&self, select_css: &str, label_start: &str) {
+        let select = self.widget_element(select_css).await;
+        for option in select.find_all(Locator::Css("option")).await.expect("options") {
+            let text = option.text().await.unwrap_or_default();
+            if text.trim_start_matches(['\u{a0}', ' ']).starts_with(label_start) {
+                let value = option.attr("value").await.ok().flatten().unwrap_or_default();
+                select.select_by_value(&value).await.expect("select");
+                return;
+            }
+        }
+        panic!("no option starting with {label_start:?} in {select_css}");
+    }
+
+    /// The JSON-LD blocks the widget put into the host page's head.
+    pub async fn json_ld(&self) -> Vec<Value> {
+        let v = self
+            .client
+            .execute("return [...document.head.querySelectorAll('script[type=\"application/ld+json\"]')].map(s => s.textContent)", vec![])
+            .await
+            .unwrap();
+        v.as_array().into_iter().flatten().filter_map(|s| serde_json::from_str(s.as_str()?).ok()).collect()
+    }
+
+    /// Runs axe-core (from node_modules) over the whole page, shadow roots included, and
+    /// returns its violations as "rule: n nodes (targets)".
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(crate::root().join("node_modules/axe-core/axe.min.js")).expect("axe-core is installed (npm)");
+        self.client.execute(&axe, vec![]).await.expect("axe loads");
+        let v = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => \
+                   v.id + ': ' + v.nodes.length + ' ' + JSON.stringify(v.nodes.map(n => n.target)))), e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
         serde_json::from_value(v).unwrap_or_default()
     }
 
@@ -128,21 +189,50 @@ impl Browser {
     }
 }
 
-/// A host site on its own origin: `/?board=TOKEN` is a plain page with the embed script tag.
-pub async fn start_host_site(worker_base: String) -> String {
-    async fn page(State(worker): State<String>, Query(q): Query<HashMap<String, String>>) -> Html<String> {
+/// A host site on its own origin. `/?board=TOKEN` is a plain page with the embed script
+/// tag; `/page/NAME` serves a page a test registered with [`HostSite::page`].
+pub struct HostSite {
+    pub base: String,
+    worker: String,
+    pages: Arc<Mutex<HashMap<String, String>>>,
+}
+
+impl HostSite {
+    /// Registers a page whose `<body>` is `body` (`{worker}` stands for the worker's origin),
+    /// with `lang` on `<html>` and `head` added to `<head>`; returns its URL.
+    pub fn page(&self, name: &str, lang: &str, head: &str, body: &str) -> String {
+        let html = format!(
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Host page {name}</title>\
+             <link rel=\"icon\" href=\"data:,\">{head}</head><body>{}</body></html>",
+            body.replace("{worker}", &self.worker)
+        );
+        self.pages.lock().unwrap().insert(name.to_string(), html);
+        format!("{}/page/{name}", self.base)
+    }
+}
+
+pub async fn start_host_site(worker_base: String) -> HostSite {
+    type Shared = (String, Arc<Mutex<HashMap<String, String>>>);
+    async fn page(State((worker, _)): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Html<String> {
         let board = q.get("board").cloned().unwrap_or_default();
         Html(format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Host site</title>\
-             <link rel=\"icon\" href=\"data:,\"></head><body><h1>Acme careers</h1>\
-             <script src=\"{worker}/widget.js\" data-board=\"{board}\" async></script></body></html>"
+             <link rel=\"icon\" href=\"data:,\"></head><body><main><h1>Acme careers</h1>\
+             <script src=\"{worker}/widget.js\" data-board=\"{board}\" async></script></main></body></html>"
         ))
     }
+    async fn custom(State((_, pages)): State<Shared>, axum::extract::Path(name): axum::extract::Path<String>) -> Html<String> {
+        Html(pages.lock().unwrap().get(&name).cloned().unwrap_or_else(|| "no such page".into()))
+    }
+    let pages = Arc::new(Mutex::new(HashMap::new()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = axum::Router::new().route("/", axum::routing::get(page)).with_state(worker_base);
+    let app = axum::Router::new()
+        .route("/", axum::routing::get(page))
+        .route("/page/{name}", axum::routing::get(custom))
+        .with_state((worker_base.clone(), pages.clone()));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    format!("http://{addr}")
+    HostSite { base: format!("http://{addr}"), worker: worker_base, pages }
 }

@@ -1,131 +1,347 @@
-//! The widget in headless Chromium, embedded cross-origin by a host page with one script
+//! The widget in headless Chromium, embedded cross-origin by host pages with one script
 //! tag, served by the real worker under `wrangler dev` in front of the fake.
 
-use e2e::browser::{self, start_host_site, Browser};
-use e2e::{board, stack};
+use e2e::browser::{self, start_host_site, Browser, HostSite};
+use e2e::{board, stack, Fault, FRESH_SECONDS};
 use greenhouse_fake::seed;
+use serde_json::Value;
 
-async fn shared_stack() -> &'static e2e::Stack {
-    tokio::task::spawn_blocking(stack).await.unwrap()
+async fn setup() -> Option<(&'static e2e::Stack, HostSite, Browser)> {
+    if !browser::available() {
+        return None;
+    }
+    let s = tokio::task::spawn_blocking(stack).await.unwrap();
+    let host = start_host_site(s.worker.base.clone()).await;
+    let b = Browser::start().await;
+    Some((s, host, b))
+}
+
+fn seeded_titles() -> Vec<String> {
+    let mut t: Vec<String> = seed::northwind().jobs.iter().map(|j| j["title"].as_str().unwrap().trim().to_string()).collect();
+    t.sort();
+    t
+}
+
+fn seeded_id(title: &str) -> u64 {
+    seed::northwind().jobs.iter().find(|j| j["title"] == title).unwrap()["id"].as_u64().unwrap()
+}
+
+async fn sorted_titles(b: &Browser) -> Vec<String> {
+    let mut t = b.job_titles().await;
+    t.sort();
+    t
+}
+
+fn screenshot(name: &str, png: Vec<u8>) {
+    let dir = e2e::root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitor_browses_searches_and_opens_a_job() {
-    if !browser::available() {
-        return;
-    }
-    let s = shared_stack().await;
-    let host = start_host_site(s.worker.base.clone()).await;
-    let b = Browser::start().await;
+    let Some((_, host, b)) = setup().await else { return };
     let token = board("northwind", "browser");
-    b.client.goto(&format!("{host}/?board={token}")).await.unwrap();
+    b.client.goto(&format!("{}/?board={token}", host.base)).await.unwrap();
 
-    // Every job of the seeded board is listed.
     b.wait_until(30, "the job list", async |b: &Browser| b.job_titles().await.len() == 44).await;
-    let mut shown = b.job_titles().await;
-    let mut expected: Vec<String> =
-        seed::northwind().jobs.iter().map(|j| j["title"].as_str().unwrap().trim().to_string()).collect();
-    shown.sort();
-    expected.sort();
-    assert_eq!(shown, expected);
-    let count = b.in_widget("return root.querySelector('.count').textContent").await;
-    assert_eq!(count, "44 jobs");
+    assert_eq!(sorted_titles(&b).await, seeded_titles(), "every seeded job is listed");
+    assert_eq!(b.count_text().await, "44 jobs");
 
     // Typing narrows the list (accent-insensitive: "zurich" finds Zürich).
     b.widget_element("input[type=search]").await.send_keys("zurich").await.unwrap();
     b.wait_until(10, "search results", async |b: &Browser| b.job_titles().await.len() == 3).await;
-    let mut narrowed = b.job_titles().await;
-    narrowed.sort();
     assert_eq!(
-        narrowed,
+        sorted_titles(&b).await,
         vec!["Embedded Software Engineer (Rust)", "Ingénieur·e logiciel embarqué", "Research Scientist, Reinforcement Learning"]
     );
-    assert_eq!(b.in_widget("return root.querySelector('.count').textContent").await, "3 jobs");
+    assert_eq!(b.count_text().await, "3 jobs");
 
-    // Opening a job shows its description, location and apply link.
+    // Opening a job shows its description, facts and apply link; focus moves to its title.
     b.click_job("Embedded Software Engineer (Rust)").await;
     b.wait_until(10, "the job detail", async |b: &Browser| {
         b.in_widget("const d = root.querySelector('.description'); return !!d && d.textContent.includes('About the role');").await == true
     })
     .await;
-    let title = b.in_widget("return root.querySelector('.detail-title').textContent").await;
-    assert_eq!(title, "Embedded Software Engineer (Rust)");
+    assert_eq!(b.in_widget("return root.querySelector('.detail-title').textContent").await, "Embedded Software Engineer (Rust)");
+    assert_eq!(b.in_widget("return root.activeElement && root.activeElement.className").await, "detail-title", "focus moved");
     let described = b.in_widget("return root.querySelector('.description').textContent").await;
     assert!(described.as_str().unwrap().contains("As our Embedded Software Engineer (Rust) in Robotics Software"));
+    assert!(b.in_widget("return root.querySelector('.posted').textContent").await.as_str().unwrap().contains("2026"));
     let apply = b.in_widget("return root.querySelector('a.apply').href").await;
     assert!(apply.as_str().unwrap().starts_with("https://job-boards.greenhouse.io/northwind/jobs/"), "{apply}");
     assert_eq!(b.job_titles().await.len(), 0, "the list is hidden behind the detail");
 
-    // Back returns to the list with the search kept.
+    // The widget's back button returns to the list with the search kept and focus on the job.
     b.widget_element("button.back").await.click().await.unwrap();
     b.wait_until(10, "the list again", async |b: &Browser| b.job_titles().await.len() == 3).await;
-
-    // The host page's own DOM is untouched except for the widget's host element.
-    let light_dom = b.client.execute("return document.querySelector('[data-greenhouse-board]').children.length", vec![]).await.unwrap();
-    assert_eq!(light_dom, 0, "the widget renders only inside its shadow root");
-
-    let errors = b.console_errors().await;
-    assert!(errors.is_empty(), "console errors: {errors:#?}");
-
-    // A picture of what a visitor sees, for people reading the test output.
-    let png = b.client.screenshot().await.unwrap();
-    let dir = e2e::root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("visitor-search.png"), png).unwrap();
-    b.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_board_shows_a_clear_message_and_a_way_out() {
-    if !browser::available() {
-        return;
-    }
-    let s = shared_stack().await;
-    let host = start_host_site(s.worker.base.clone()).await;
-    let b = Browser::start().await;
-    b.client.goto(&format!("{host}/?board=no-such-board")).await.unwrap();
-    b.wait_until(30, "the error state", async |b: &Browser| {
-        b.in_widget("return !!root && !!root.querySelector('[role=alert]')").await == true
+    b.wait_until(5, "focus back on the job", async |b: &Browser| {
+        b.in_widget("return root.activeElement && root.activeElement.textContent").await == "Embedded Software Engineer (Rust)"
     })
     .await;
-    let text = b.in_widget("return root.querySelector('[role=alert]').textContent").await;
-    assert!(text.as_str().unwrap().contains("could not be found"), "{text}");
-    let link = b.in_widget("return root.querySelector('[role=alert] a').href").await;
-    assert_eq!(link, "https://job-boards.greenhouse.io/no-such-board");
+
+    let light_dom = b.client.execute("return document.querySelector('[data-greenhouse-board]').children.length", vec![]).await.unwrap();
+    assert_eq!(light_dom, 0, "the widget renders only inside its shadow root");
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    screenshot("visitor-search.png", b.client.screenshot().await.unwrap());
     b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_page_shows_the_seeded_board() {
-    if !browser::available() {
-        return;
-    }
-    let s = shared_stack().await;
-    let b = Browser::start().await;
-    b.client.goto(&format!("{}/", s.worker.base)).await.unwrap();
-    b.wait_until(30, "the demo board", async |b: &Browser| b.job_titles().await.len() == 44).await;
-    let png = b.client.screenshot().await.unwrap();
-    let dir = e2e::root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("demo.png"), png).unwrap();
+async fn each_filter_alone_and_combined_with_search() {
+    let Some((_, host, b)) = setup().await else { return };
+    b.client.goto(&format!("{}/?board={}", host.base, board("northwind", "filters"))).await.unwrap();
+    b.wait_until(30, "the job list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+
+    // Department, nested: Engineering includes Platform, Robotics Software, Data & ML.
+    b.choose("select#ghw_department", "Engineering").await;
+    b.wait_until(10, "engineering jobs", async |b: &Browser| b.job_titles().await.len() == 16).await;
+    let option = b.in_widget("return root.querySelector('select#ghw_department').selectedOptions[0].textContent").await;
+    assert_eq!(option, "Engineering (16)", "counts per option");
+    let groups = b.in_widget("return [...root.querySelectorAll('.group h3')].map(h => h.textContent)").await;
+    assert_eq!(groups, serde_json::json!(["Data & Machine Learning", "Platform", "Robotics Software"]));
+    // A child department alone.
+    b.choose("select#ghw_department", "Platform").await;
+    b.wait_until(10, "platform jobs", async |b: &Browser| b.job_titles().await.len() == 5).await;
+    // Combined with search.
+    b.widget_element("input[type=search]").await.send_keys("remote").await.unwrap();
+    b.wait_until(10, "platform + remote", async |b: &Browser| b.job_titles().await.len() == 2).await;
+    assert_eq!(sorted_titles(&b).await, vec!["Platform Engineer, Developer Experience", "Staff Platform Engineer"]);
+    b.widget_element("button.clear").await.click().await.unwrap();
+    b.wait_until(10, "cleared", async |b: &Browser| b.job_titles().await.len() == 44).await;
+
+    // Office, nested: EMEA includes Berlin, London, Zürich and Remote - Europe. "engineer" also
+    // matches every job under the Engineering department tree.
+    b.choose("select#ghw_office", "EMEA").await;
+    b.wait_until(10, "EMEA jobs", async |b: &Browser| b.job_titles().await.len() == 14).await;
+    b.widget_element("input[type=search]").await.send_keys("engineer").await.unwrap();
+    b.wait_until(10, "EMEA engineers", async |b: &Browser| b.job_titles().await.len() == 8).await;
+    b.widget_element("button.clear").await.click().await.unwrap();
+
+    // Location alone.
+    b.choose("select#ghw_location", "Tokyo").await;
+    b.wait_until(10, "Tokyo jobs", async |b: &Browser| b.job_titles().await.len() == 3).await;
+    b.widget_element("button.clear").await.click().await.unwrap();
+
+    // Workplace type (from the job's "Workplace Type" metadata), with search.
+    b.choose("select#ghw_workplace", "Remote").await;
+    b.wait_until(10, "remote jobs", async |b: &Browser| b.job_titles().await.len() == 9).await;
+    b.widget_element("input[type=search]").await.send_keys("data").await.unwrap();
+    b.wait_until(10, "remote data jobs", async |b: &Browser| b.job_titles().await.len() == 1).await;
+    assert_eq!(b.job_titles().await, vec!["Data Engineer"]);
+
+    // The filter state is in the host page's URL, prefixed, next to the host's own params.
+    let url = b.client.current_url().await.unwrap();
+    let q: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+    assert!(q.contains(&("ghw_wp".into(), "remote".into())), "{q:?}");
+    assert!(q.contains(&("ghw_q".into(), "data".into())), "{q:?}");
+    assert!(q.iter().any(|(k, _)| k == "board"), "host params survive: {q:?}");
+
+    // Reloading restores the same view.
+    b.client.refresh().await.unwrap();
+    b.wait_until(30, "restored view", async |b: &Browser| b.job_titles().await == vec!["Data Engineer".to_string()]).await;
+    assert_eq!(b.in_widget("return root.querySelector('input[type=search]').value").await, "data");
+    assert_eq!(b.in_widget("return root.querySelector('select#ghw_workplace').value").await, "remote");
     assert!(b.console_errors().await.is_empty());
     b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gh_jid_on_the_host_page_opens_that_job() {
-    if !browser::available() {
-        return;
-    }
-    let s = shared_stack().await;
-    let host = start_host_site(s.worker.base.clone()).await;
-    let b = Browser::start().await;
-    let job = seed::northwind().jobs.iter().find(|j| j["title"] == "Data Engineer").unwrap()["id"].as_u64().unwrap();
-    b.client.goto(&format!("{host}/?board={}&gh_jid={job}", board("northwind", "deeplink"))).await.unwrap();
+async fn deep_links_back_forward_and_json_ld() {
+    let Some((_, host, b)) = setup().await else { return };
+    let id = seeded_id("Data Engineer");
+    let t = board("northwind", "deeplink");
+    b.client.goto(&format!("{}/?board={t}&gh_jid={id}&gh_src=linkedin", host.base)).await.unwrap();
     b.wait_until(30, "the linked job", async |b: &Browser| {
         b.in_widget("const t = root && root.querySelector('.detail-title'); return t ? t.textContent : null").await == "Data Engineer"
     })
     .await;
+    // gh_src is kept for the apply step.
+    let apply = b.in_widget("return root.querySelector('a.apply').href").await;
+    assert!(apply.as_str().unwrap().contains("gh_src=linkedin"), "{apply}");
+    // JSON-LD describes the open job.
+    let ld = b.json_ld().await;
+    assert_eq!(ld.len(), 1);
+    assert_eq!(ld[0]["@type"], "JobPosting");
+    assert_eq!(ld[0]["title"], "Data Engineer");
+    assert_eq!(ld[0]["hiringOrganization"]["name"], "Northwind Robotics");
+    assert_eq!(ld[0]["jobLocationType"], "TELECOMMUTE", "a remote job");
+    assert_eq!(ld[0]["identifier"]["value"], id.to_string());
+
+    // Back to the list (no history of ours yet: the widget's back adds the list entry).
+    b.widget_element("button.back").await.click().await.unwrap();
+    b.wait_until(10, "the list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    assert!(b.json_ld().await.is_empty(), "no JSON-LD on the list");
+    assert!(!b.client.current_url().await.unwrap().as_str().contains("gh_jid"));
+
+    // Open another job, then the browser's back and forward.
+    b.click_job("Quality Engineer").await;
+    b.wait_until(10, "Quality Engineer", async |b: &Browser| {
+        b.in_widget("const t = root.querySelector('.detail-title'); return t ? t.textContent : null").await == "Quality Engineer"
+    })
+    .await;
+    let qe = seeded_id("Quality Engineer");
+    assert!(b.client.current_url().await.unwrap().as_str().contains(&format!("gh_jid={qe}")));
+    b.client.back().await.unwrap();
+    b.wait_until(10, "back to the list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    assert!(b.json_ld().await.is_empty());
+    b.client.forward().await.unwrap();
+    b.wait_until(10, "forward to the job", async |b: &Browser| {
+        b.in_widget("const t = root.querySelector('.detail-title'); return t ? t.textContent : null").await == "Quality Engineer"
+    })
+    .await;
+    assert_eq!(b.json_ld().await[0]["title"], "Quality Engineer");
+    // Pay ranges from pay_transparency, formatted for the locale.
+    b.client.back().await.unwrap();
+    b.wait_until(10, "list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    let paid = seed::northwind().jobs.iter().map(|j| (j["id"].as_u64().unwrap(), j["title"].as_str().unwrap().to_string())).find(|(id, _)| id % 3 == 0).unwrap();
+    b.click_job(&paid.1).await;
+    b.wait_until(10, "pay", async |b: &Browser| b.in_widget("return !!root.querySelector('.pay')").await == true).await;
+    assert_eq!(b.in_widget("return root.querySelector('.pay li').textContent").await, "Base salary: $120,000 – $160,000");
+    assert_eq!(b.json_ld().await[0]["baseSalary"]["currency"], "USD");
+    assert!(b.console_errors().await.is_empty());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_unknown_and_degraded_boards_say_what_happened() {
+    let Some((s, host, b)) = setup().await else { return };
+    // Empty board.
+    b.client.goto(&format!("{}/?board={}", host.base, board("empty", "browser"))).await.unwrap();
+    b.wait_until(30, "the empty state", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.empty')").await == true).await;
+    let text = b.in_widget("return root.querySelector('.empty').textContent").await;
+    assert!(text.as_str().unwrap().contains("no open positions"), "{text}");
+    assert!(b.in_widget("return root.querySelector('input[type=search]')").await.is_null(), "no search on an empty board");
+
+    // Unknown board.
+    b.client.goto(&format!("{}/?board=no-such-board", host.base)).await.unwrap();
+    b.wait_until(30, "the error state", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('[role=alert]')").await == true).await;
+    let text = b.in_widget("return root.querySelector('[role=alert]').textContent").await;
+    assert!(text.as_str().unwrap().contains("could not be found"), "{text}");
+    assert_eq!(b.in_widget("return root.querySelector('[role=alert] a').href").await, "https://job-boards.greenhouse.io/no-such-board");
+
+    // Degraded: Greenhouse goes down after the first load; visitors still see the jobs.
+    let t = board("northwind", "degraded");
+    b.client.goto(&format!("{}/?board={t}", host.base)).await.unwrap();
+    b.wait_until(30, "the list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    assert!(b.in_widget("return root.querySelector('.notice')").await.is_null(), "no notice while fresh");
+    s.fake.set_fault(&t, Fault::Down);
+    tokio::time::sleep(std::time::Duration::from_millis(FRESH_SECONDS * 1000 + 300)).await;
+    // The next visitor (a fresh browser, so nothing in its own HTTP cache) gets the last
+    // good copy from the edge, with a quiet notice.
+    b.close().await;
+    let b = Browser::start().await;
+    b.client.goto(&format!("{}/?board={t}", host.base)).await.unwrap();
+    b.wait_until(30, "the stale list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    let notice = b.in_widget("const n = root.querySelector('.notice'); return n ? n.textContent : null").await;
+    assert!(notice.as_str().unwrap_or_default().contains("out of date"), "{notice}");
+
+    // Total failure (down, nothing cached): a message, a retry and the hosted board.
+    let t = board("northwind", "down-browser");
+    s.fake.set_fault(&t, Fault::Down);
+    b.client.goto(&format!("{}/?board={t}", host.base)).await.unwrap();
+    b.wait_until(30, "the failure state", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('[role=alert]')").await == true).await;
+    assert!(b.in_widget("return root.querySelector('[role=alert]').textContent").await.as_str().unwrap().contains("could not be loaded"));
+    assert!(!b.in_widget("return root.querySelector('[role=alert] button')").await.is_null(), "a retry button");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_widgets_hostile_css_german_and_options() {
+    let Some((_, host, b)) = setup().await else { return };
+    // Rules written to break embeds: they hit the widget's host div and every element type it
+    // uses, with !important. Only the shadow root's own styles may reach inside.
+    let hostile_css = "<style>div, section, ul, li, a, p, h2, h3, input, select, button, span { display: none !important; \
+                       visibility: hidden !important; color: red !important; font-size: 2px !important; opacity: 0 !important; } \
+                       main, h1 { display: block !important; visibility: visible !important; }</style>";
+    let url = host.page(
+        "two",
+        "de",
+        hostile_css,
+        &format!(
+            "<main><h1>Karriere</h1>\
+             <div data-greenhouse-board=\"{a}\" data-departments=\"Sales\" data-group-by=\"office\"></div>\
+             <script src=\"{{worker}}/widget.js\" data-board=\"{a}\" async></script>\
+             <h2>Praktika</h2>\
+             <script src=\"{{worker}}/widget.js\" data-board=\"{b}\" data-lang=\"en\" data-page-size=\"10\" data-layout=\"compact\" async></script></main>",
+            a = board("northwind", "two-a"),
+            b = board("northwind", "two-b"),
+        ),
+    );
+    b.client.goto(&url).await.unwrap();
+    b.wait_until(30, "both widgets", async |b: &Browser| b.job_titles_at(0).await.len() == 6 && b.job_titles_at(1).await.len() == 10).await;
+
+    // Widget 1: German from the page's lang, limited to Sales (with children), grouped by office.
+    assert_eq!(b.in_widget_at(0, "return root.querySelector('.count').textContent").await, "6 Stellen");
+    assert_eq!(b.in_widget_at(0, "return root.querySelector('input').placeholder").await, "Nach Titel, Team oder Ort suchen");
+    let groups = b.in_widget_at(0, "return [...root.querySelectorAll('.group h3')].map(h => h.textContent)").await;
+    assert_eq!(groups, serde_json::json!(["Berlin", "New York", "Singapore", "Tokyo", "Toronto"]));
+    // Widget 2: English by data-lang, compact, 10 per page with "show more".
+    assert_eq!(b.in_widget_at(1, "return root.querySelector('.count').textContent").await, "44 jobs");
+    b.in_widget_at(1, "root.querySelector('button.more').click(); return null").await;
+    b.wait_until(10, "page two", async |b: &Browser| b.job_titles_at(1).await.len() == 20).await;
+
+    // They are independent: searching one leaves the other alone, each in its own URL params.
+    b.in_widget_at(1, "const i = root.querySelector('input'); i.value = 'manager'; i.dispatchEvent(new Event('input')); return null").await;
+    b.wait_until(10, "widget 2 filtered", async |b: &Browser| b.job_titles_at(1).await.len() == 4).await;
+    assert_eq!(b.job_titles_at(0).await.len(), 6);
+    let url = b.client.current_url().await.unwrap();
+    assert!(url.query_pairs().any(|(k, v)| k == "ghw2_q" && v == "manager"), "{url}");
+    assert!(!url.query_pairs().any(|(k, _)| k == "ghw_q"), "{url}");
+
+    // Hostile host CSS did not reach inside: the widgets are visible and styled by us.
+    let visible = b.in_widget_at(0, "const a = root.querySelector('.job-title'); const r = a.getBoundingClientRect(); \
+                                      const cs = getComputedStyle(a); return [r.width > 50, r.height > 10, cs.visibility, cs.display, cs.fontSize]").await;
+    assert_eq!(visible, serde_json::json!([true, true, "visible", "block", "16px"]));
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "{errors:#?}");
+    screenshot("two-widgets-hostile-css.png", b.client.screenshot().await.unwrap());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn german_detail_formats_dates_and_pay_for_the_locale() {
+    let Some((_, host, b)) = setup().await else { return };
+    let paid = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 3 == 0).unwrap();
+    let url = host.page("de", "de-DE", "", &format!(
+        "<main><script src=\"{{worker}}/widget.js\" data-board=\"{}\" async></script></main>", board("northwind", "de")));
+    b.client.goto(&format!("{url}?gh_jid={paid}")).await.unwrap();
+    b.wait_until(30, "the pay block", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.pay li')").await == true).await;
+    assert_eq!(b.in_widget("return root.querySelector('.back').textContent").await, "← Alle Stellen");
+    assert_eq!(b.in_widget("return root.querySelector('.pay h3').textContent").await, "Gehalt");
+    let pay = b.in_widget("return root.querySelector('.pay li').textContent").await;
+    assert_eq!(pay.as_str().unwrap().replace('\u{a0}', " "), "Base salary: 120.000 $ – 160.000 $");
+    let posted = b.in_widget("return root.querySelector('.posted').textContent").await;
+    assert!(posted.as_str().unwrap().contains(".10.2026"), "German date format: {posted}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_and_detail_have_no_accessibility_violations() {
+    let Some((_, host, b)) = setup().await else { return };
+    b.client.goto(&format!("{}/?board={}", host.base, board("northwind", "axe"))).await.unwrap();
+    b.wait_until(30, "the job list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    let list = b.axe_violations().await;
+    assert!(list.is_empty(), "list view: {list:#?}");
+    b.click_job("Security Engineer").await;
+    b.wait_until(10, "the detail", async |b: &Browser| b.in_widget("return !!root.querySelector('.description')").await == true).await;
+    let detail = b.axe_violations().await;
+    assert!(detail.is_empty(), "detail view: {detail:#?}");
+    // Keyboard: the search box and every filter are reachable with Tab and labelled.
+    b.widget_element("button.back").await.click().await.unwrap();
+    b.wait_until(10, "list", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    let labelled: Value = b.in_widget("return [...root.querySelectorAll('input, select')].every(e => e.labels && e.labels.length === 1)").await;
+    assert_eq!(labelled, true);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_page_shows_the_seeded_board() {
+    let Some((s, _, b)) = setup().await else { return };
+    b.client.goto(&format!("{}/", s.worker.base)).await.unwrap();
+    b.wait_until(30, "the demo board", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    screenshot("demo.png", b.client.screenshot().await.unwrap());
     assert!(b.console_errors().await.is_empty());
     b.close().await;
 }

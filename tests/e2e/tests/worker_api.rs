@@ -240,3 +240,61 @@ fn a_minimal_documented_upstream_is_enough() {
     let d: Value = Client::new().get(format!("{}/api/v1/boards/vaulttec/jobs/127817", worker.base)).send().unwrap().json().unwrap();
     assert!(d["content_html"].as_str().unwrap().contains("<p>Any HTML included"));
 }
+
+#[test]
+fn crawlable_board_page_links_every_job_without_script() {
+    let t = board("northwind", "pages");
+    let r = get(&format!("/boards/{t}"));
+    assert_eq!(r.status(), 200);
+    assert!(header(&r, "content-type").starts_with("text/html"));
+    let html = r.text().unwrap();
+    assert!(html.contains("<h1>Jobs at Northwind Robotics</h1>"));
+    assert_eq!(html.matches("<li><a href=").count(), 44);
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{}/boards/{t}\">", stack().worker.base)));
+    assert!(!html.contains("<script"), "no script on the no-JS page");
+}
+
+#[test]
+fn crawlable_job_page_has_description_json_ld_and_canonical() {
+    let t = board("northwind", "jobpage");
+    let l: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let job = l.jobs.iter().find(|j| j.id % 3 == 0).expect("a job with pay ranges");
+    let html = get(&format!("/boards/{t}/jobs/{}", job.id)).text().unwrap();
+    assert!(html.contains(&format!("<h1>{}</h1>", job.title.replace('&', "&amp;"))), "{html}");
+    assert!(html.contains("<h3>About the role</h3>"));
+    let ld_start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+    let ld_end = html[ld_start..].find("</script>").unwrap() + ld_start;
+    let ld: Value = serde_json::from_str(&html[ld_start..ld_end]).unwrap();
+    assert_eq!(ld["@type"], "JobPosting");
+    assert_eq!(ld["title"], job.title);
+    assert_eq!(ld["hiringOrganization"]["name"], "Northwind Robotics");
+    assert_eq!(ld["baseSalary"]["value"]["minValue"], 120000.0, "pay ranges from pay_transparency");
+    assert!(ld["datePosted"].as_str().unwrap().starts_with("2026-10-"));
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{}/boards/{t}/jobs/{}\">", stack().worker.base, job.id)));
+    assert_eq!(get(&format!("/boards/{t}/jobs/1")).status(), 404);
+}
+
+#[test]
+fn sitemap_lists_the_board_and_every_job() {
+    let t = board("northwind", "sitemap");
+    let r = get(&format!("/boards/{t}/sitemap.xml"));
+    assert_eq!(r.status(), 200);
+    assert!(header(&r, "content-type").starts_with("application/xml"));
+    let xml = r.text().unwrap();
+    assert_eq!(xml.matches("<url>").count(), 45, "board page + 44 jobs");
+    assert!(xml.contains(&format!("<loc>{}/boards/{t}</loc>", stack().worker.base)));
+    assert!(xml.contains("<lastmod>2026-11-"));
+}
+
+#[test]
+fn job_detail_carries_pay_ranges_from_pay_transparency() {
+    let t = board("northwind", "pay");
+    let l: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let paid = l.jobs.iter().find(|j| j.id % 3 == 0).unwrap();
+    let d: JobDetail = get(&format!("/api/v1/boards/{t}/jobs/{}", paid.id)).json().unwrap();
+    assert_eq!(d.pay_ranges.len(), 1);
+    assert_eq!((d.pay_ranges[0].min_cents, d.pay_ranges[0].currency.as_deref()), (Some(12_000_000), Some("USD")));
+    let unpaid = l.jobs.iter().find(|j| j.id % 3 != 0).unwrap();
+    let d: JobDetail = get(&format!("/api/v1/boards/{t}/jobs/{}", unpaid.id)).json().unwrap();
+    assert!(d.pay_ranges.is_empty());
+}

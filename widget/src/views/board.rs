@@ -1,10 +1,13 @@
-//! The list: a search box, a live result count, and jobs grouped by department.
+//! The list: filters, a live result count, jobs grouped under headings, "show more".
 
-use crate::i18n::{self, EN};
+use crate::app::Ctx;
 use crate::views::detail::DetailView;
+use crate::views::filters::FilterBar;
+use leptos::html::Div;
+use wasm_bindgen::JsCast;
 use leptos::prelude::*;
-use shared::api::{BoardListing, JobSummary};
-use shared::board::{group_by_department, SearchIndex};
+use shared::api::{hosted_board_url, JobSummary};
+use shared::board::BoardIndex;
 use std::sync::Arc;
 
 #[derive(Clone, PartialEq)]
@@ -15,65 +18,108 @@ struct GroupRow {
 }
 
 #[component]
-pub fn BoardView(listing: BoardListing, initial_job: Option<u64>) -> impl IntoView {
-    let listing = Arc::new(listing);
-    let index = Arc::new(SearchIndex::new(&listing));
-    let query = RwSignal::new(String::new());
-    let selected = RwSignal::new(initial_job);
-    let matches = Memo::new(move |_| index.search(&query.get()));
+pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.t;
+    let opts = ctx.opts.clone();
+    let (filters, selected) = (ctx.filters, ctx.selected);
+    let root = NodeRef::<Div>::new();
+    let page = opts.page_size;
+    let shown = RwSignal::new(if page == 0 { usize::MAX } else { page });
+    let matches = {
+        let index = index.clone();
+        Memo::new(move |_| filters.with(|f| index.select(f)))
+    };
+    // A new search starts again from the first page.
+    Effect::new(move |prev: Option<()>| {
+        matches.track();
+        if prev.is_some() && page > 0 {
+            shown.set(page);
+        }
+    });
+    // Only jobs of this board open here (another widget on the page may own the gh_jid).
+    let open = {
+        let index = index.clone();
+        Memo::new(move |_| selected.get().filter(|id| index.listing.jobs.iter().any(|j| j.id == *id)))
+    };
     let groups = {
-        let listing = listing.clone();
+        let index = index.clone();
+        let group_by = opts.group_by;
         move || {
-            group_by_department(&listing, &matches.get(), EN.other_group)
-                .into_iter()
-                .map(|g| GroupRow {
-                    key: (g.department_id, g.jobs.iter().map(|j| j.id).collect()),
-                    name: g.name.to_string(),
-                    jobs: g.jobs.into_iter().cloned().collect(),
-                })
-                .collect::<Vec<_>>()
+            let label = if group_by == shared::board::GroupBy::None { t.all_jobs_group } else { t.other_group };
+            let mut budget = shown.get();
+            let mut rows = Vec::new();
+            for g in index.group(&matches.get(), group_by, label) {
+                if budget == 0 {
+                    break;
+                }
+                let jobs: Vec<JobSummary> = g.jobs.into_iter().take(budget).cloned().collect();
+                budget -= jobs.len();
+                rows.push(GroupRow { key: (g.department_id, jobs.iter().map(|j| j.id).collect()), name: g.name.to_string(), jobs });
+            }
+            rows
         }
     };
-    let total = listing.jobs.len();
-    let name = listing.board.name.clone();
-    let hosted = listing.board.hosted_url.clone();
+    let total = index.scope_len();
+    let name = index.listing.board.name.clone();
+    let hosted = hosted_board_url(&index.listing.board.token);
+    let compact = opts.compact;
+    let with_filters = opts.filters && total > 0;
+    // Leaving a job returns focus to its link in the list.
+    Effect::new(move |prev: Option<Option<u64>>| {
+        let now = open.get();
+        if let (Some(Some(id)), None) = (prev, now) {
+            request_animation_frame(move || {
+                if let Some(el) = root.get_untracked().and_then(|r| r.query_selector(&format!("[data-job-id='{id}']")).ok().flatten()) {
+                    let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            });
+        }
+        now
+    });
     view! {
-        <section class="board" aria-label=name.clone() hidden=move || selected.get().is_some()>
-            <h2 class="board-title" part="title">{name.clone()}</h2>
-            {(total > 0).then(|| view! {
-                <div class="search" role="search">
-                    <label class="visually-hidden" for="ghw-search">{EN.search_label}</label>
-                    <input id="ghw-search" type="search" part="search" autocomplete="off"
-                        placeholder=EN.search_placeholder
-                        prop:value=move || query.get()
-                        on:input=move |ev| query.set(event_target_value(&ev))/>
+        <div node_ref=root class:compact=compact>
+            {stale.then(|| view! { <p class="notice" role="status" part="notice">{t.stale}</p> })}
+            <section class="board" aria-labelledby=format!("{}title", opts.prefix) hidden=move || open.get().is_some()>
+                <h2 class="board-title" id=format!("{}title", opts.prefix) part="title">{name}</h2>
+                {with_filters.then(|| view! { <FilterBar index=index.clone()/> })}
+                <p class="count" role="status" aria-live="polite" aria-atomic="true">{move || t.count(matches.with(Vec::len))}</p>
+                {(total == 0).then(|| view! {
+                    <p class="empty">{t.no_jobs}" "<a href=hosted.clone() target="_blank" rel="noopener">{t.see_hosted}</a></p>
+                })}
+                {move || (total > 0 && matches.with(Vec::is_empty)).then(|| view! { <p class="empty">{t.no_matches}</p> })}
+                <div class="groups" aria-label=t.job_list role="region">
+                    <For each=groups key=|g| g.key.clone() let:group>
+                        <section class="group" part="group">
+                            {(!group.name.is_empty()).then(|| view! { <h3>{group.name.clone()}</h3> })}
+                            <ul role="list">
+                                {group.jobs.into_iter().map(|job| view! { <JobRow job/> }).collect_view()}
+                            </ul>
+                        </section>
+                    </For>
                 </div>
-            })}
-            <p class="count" role="status" aria-live="polite">{move || i18n::count(matches.get().len())}</p>
-            {move || (total == 0).then(|| view! {
-                <p class="empty">{EN.no_jobs}" "<a href=hosted.clone() target="_blank" rel="noopener">{EN.see_hosted}</a></p>
-            })}
-            {move || (total > 0 && matches.get().is_empty()).then(|| view! { <p class="empty">{EN.no_matches}</p> })}
-            <For each=groups key=|g| g.key.clone() let:group>
-                <section class="group" part="group">
-                    <h3>{group.name}</h3>
-                    <ul role="list">
-                        {group.jobs.into_iter().map(|job| view! { <JobRow job selected/> }).collect_view()}
-                    </ul>
-                </section>
-            </For>
-        </section>
-        {move || selected.get().map(|id| view! { <DetailView id on_back=move || selected.set(None)/> })}
+                {move || (matches.with(Vec::len) > shown.get()).then(|| view! {
+                    <button type="button" class="more" part="more" on:click=move |_| shown.update(|s| *s = s.saturating_add(page))>{t.show_more}</button>
+                })}
+            </section>
+            {move || open.get().map(|id| view! { <DetailView id/> })}
+        </div>
     }
 }
 
 #[component]
-fn JobRow(job: JobSummary, selected: RwSignal<Option<u64>>) -> impl IntoView {
+fn JobRow(job: JobSummary) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     let id = job.id;
     view! {
         <li class="job" part="job">
-            <a class="job-title" href=format!("?gh_jid={id}")
-                on:click=move |ev| { ev.prevent_default(); selected.set(Some(id)); }>
+            <a class="job-title" href=format!("?gh_jid={id}") data-job-id=id.to_string()
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    crate::url::push_job(Some(id));
+                    ctx.opened_here.set_value(true);
+                    ctx.selected.set(Some(id));
+                }>
                 {job.title}
             </a>
             <span class="job-location">{job.location}</span>

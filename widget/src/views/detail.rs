@@ -1,42 +1,97 @@
-//! One job: its sanitised description (cleaned by the worker), where it is, how to apply.
+//! One job: its sanitised description (cleaned by the worker), where, which teams, when it
+//! was posted, its pay, how to apply. While open, its JobPosting JSON-LD is in the host head.
 
 use crate::api::{self, LoadError};
-use crate::app::Source;
-use crate::i18n::EN;
+use crate::app::Ctx;
+use crate::i18n;
 use crate::views::states::LoadingState;
+use leptos::html::H2;
 use leptos::prelude::*;
+use shared::api::JobDetail;
 
 #[component]
-pub fn DetailView(id: u64, on_back: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
-    let source = expect_context::<Source>();
+pub fn DetailView(id: u64) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.t;
+    let opts = ctx.opts.clone();
     let detail = LocalResource::new(move || {
-        let s = source.clone();
-        async move { api::job(&s.api_base, &s.board, id).await }
+        let o = opts.clone();
+        async move { api::job(&o.api_base, &o.board, id).await }
     });
+    let prefix = ctx.opts.prefix.clone();
+    on_cleanup(move || crate::seo::remove(&prefix));
+    let back = move |_| {
+        if ctx.opened_here.get_value() {
+            ctx.opened_here.set_value(false);
+            let _ = window().history().map(|h| h.back());
+        } else {
+            crate::url::push_job(None);
+            ctx.selected.set(None);
+        }
+    };
     view! {
         <article class="detail" part="detail">
-            <button type="button" class="back" on:click=move |_| on_back()>"← "{EN.back}</button>
+            <button type="button" class="back" on:click=back>"← "{t.back}</button>
             <Transition fallback=|| view! { <LoadingState/> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(d) => {
-                            let apply = d.job.absolute_url.clone().unwrap_or_else(|| format!("{}/jobs/{}", d.board.hosted_url, d.job.id));
-                            let teams = d.departments.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(" · ");
-                            view! {
-                                <h2 class="detail-title" part="title">{d.job.title.clone()}</h2>
-                                <p class="meta">
-                                    <span class="job-location">{d.job.location.clone()}</span>
-                                    {(!teams.is_empty()).then(|| view! { <span class="teams">{teams}</span> })}
-                                </p>
-                                <div class="description" part="description" inner_html=d.content_html.clone()></div>
-                                <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{EN.apply}</a></p>
-                            }.into_any()
-                        }
-                        Err(LoadError::NotFound) => view! { <p class="state error" role="alert">{EN.job_not_found}</p> }.into_any(),
-                        Err(LoadError::Unavailable(_)) => view! { <p class="state error" role="alert">{EN.unavailable}</p> }.into_any(),
+                        Ok(d) => view! { <JobBody d/> }.into_any(),
+                        Err(LoadError::NotFound) => view! { <p class="state error" role="alert">{t.job_not_found}</p> }.into_any(),
+                        Err(LoadError::Unavailable(_)) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
                     }
                 })}
             </Transition>
         </article>
+    }
+}
+
+#[component]
+fn JobBody(d: JobDetail) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let (t, lang) = (ctx.t, ctx.opts.lang);
+    crate::seo::set(&ctx.opts.prefix, &d, &window().location().href().unwrap_or_default());
+    let heading = NodeRef::<H2>::new();
+    // Focus moves to the job's title once it is on the page (one frame after render).
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            request_animation_frame(move || {
+                let _ = h.focus();
+            });
+        }
+    });
+    let apply = d.job.absolute_url.clone().unwrap_or_else(|| format!("{}/jobs/{}", d.board.hosted_url, d.job.id));
+    let apply = crate::url::with_tracking(&apply, &ctx.tracking);
+    let places = d.offices.iter().map(|o| o.name.clone()).collect::<Vec<_>>();
+    let location = if d.job.location.is_empty() { places.join(" · ") } else { d.job.location.clone() };
+    let teams = d.departments.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(" · ");
+    let posted = d.job.first_published.as_deref().or(d.job.updated_at.as_deref()).and_then(|s| i18n::date(lang, s));
+    let pay: Vec<String> = d
+        .pay_ranges
+        .iter()
+        .filter_map(|r| {
+            let cur = r.currency.as_deref()?;
+            let range = match (r.min_cents, r.max_cents) {
+                (Some(a), Some(b)) => format!("{} – {}", i18n::money(lang, a, cur), i18n::money(lang, b, cur)),
+                (Some(a), None) | (None, Some(a)) => i18n::money(lang, a, cur),
+                (None, None) => return None,
+            };
+            Some(match &r.title {
+                Some(title) if !title.is_empty() => format!("{title}: {range}"),
+                _ => range,
+            })
+        })
+        .collect();
+    view! {
+        <h2 class="detail-title" part="title" tabindex="-1" node_ref=heading>{d.job.title.clone()}</h2>
+        <dl class="meta">
+            {(!location.is_empty()).then(|| view! { <div><dt class="visually-hidden">{t.location}</dt><dd class="job-location">{location}</dd></div> })}
+            {(!teams.is_empty()).then(|| view! { <div><dt class="visually-hidden">{t.department}</dt><dd class="teams">{teams}</dd></div> })}
+            {posted.map(|p| view! { <div><dt>{t.posted}</dt><dd class="posted">{p}</dd></div> })}
+        </dl>
+        {(!pay.is_empty()).then(|| view! {
+            <div class="pay" part="pay"><h3>{t.pay}</h3><ul>{pay.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
+        })}
+        <div class="description" part="description" inner_html=d.content_html.clone()></div>
+        <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}</a></p>
     }
 }

@@ -1,3 +1,4 @@
 pub mod board;
 pub mod detail;
+pub mod filters;
 pub mod states;

@@ -1,15 +1,15 @@
 //! Loading and failure states: always visible, never a blank box.
 
-use crate::app::Source;
-use crate::i18n::EN;
+use crate::app::Ctx;
 use leptos::prelude::*;
 use shared::api::hosted_board_url;
 
 #[component]
 pub fn LoadingState() -> impl IntoView {
+    let t = expect_context::<Ctx>().t;
     view! {
-        <div class="state loading" role="status" aria-live="polite" part="loading">
-            <span class="visually-hidden">{EN.loading}</span>
+        <div class="state loading" role="status" part="loading">
+            <span class="visually-hidden">{t.loading}</span>
             <div class="skeleton" aria-hidden="true"></div>
             <div class="skeleton" aria-hidden="true"></div>
             <div class="skeleton short" aria-hidden="true"></div>
@@ -19,12 +19,13 @@ pub fn LoadingState() -> impl IntoView {
 
 #[component]
 pub fn ErrorState(message: &'static str, retry: Option<Callback<()>>) -> impl IntoView {
-    let source = expect_context::<Source>();
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.t;
     view! {
         <div class="state error" role="alert" part="error">
             <p>{message}</p>
-            {retry.map(|r| view! { <button type="button" class="button" on:click=move |_| r.run(())>{EN.retry}</button> })}
-            <p><a href=hosted_board_url(&source.board) target="_blank" rel="noopener">{EN.see_hosted}</a></p>
+            {retry.map(|r| view! { <button type="button" class="button" on:click=move |_| r.run(())>{t.retry}</button> })}
+            <p><a href=hosted_board_url(&ctx.opts.board) target="_blank" rel="noopener">{t.see_hosted}</a></p>
         </div>
     }
 }

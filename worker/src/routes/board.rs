@@ -10,7 +10,7 @@ use worker::{Date, Request, Response, RouteContext};
 
 type Ctx = RouteContext<Config>;
 
-fn token(ctx: &Ctx) -> Result<String, ApiError> {
+pub(crate) fn token(ctx: &Ctx) -> Result<String, ApiError> {
     let t = ctx.param("token").cloned().unwrap_or_default();
     if api::valid_board_token(&t) {
         Ok(t)
@@ -37,13 +37,21 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     Ok(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?)
 }
 
-pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let board = token(&ctx)?;
+/// A job's detail: description from the board's snapshot (a job not on the board is a 404
+/// without asking Greenhouse), pay ranges from the single-job endpoint.
+pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail), ApiError> {
+    let board = token(ctx)?;
     let raw = ctx.param("id").cloned().unwrap_or_default();
     let not_found = || ApiError::JobNotFound { board: board.clone(), job: raw.chars().take(40).collect() };
     let id: u64 = raw.parse().map_err(|_| not_found())?;
-    let (s, now) = served(&ctx).await?;
-    let detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
+    let (s, now) = served(ctx).await?;
+    let mut detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
+    detail.pay_ranges = cache::pay_ranges(&ctx.data, &board, id, now).await.as_ref().clone();
+    Ok(((s, now), detail))
+}
+
+pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let ((s, now), detail) = detail(&ctx).await?;
     respond_with(&req, &detail, &s, now)
 }
 

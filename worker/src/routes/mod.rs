@@ -1,3 +1,4 @@
 //! One module per surface; handlers read input, call the core, write a response.
 
 pub mod board;
+pub mod pages;

@@ -24,3 +24,10 @@ pub async fn fetch_board(cfg: &Config, token: &str) -> Result<Upstream, Upstream
     // Only the job list is essential; the rest enriches it and may fail on its own.
     Ok(Upstream { jobs: jobs?, departments: departments.ok(), offices: offices.ok(), board: board.ok() })
 }
+
+/// One job with its application questions and pay ranges (`pay_transparency=true`), which
+/// the list endpoint does not carry.
+pub async fn fetch_job(cfg: &Config, token: &str, id: u64) -> Result<gh::Job, UpstreamError> {
+    let url = format!("{}/v1/boards/{token}/jobs/{id}?questions=true&pay_transparency=true", cfg.boards_api);
+    get_json::<gh::Job>(&url, cfg.upstream_timeout_ms).await
+}

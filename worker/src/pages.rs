@@ -1,0 +1,125 @@
+//! Crawlable, script-free HTML for a board and each job (same content and JSON-LD as the
+//! widget shows), and a sitemap per board. Pure functions of our API types.
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use shared::api::{BoardListing, JobDetail};
+use std::fmt::Write;
+
+fn page(title: &str, canonical: &str, head_extra: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"canonical\" href=\"{}\"><link rel=\"icon\" href=\"data:,\">\
+         <style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}\
+         li{{margin:.3em 0}} .meta{{color:#555}}</style>{head_extra}</head>\n<body>{body}</body></html>\n",
+        text(title),
+        attr(canonical)
+    )
+}
+
+pub fn board_url(origin: &str, token: &str) -> String {
+    format!("{origin}/boards/{token}")
+}
+
+pub fn job_url(origin: &str, token: &str, id: u64) -> String {
+    format!("{origin}/boards/{token}/jobs/{id}")
+}
+
+/// The whole board as a list of links, grouped by department.
+pub fn board_page(listing: &BoardListing, origin: &str) -> String {
+    let index = shared::board::BoardIndex::new(listing.clone(), &Default::default());
+    let all = index.select(&Default::default());
+    let mut body = format!("<main><h1>Jobs at {}</h1><p>{} open positions</p>", text(&listing.board.name), listing.jobs.len());
+    for g in index.group(&all, shared::board::GroupBy::Department, "Other") {
+        let _ = write!(body, "<section><h2>{}</h2><ul>", text(g.name));
+        for j in g.jobs {
+            let _ = write!(
+                body,
+                "<li><a href=\"{}\">{}</a> <span class=\"meta\">{}</span></li>",
+                attr(&job_url(origin, &listing.board.token, j.id)),
+                text(&j.title),
+                text(&j.location)
+            );
+        }
+        body.push_str("</ul></section>");
+    }
+    body.push_str("</main>");
+    page(&format!("Jobs at {}", listing.board.name), &board_url(origin, &listing.board.token), "", &body)
+}
+
+/// One job with its description, facts, apply link and JobPosting JSON-LD.
+pub fn job_page(detail: &JobDetail, origin: &str) -> String {
+    let url = job_url(origin, &detail.board.token, detail.job.id);
+    let apply = detail.job.absolute_url.clone().unwrap_or_else(|| format!("{}/jobs/{}", detail.board.hosted_url, detail.job.id));
+    let posting = shared::seo::job_posting(detail, Some(&url), false);
+    let ld = format!("<script type=\"application/ld+json\">{}</script>", shared::seo::json_ld(&posting));
+    let teams: Vec<&str> = detail.departments.iter().map(|d| d.name.as_str()).collect();
+    let body = format!(
+        "<main><p><a href=\"{}\">All jobs at {}</a></p><h1>{}</h1><p class=\"meta\">{}{}</p>{}<p><a href=\"{}\">Apply for this job</a></p></main>",
+        attr(&board_url(origin, &detail.board.token)),
+        text(&detail.board.name),
+        text(&detail.job.title),
+        text(&detail.job.location),
+        if teams.is_empty() { String::new() } else { format!(" · {}", text(&teams.join(" · "))) },
+        detail.content_html,
+        attr(&apply)
+    );
+    page(&format!("{} at {}", detail.job.title, detail.board.name), &url, &ld, &body)
+}
+
+/// `sitemap.xml`: the board page and every job page, with each job's last update.
+pub fn sitemap(listing: &BoardListing, origin: &str) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let _ = writeln!(xml, "<url><loc>{}</loc></url>", text(&board_url(origin, &listing.board.token)));
+    for j in &listing.jobs {
+        let _ = write!(xml, "<url><loc>{}</loc>", text(&job_url(origin, &listing.board.token, j.id)));
+        if let Some(d) = &j.updated_at {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", text(d));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{Snapshot, Upstream};
+
+    fn snapshot() -> Snapshot {
+        let jobs = serde_json::from_str(
+            r#"{"jobs":[{"id":11,"title":"Rust <Engineer> & co","location":{"name":"Berlin"},"updated_at":"2026-11-01T10:00:00Z",
+               "content":"&lt;p&gt;Great&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;","departments":[{"id":1,"name":"Eng"}]}]}"#,
+        )
+        .unwrap();
+        Snapshot::build("acme", Upstream { jobs, departments: None, offices: None, board: None }, 0)
+    }
+
+    #[test]
+    fn board_page_links_every_job_with_escaped_titles() {
+        let html = board_page(&snapshot().listing, "https://w.example");
+        assert!(html.contains("href=\"https://w.example/boards/acme/jobs/11\""));
+        assert!(html.contains("Rust &lt;Engineer&gt; &amp; co"));
+        assert!(html.contains("<link rel=\"canonical\" href=\"https://w.example/boards/acme\">"));
+        assert!(!html.contains("<script"), "no script at all on the list page");
+    }
+
+    #[test]
+    fn job_page_has_content_json_ld_and_canonical() {
+        let d = snapshot().detail(11).unwrap();
+        let html = job_page(&d, "https://w.example");
+        assert!(html.contains("<p>Great</p>") && !html.contains("x()"));
+        assert!(html.contains("<script type=\"application/ld+json\">"));
+        assert!(html.contains("\"@type\":\"JobPosting\""));
+        assert!(html.contains("<link rel=\"canonical\" href=\"https://w.example/boards/acme/jobs/11\">"));
+        assert_eq!(html.matches("<script").count(), 1, "the JSON-LD is the only script");
+    }
+
+    #[test]
+    fn sitemap_lists_board_and_jobs() {
+        let xml = sitemap(&snapshot().listing, "https://w.example");
+        assert!(xml.starts_with("<?xml"));
+        assert!(xml.contains("<loc>https://w.example/boards/acme</loc>"));
+        assert!(xml.contains("<loc>https://w.example/boards/acme/jobs/11</loc><lastmod>2026-11-01T10:00:00Z</lastmod>"));
+    }
+}

@@ -1,0 +1,45 @@
+//! The no-JS pages and sitemap, served from the same cached snapshot as the read API.
+
+use crate::cache;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::http::etag;
+use crate::pages;
+use worker::{Date, Headers, Request, Response, RouteContext};
+
+type Ctx = RouteContext<Config>;
+
+fn origin(req: &Request) -> Result<String, ApiError> {
+    let u = req.url()?;
+    Ok(u.origin().ascii_serialization())
+}
+
+fn respond(req: &Request, body: String, content_type: &str) -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    let tag = etag(body.as_bytes());
+    headers.set("Content-Type", content_type)?;
+    headers.set("Cache-Control", "public, max-age=300, stale-while-revalidate=3600")?;
+    headers.set("ETag", &tag)?;
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    if crate::http::if_none_match_hits(inm.as_deref(), &tag) {
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
+    Ok(Response::ok(body)?.with_headers(headers))
+}
+
+pub async fn board(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let token = super::board::token(&ctx)?;
+    let s = cache::board(&ctx.data, &token, Date::now().as_millis()).await?;
+    respond(&req, pages::board_page(&s.prepared.snapshot.listing, &origin(&req)?), "text/html; charset=utf-8")
+}
+
+pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let (_, detail) = super::board::detail(&ctx).await?;
+    respond(&req, pages::job_page(&detail, &origin(&req)?), "text/html; charset=utf-8")
+}
+
+pub async fn sitemap(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let token = super::board::token(&ctx)?;
+    let s = cache::board(&ctx.data, &token, Date::now().as_millis()).await?;
+    respond(&req, pages::sitemap(&s.prepared.snapshot.listing, &origin(&req)?), "application/xml; charset=utf-8")
+}
