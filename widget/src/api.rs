@@ -20,15 +20,22 @@ pub struct Loaded<T> {
     pub stale: bool,
 }
 
+/// Parses a body with the browser's own JSON parser, then maps it onto our types: this keeps
+/// serde_json (and its float formatting) out of the visitor bundle.
+async fn json<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, LoadError> {
+    let promise = web_sys::Response::from(resp).json().map_err(|_| LoadError::Unavailable("unreadable body".into()))?;
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| LoadError::Unavailable("invalid JSON".into()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| LoadError::Unavailable(e.to_string()))
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> Result<Loaded<T>, LoadError> {
     let resp = Request::get(url).send().await.map_err(|e| LoadError::Unavailable(e.to_string()))?;
     if resp.ok() {
         let stale = resp.headers().get("x-cache").is_some_and(|v| v == "STALE");
-        let value = resp.json::<T>().await.map_err(|e| LoadError::Unavailable(e.to_string()))?;
-        return Ok(Loaded { value, stale });
+        return Ok(Loaded { value: json::<T>(resp).await?, stale });
     }
     let status = resp.status();
-    let message = resp.json::<ErrorBody>().await.map(|b| b.error.message).unwrap_or_else(|_| format!("HTTP {status}"));
+    let message = json::<ErrorBody>(resp).await.map(|b| b.error.message).unwrap_or_else(|_| "HTTP error".into());
     Err(if status == 404 { LoadError::NotFound } else { LoadError::Unavailable(message) })
 }
 

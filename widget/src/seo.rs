@@ -22,6 +22,10 @@ pub fn set(prefix: &str, detail: &JobDetail, page_url: &str) {
     let _ = script.set_attribute("type", "application/ld+json");
     let _ = script.set_attribute("data-ghw-jsonld", prefix);
     let posting = shared::seo::job_posting(detail, Some(page_url), false);
-    script.set_text_content(Some(&shared::seo::json_ld(&posting)));
+    // Serialised by the browser's JSON, keeping serde_json out of the visitor bundle.
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    let Ok(value) = serde::Serialize::serialize(&posting, &ser) else { return };
+    let Some(json) = js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()) else { return };
+    script.set_text_content(Some(&shared::seo::script_safe(&json)));
     let _ = head.append_child(script.unchecked_ref());
 }

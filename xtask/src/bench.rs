@@ -14,6 +14,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 use xtask::{root, tool_env};
 
+/// The visitor bundle's size budget (loader + JS glue + wasm, brotli): issue #3's target.
+pub const WIDGET_BROTLI_BUDGET: usize = 100 * 1000;
+
 struct Sizes {
     name: String,
     raw: usize,
@@ -196,6 +199,12 @@ pub fn run(args: &[String]) -> Result<()> {
     for s in sizes.iter().chain(std::iter::once(&total)) {
         println!("{:<24} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
     }
+    let within = total.brotli <= WIDGET_BROTLI_BUDGET;
+    println!(
+        "budget: {} B brotli -> {}",
+        WIDGET_BROTLI_BUDGET,
+        if within { "within budget".to_string() } else { format!("OVER budget by {} B", total.brotli - WIDGET_BROTLI_BUDGET) }
+    );
     println!();
     println!("Throughput, wrangler dev (workerd) on loopback, {connections} connections, {secs} s per target, body {n} B");
     println!("{:<28} {:>10} {:>10} {:>10} {:>8}", "target", "req/s", "p50 ms", "p99 ms", "errors");
@@ -209,6 +218,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     println!("cached / static throughput: {ratio:.2}x; upstream (Greenhouse) calls during the load: {upstream_calls}");
     let report = json!({
+        "widget_budget": {"brotli_bytes": WIDGET_BROTLI_BUDGET, "total_brotli_bytes": total.brotli, "within_budget": within},
         "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,
                  "results": json_rows, "cached_to_static_ratio": ratio, "upstream_calls_during_load": upstream_calls},
