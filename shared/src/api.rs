@@ -88,6 +88,9 @@ pub struct JobDetail {
     pub departments: Vec<Department>,
     pub offices: Vec<Office>,
     pub pay_ranges: Vec<PayRange>,
+    /// The application form, when Greenhouse could be asked for the job's questions.
+    #[serde(default)]
+    pub form: Option<crate::apply::ApplyForm>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,16 +114,21 @@ pub struct OfficeList {
     pub offices: Vec<Office>,
 }
 
-/// The one error body every route answers with: `{"error":{"code":"…","message":"…"}}`.
+/// The one error body every route answers with: `{"error":{"code":"…","message":"…"}}`,
+/// plus `fields` when a form was invalid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorInfo,
+    /// Per-field problems, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::apply::FieldError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorInfo {
     /// Stable, machine-readable: `board_not_found`, `job_not_found`, `upstream_unavailable`,
-    /// `bad_request`, `not_found`, `internal`.
+    /// `bad_request`, `not_found`, `validation_failed`, `rate_limited`, `payload_too_large`,
+    /// `application_rejected`, `not_configured`, `internal`.
     pub code: String,
     /// For people; may change wording between releases.
     pub message: String,
@@ -128,7 +136,7 @@ pub struct ErrorInfo {
 
 impl ErrorBody {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ErrorInfo { code: code.into(), message: message.into() } }
+        Self { error: ErrorInfo { code: code.into(), message: message.into() }, fields: vec![] }
     }
 }
 

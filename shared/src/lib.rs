@@ -8,6 +8,7 @@
 //! Nothing here does I/O, so everything builds for native and `wasm32-unknown-unknown`.
 
 pub mod api;
+pub mod apply;
 pub mod board;
 pub mod greenhouse;
 pub mod seo;

@@ -174,6 +174,7 @@ mod tests {
             departments: vec![],
             offices,
             pay_ranges: vec![PayRange { title: None, min_cents: Some(12_000_000), max_cents: Some(16_000_000), currency: Some("USD".into()) }],
+            form: None,
         }
     }
 

@@ -39,28 +39,34 @@ pub struct Served {
 
 thread_local! {
     static MEMORY: RefCell<HashMap<String, Rc<Prepared>>> = RefCell::new(HashMap::new());
-    /// Pay ranges per (board, job), with when they were read.
-    static PAY: RefCell<HashMap<(String, u64), (u64, Rc<Vec<api::PayRange>>)>> = RefCell::new(HashMap::new());
+    /// Pay ranges and application form per (board, job), with when they were read.
+    static EXTRAS: RefCell<HashMap<(String, u64), (u64, Rc<Extras>)>> = RefCell::new(HashMap::new());
 }
 
-/// A job's pay ranges: only the single-job endpoint has them. Cached like the board; when
-/// Greenhouse fails the last known ranges (or none) are served, never an error.
-pub async fn pay_ranges(cfg: &Config, token: &str, id: u64, now_ms: u64) -> Rc<Vec<api::PayRange>> {
+/// What only the single-job endpoint has: pay ranges and the application form.
+#[derive(Default)]
+pub struct Extras {
+    pub pay_ranges: Vec<api::PayRange>,
+    pub form: Option<shared::apply::ApplyForm>,
+}
+
+/// A job's extras, cached like the board. When Greenhouse fails the last known extras (or
+/// none) are served, never an error.
+pub async fn job_extras(cfg: &Config, token: &str, id: u64, now_ms: u64) -> Rc<Extras> {
     let key = (token.to_string(), id);
-    let held = PAY.with(|m| m.borrow().get(&key).cloned());
-    if let Some((at, p)) = held.as_ref().filter(|(at, _)| is_fresh(*at, now_ms, cfg.fresh_secs)) {
-        let _ = at;
-        return p.clone();
+    let held = EXTRAS.with(|m| m.borrow().get(&key).cloned());
+    if let Some((_, e)) = held.as_ref().filter(|(at, _)| is_fresh(*at, now_ms, cfg.fresh_secs)) {
+        return e.clone();
     }
     match job_board::fetch_job(cfg, token, id).await {
         Ok(job) => {
-            let p = Rc::new(crate::snapshot::pay_ranges(&job));
-            PAY.with(|m| m.borrow_mut().insert(key, (now_ms, p.clone())));
-            p
+            let e = Rc::new(Extras { pay_ranges: crate::snapshot::pay_ranges(&job), form: Some(crate::snapshot::apply_form(&job)) });
+            EXTRAS.with(|m| m.borrow_mut().insert(key, (now_ms, e.clone())));
+            e
         }
-        Err(e) => {
-            worker::console_warn!("pay ranges of job {id} on {token}: {e}");
-            held.map(|(_, p)| p).unwrap_or_default()
+        Err(err) => {
+            worker::console_warn!("questions and pay of job {id} on {token}: {err}");
+            held.map(|(_, e)| e).unwrap_or_default()
         }
     }
 }

@@ -3,6 +3,25 @@
 /// Where Greenhouse's public Job Board API lives in production.
 pub const DEFAULT_BOARDS_API: &str = "https://boards-api.greenhouse.io";
 
+/// A value that must never be printed: `Debug` shows only that it is there.
+#[derive(Clone, Default, PartialEq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(v: T) -> Self {
+        Self(v)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Base URL of the Job Board API, without a trailing slash (`GREENHOUSE_BOARDS_API`).
@@ -11,6 +30,11 @@ pub struct Config {
     pub fresh_secs: u64,
     /// Upper bound on one upstream call (`UPSTREAM_TIMEOUT_MS`, default 8000).
     pub upstream_timeout_ms: u64,
+    /// Job Board API keys per board token (`JOB_BOARD_API_KEYS`, a secret holding a JSON
+    /// object). Used only as Basic auth on application POSTs to `boards_api`.
+    pub job_board_keys: Secret<std::collections::HashMap<String, String>>,
+    /// First retry delay of the application outbox (`OUTBOX_BACKOFF_SECONDS`, default 60).
+    pub outbox_backoff_secs: u64,
 }
 
 impl Config {
@@ -28,11 +52,23 @@ impl Config {
             boards_api,
             fresh_secs: num("CACHE_FRESH_SECONDS", 300, 0..=86_400),
             upstream_timeout_ms: num("UPSTREAM_TIMEOUT_MS", 8_000, 100..=60_000),
+            job_board_keys: Secret::new(
+                get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
+            ),
+            outbox_backoff_secs: num("OUTBOX_BACKOFF_SECONDS", 60, 0..=86_400),
         }
     }
 
+    /// Reads vars and secrets alike (a secret wins over a var of the same name).
     pub fn from_env(env: &worker::Env) -> Self {
-        Self::from_lookup(|name| env.var(name).ok().map(|v| v.to_string()))
+        Self::from_lookup(|name| {
+            env.secret(name).ok().map(|v| v.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
+        })
+    }
+
+    /// The Job Board API key for a board, if one is configured.
+    pub fn job_board_key(&self, board: &str) -> Option<&str> {
+        self.job_board_keys.expose().get(board).map(String::as_str).filter(|k| !k.is_empty())
     }
 }
 
@@ -59,6 +95,14 @@ mod tests {
         let c = cfg(&[("GREENHOUSE_BOARDS_API", " http://127.0.0.1:9999/ "), ("CACHE_FRESH_SECONDS", "5")]);
         assert_eq!(c.boards_api, "http://127.0.0.1:9999");
         assert_eq!(c.fresh_secs, 5);
+    }
+
+    #[test]
+    fn job_board_keys_are_read_but_never_printed() {
+        let c = cfg(&[("JOB_BOARD_API_KEYS", r#"{"acme":"0d031d8227eafa61dc375a6c2e067e24"}"#)]);
+        assert_eq!(c.job_board_key("acme"), Some("0d031d8227eafa61dc375a6c2e067e24"));
+        assert_eq!(c.job_board_key("other"), None);
+        assert!(!format!("{c:?}").contains("0d031d82"), "Debug redacts the keys");
     }
 
     #[test]

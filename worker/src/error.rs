@@ -29,6 +29,16 @@ pub enum ApiError {
     NotFound,
     #[error("Greenhouse is unavailable right now ({0}); please try again shortly.")]
     Upstream(UpstreamError),
+    #[error("Please check the highlighted fields.")]
+    Validation(Vec<shared::apply::FieldError>),
+    #[error("Too many applications from here; please wait a minute and try again.")]
+    RateLimited,
+    #[error("The application is too large.")]
+    PayloadTooLarge,
+    #[error("Greenhouse did not accept the application: {0}")]
+    Rejected(String),
+    #[error("Applications for this board are not set up yet.")]
+    NotConfigured,
     #[error("Internal error.")]
     Internal(String),
 }
@@ -38,6 +48,11 @@ impl ApiError {
         match self {
             Self::BoardNotFound(_) | Self::JobNotFound { .. } | Self::NotFound => 404,
             Self::BadRequest(_) => 400,
+            Self::Validation(_) => 422,
+            Self::RateLimited => 429,
+            Self::PayloadTooLarge => 413,
+            Self::Rejected(_) => 502,
+            Self::NotConfigured => 503,
             Self::Upstream(_) => 502,
             Self::Internal(_) => 500,
         }
@@ -50,13 +65,22 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::NotFound => "not_found",
             Self::Upstream(_) => "upstream_unavailable",
+            Self::Validation(_) => "validation_failed",
+            Self::RateLimited => "rate_limited",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Rejected(_) => "application_rejected",
+            Self::NotConfigured => "not_configured",
             Self::Internal(_) => "internal",
         }
     }
 
     /// The stable JSON body. Internal details are logged, never sent.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody::new(self.code(), self.to_string())
+        let mut body = ErrorBody::new(self.code(), self.to_string());
+        if let Self::Validation(fields) = self {
+            body.fields = fields.clone();
+        }
+        body
     }
 }
 

@@ -5,10 +5,12 @@
 //! that talks to Greenhouse; `snapshot` maps Greenhouse shapes to ours; `sanitize` cleans
 //! job HTML; `http` shapes responses; `error` is mapped to HTTP in exactly one place.
 
+pub mod apply;
 pub mod cache;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod outbox;
 pub mod pages;
 pub mod routes;
 pub mod sanitize;
@@ -18,7 +20,7 @@ pub mod upstream;
 use config::Config;
 use error::ApiError;
 use std::future::Future;
-use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router};
+use worker::{event, Context, Env, Request, Response, Result, RouteContext, Router, ScheduleContext, ScheduledEvent};
 
 /// Runs a handler and maps its error, if any, to the one JSON error shape.
 async fn handle<F>(fut: F) -> Result<Response>
@@ -40,6 +42,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
         .get_async("/api/v1/boards/:token/offices", |req, ctx| handle(routes::board::offices(req, ctx)))
+        .post_async("/api/v1/boards/:token/jobs/:id/applications", |req, ctx| handle(routes::apply::submit(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
         .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
@@ -48,4 +51,20 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<Config>| handle(async { Err(ApiError::NotFound) }))
         .run(req, env)
         .await
+}
+
+/// The cron: retries queued applications whose time has come.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    console_error_panic_hook::set_once();
+    let cfg = Config::from_env(&env);
+    let Ok(db) = env.d1("DB") else {
+        worker::console_error!("scheduled: no D1 binding DB");
+        return;
+    };
+    match outbox::retry_due(&db, &cfg, worker::Date::now().as_millis()).await {
+        Ok(n) if n > 0 => worker::console_log!("outbox: delivered {n} queued application(s)"),
+        Ok(_) => {}
+        Err(e) => worker::console_error!("outbox: {e:?}"),
+    }
 }

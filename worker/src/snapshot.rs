@@ -5,6 +5,7 @@
 use crate::sanitize;
 use serde::{Deserialize, Serialize};
 use shared::api::{self, BoardInfo, BoardListing, JobDetail, JobSummary, MetadataField, MetadataValue, API_VERSION};
+use shared::apply::{ApplyForm, Choice, Consent, Demographic, DemographicOption, DemographicQuestion, Field, FieldKind, Question};
 use shared::greenhouse::job_board as gh;
 use std::collections::{BTreeMap, HashMap};
 
@@ -89,7 +90,84 @@ impl Snapshot {
             departments,
             offices,
             pay_ranges: vec![],
+            form: None,
         })
+    }
+}
+
+/// The application form of a job fetched with `questions=true`: our model of its questions,
+/// EEOC and demographic sections, and GDPR consents. Fields of unknown types are dropped.
+pub fn apply_form(job: &gh::Job) -> ApplyForm {
+    fn question(q: &gh::Question) -> Option<Question> {
+        let fields: Vec<Field> = q
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let kind = FieldKind::from_greenhouse(&f.kind)?;
+                let options = f
+                    .values
+                    .iter()
+                    .filter_map(|v| {
+                        let value = match &v.value {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Number(n) => n.to_string(),
+                            serde_json::Value::Bool(b) => b.to_string(),
+                            _ => return None,
+                        };
+                        Some(Choice { value, label: v.label.trim().to_string() })
+                    })
+                    .collect();
+                Some(Field { name: f.name.trim().to_string(), kind, options })
+            })
+            .filter(|f| !f.name.is_empty())
+            .collect();
+        (!fields.is_empty()).then(|| Question {
+            label: q.label.trim().to_string(),
+            required: q.required,
+            description: q.description.as_deref().map(sanitize::job_html).filter(|d| !d.is_empty()),
+            fields,
+        })
+    }
+    let eeoc: Vec<&gh::Compliance> = job.compliance.iter().filter(|c| !c.questions.is_empty()).collect();
+    let demographic = job.demographic_questions.as_ref().filter(|d| !d.questions.is_empty()).map(|d| Demographic {
+        header: d.header.clone().filter(|h| !h.trim().is_empty()),
+        description_html: d.description.as_deref().map(sanitize::job_html).filter(|h| !h.is_empty()),
+        questions: d
+            .questions
+            .iter()
+            .map(|q| DemographicQuestion {
+                id: q.id,
+                label: q.label.trim().to_string(),
+                required: q.required,
+                multi: q.kind == "multi_value_multi_select",
+                options: q.answer_options.iter().map(|o| DemographicOption { id: o.id, label: o.label.trim().to_string(), free_form: o.free_form }).collect(),
+            })
+            .collect(),
+    });
+    let mut consents = Vec::new();
+    for dc in job.data_compliance.iter().filter(|d| d.kind == "gdpr") {
+        let consent = |name: &str, required| Consent { name: name.into(), required, retention_days: dc.retention_period };
+        if dc.requires_processing_consent || dc.requires_retention_consent {
+            if dc.requires_processing_consent {
+                consents.push(consent("gdpr_processing_consent_given", true));
+            }
+            if dc.requires_retention_consent {
+                consents.push(consent("gdpr_retention_consent_given", true));
+            }
+        } else if dc.requires_consent {
+            consents.push(consent("gdpr_consent_given", true));
+        }
+        if dc.demographic_data_consent_applies && demographic.is_some() {
+            consents.push(consent("gdpr_demographic_data_consent_given", false));
+        }
+    }
+    ApplyForm {
+        questions: job.questions.iter().filter_map(question).collect(),
+        location_questions: job.location_questions.iter().filter_map(question).collect(),
+        compliance: eeoc.iter().flat_map(|c| c.questions.iter().filter_map(question)).collect(),
+        compliance_html: eeoc.iter().find_map(|c| c.description.as_deref().map(sanitize::job_html)).filter(|h| !h.is_empty()),
+        demographic,
+        consents,
     }
 }
 
@@ -261,6 +339,34 @@ mod tests {
         assert!(s.listing.departments.is_empty());
         assert!(s.listing.jobs[0].department_ids.is_empty());
         assert_eq!(s.listing.jobs[0].absolute_url, None);
+    }
+
+    #[test]
+    fn questions_compliance_demographics_and_consents_map_to_our_form() {
+        let job: gh::Job = serde_json::from_str(
+            r#"{"id":1,"questions":[{"required":true,"label":"Resume","fields":[{"name":"resume","type":"input_file"},{"name":"resume_text","type":"textarea"}]},
+                 {"required":false,"label":"Apples?","fields":[{"name":"question_2","type":"multi_value_single_select","values":[{"value":0,"label":"No"},{"value":"1","label":"Yes"}]}]},
+                 {"required":null,"label":"Weird","fields":[{"name":"question_3","type":"mystery"}]}],
+               "location_questions":null,
+               "compliance":[{"type":"eeoc","description":"&lt;p&gt;EEO&lt;/p&gt;","questions":[{"label":"Veteran","required":false,"description":null,
+                 "fields":[{"name":"veteran_status","type":"multi_value_single_select","values":[{"label":"Decline","value":"3"}]}]}]}],
+               "demographic_questions":{"header":"D&I","description":"<p>Optional</p>","questions":[{"id":"5","label":"Pronouns","required":false,
+                 "type":"multi_value_multi_select","answer_options":[{"id":50,"label":"Type","free_form":true}]}]},
+               "data_compliance":[{"type":"gdpr","requires_consent":true,"requires_processing_consent":true,"requires_retention_consent":false,
+                 "retention_period":365,"demographic_data_consent_applies":true}]}"#,
+        )
+        .unwrap();
+        let f = apply_form(&job);
+        assert_eq!(f.questions.len(), 2, "a question with only unknown field types is dropped");
+        assert_eq!(f.questions[0].fields[1].kind, FieldKind::Textarea);
+        let opts: Vec<(&str, &str)> = f.questions[1].fields[0].options.iter().map(|o| (o.value.as_str(), o.label.as_str())).collect();
+        assert_eq!(opts, vec![("0", "No"), ("1", "Yes")], "numeric and string values alike");
+        assert_eq!(f.compliance[0].fields[0].name, "veteran_status");
+        assert_eq!(f.compliance_html.as_deref(), Some("<p>EEO</p>"));
+        let d = f.demographic.unwrap();
+        assert!(d.questions[0].multi && d.questions[0].options[0].free_form);
+        let consents: Vec<(&str, bool)> = f.consents.iter().map(|c| (c.name.as_str(), c.required)).collect();
+        assert_eq!(consents, vec![("gdpr_processing_consent_given", true), ("gdpr_demographic_data_consent_given", false)]);
     }
 
     #[test]

@@ -60,7 +60,8 @@ fn homoglyph_titles_survive_untouched() {
 fn legacy_2013_shapes_parse() {
     let job: gh::Job = serde_json::from_str(&fixture("jobboard-generalassembly-job-721-questions-2013.json")).unwrap();
     assert_eq!(job.id, 721);
-    assert!(job.questions.is_some());
+    assert_eq!(job.questions.len(), 9, "2013 questions parse");
+    assert!(job.questions.iter().any(|q| q.fields.iter().any(|f| f.kind == "input_file")));
     let d: gh::DepartmentList = serde_json::from_str(&fixture("jobboard-generalassembly-departments-2013.json")).unwrap();
     assert!(d.departments.iter().any(|d| d.id == 0 && d.name == "No Department"));
     let o: gh::OfficeList = serde_json::from_str(&fixture("jobboard-generalassembly-offices-2013.json")).unwrap();

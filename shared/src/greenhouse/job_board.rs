@@ -69,9 +69,113 @@ pub struct Job {
     pub offices: Vec<Office>,
     #[serde(default)]
     pub pay_input_ranges: Vec<PayRange>,
-    /// Application questions (`questions=true`), kept raw until the apply flow models them.
+    /// Application questions (`questions=true`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub questions: Vec<Question>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub location_questions: Vec<Question>,
+    /// EEOC sections (undocumented shape, seen in public fixtures; often null).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub compliance: Vec<Compliance>,
     #[serde(default)]
-    pub questions: Option<Value>,
+    pub demographic_questions: Option<DemographicQuestions>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub data_compliance: Vec<DataCompliance>,
+}
+
+fn null_as_default<'de, D: serde::Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub required: bool,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub fields: Vec<QuestionField>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionField {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub values: Vec<QuestionValue>,
+}
+
+/// A select option; `value` is a number on some boards and a string on others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuestionValue {
+    #[serde(default)]
+    pub value: Value,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Compliance {
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DemographicQuestions {
+    #[serde(default)]
+    pub header: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub questions: Vec<DemographicQuestion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DemographicQuestion {
+    #[serde(deserialize_with = "lenient_id")]
+    pub id: u64,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub required: bool,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub answer_options: Vec<AnswerOption>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerOption {
+    #[serde(deserialize_with = "lenient_id")]
+    pub id: u64,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub free_form: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataCompliance {
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub requires_consent: bool,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub requires_processing_consent: bool,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub requires_retention_consent: bool,
+    #[serde(default, deserialize_with = "lenient_opt_id")]
+    pub retention_period: Option<u64>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub demographic_data_consent_applies: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

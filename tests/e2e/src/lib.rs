@@ -18,6 +18,19 @@ pub use greenhouse_fake::{Fake, Fault};
 /// Freshness the shared worker runs with: short, so stale-copy tests need not wait long.
 pub const FRESH_SECONDS: u64 = 3;
 
+/// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
+pub const APPLY_BOARDS: [&str; 10] = [
+    "northwind--apply-ok", "northwind--apply-422", "northwind--apply-once", "northwind--apply-outbox", "northwind--apply-rejected",
+    "northwind--apply-limit", "northwind--apply-browser", "northwind--apply-browser-bad", "northwind--apply-secret", "northwind",
+];
+
+/// The `JOB_BOARD_API_KEYS` secret the shared worker gets.
+pub fn job_board_keys() -> String {
+    let key = greenhouse_fake::seed::job_board_api_key("northwind");
+    let map: serde_json::Map<String, serde_json::Value> = APPLY_BOARDS.iter().map(|b| (b.to_string(), key.clone().into())).collect();
+    serde_json::Value::Object(map).to_string()
+}
+
 pub fn root() -> PathBuf {
     xtask::root()
 }
@@ -89,12 +102,23 @@ impl Worker {
         let inspector = free_port();
         let state = std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}", std::process::id()));
         let log = std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}.log", std::process::id()));
+        // The outbox's tables, in the same local state the worker will use.
+        let migrate = Command::new(root.join("node_modules/.bin/wrangler"))
+            .current_dir(&root)
+            .envs(xtask::tool_env())
+            .env("GHW_SKIP_WORKER_BUILD", "1")
+            .env("CI", "true")
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .output()
+            .expect("wrangler d1 migrations apply");
+        assert!(migrate.status.success(), "D1 migrations failed:\n{}{}", String::from_utf8_lossy(&migrate.stdout), String::from_utf8_lossy(&migrate.stderr));
         let mut cmd = Command::new(root.join("node_modules/.bin/wrangler"));
         cmd.current_dir(&root)
             .envs(xtask::tool_env())
             .env("GHW_SKIP_WORKER_BUILD", "1")
             .args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
-            .args(["--persist-to", state.to_str().unwrap(), "--log-level", "info", "--show-interactive-dev-session=false"])
+            .args(["--persist-to", state.to_str().unwrap(), "--log-level", "info", "--show-interactive-dev-session=false", "--test-scheduled"])
             .args(["--var", &format!("GREENHOUSE_BOARDS_API:{upstream}")])
             .stdin(Stdio::null())
             .stdout(Stdio::from(std::fs::File::create(&log).expect("log file")))
@@ -123,6 +147,15 @@ impl Worker {
         Self { base, log, _group: group, _state: state }
     }
 
+    /// Runs the cron handler now (`wrangler dev --test-scheduled`).
+    pub fn run_cron(&self) {
+        let ok = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", &format!("{}/__scheduled?cron=*+*+*+*+*", self.base)])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "the scheduled handler ran");
+    }
+
     /// Everything wrangler printed so far (stdout and stderr): the worker's logs.
     pub fn logs(&self) -> String {
         let out = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -147,7 +180,16 @@ pub fn stack() -> &'static Stack {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let running = rt.block_on(greenhouse_fake::start(0)).expect("fake starts");
         let fake_url = running.base_url();
-        let worker = Worker::start(&fake_url, &[("CACHE_FRESH_SECONDS", &FRESH_SECONDS.to_string()), ("UPSTREAM_TIMEOUT_MS", "2000")]);
+        let keys = job_board_keys();
+        let worker = Worker::start(
+            &fake_url,
+            &[
+                ("CACHE_FRESH_SECONDS", &FRESH_SECONDS.to_string()),
+                ("UPSTREAM_TIMEOUT_MS", "2000"),
+                ("OUTBOX_BACKOFF_SECONDS", "0"),
+                ("JOB_BOARD_API_KEYS", &keys),
+            ],
+        );
         Stack { fake: running.fake.clone(), fake_url, worker, _fake: running, _rt: rt }
     })
 }

@@ -30,6 +30,9 @@ pub enum Fault {
     Malformed,
     /// Wait 30 s before answering.
     Hang,
+    /// Answer application POSTs with HTTP 200 and an `error` body, as Greenhouse does for a
+    /// job that is not live; reads work.
+    RejectApplications,
 }
 
 /// An application as the fake received it.

@@ -40,6 +40,7 @@ fn not_found(what: &str) -> Response {
 
 /// Counts every Job Board call and applies the board's fault, as a real outage would.
 async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next: Next) -> Response {
+    let is_post = req.method() == axum::http::Method::POST;
     let path = uri.path().to_string();
     let token = path.split('/').nth(3).unwrap_or_default().to_string();
     let fault = {
@@ -49,6 +50,8 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
     };
     match fault {
         Fault::None => next.run(req).await,
+        Fault::RejectApplications if is_post => Json(json!({"error": "Failed to save person", "reason": "Job application not live"})).into_response(),
+        Fault::RejectApplications => next.run(req).await,
         Fault::Down => (StatusCode::SERVICE_UNAVAILABLE, "<html>503 Service Unavailable</html>").into_response(),
         Fault::Malformed => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"jobs\": [{\"id\": ").into_response(),
         Fault::Hang => {
@@ -130,6 +133,20 @@ async fn job(
             if truthy(q.get("questions")) {
                 j["questions"] = standard_questions(id);
                 j["location_questions"] = json!([]);
+                j["compliance"] = json!([{"type": "eeoc", "description": "&lt;p&gt;Northwind Robotics is an equal opportunity employer.&lt;/p&gt;",
+                    "questions": [
+                        {"label": "Gender", "required": false, "description": null, "fields": [{"name": "gender", "type": "multi_value_single_select",
+                          "values": [{"label": "Female", "value": "2"}, {"label": "Male", "value": "1"}, {"label": "Decline To Self Identify", "value": "3"}]}]},
+                        {"label": "VeteranStatus", "required": false, "description": null, "fields": [{"name": "veteran_status", "type": "multi_value_single_select",
+                          "values": [{"label": "I am not a protected veteran", "value": "1"}, {"label": "I don't wish to answer", "value": "3"}]}]}]}]);
+                if id % 2 == 0 {
+                    j["demographic_questions"] = json!({"header": "Diversity at Northwind", "description": "<p>Answering is optional.</p>",
+                        "questions": [{"id": 4400000001u64, "label": "Which pronouns do you use?", "required": false, "type": "multi_value_multi_select",
+                          "answer_options": [{"id": 4400000011u64, "label": "she/her", "free_form": false}, {"id": 4400000012u64, "label": "he/him", "free_form": false},
+                                             {"id": 4400000013u64, "label": "Let me type", "free_form": true}]}]});
+                    j["data_compliance"] = json!([{"type": "gdpr", "requires_consent": true, "requires_processing_consent": true,
+                        "requires_retention_consent": false, "retention_period": 365, "demographic_data_consent_applies": true}]);
+                }
             }
             if truthy(q.get("pay_transparency")) {
                 j["pay_input_ranges"] = if id % 3 == 0 {
@@ -271,9 +288,20 @@ async fn apply(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>,
     } else {
         let body = Bytes::from_request(req, &()).await.unwrap_or_default();
         if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
-            for (k, v) in map {
+            for (k, v) in map.clone() {
+                // Attachments sent as base64 `*_content` + `*_content_filename`.
+                if let Some(field) = k.strip_suffix("_content") {
+                    let size = v.as_str().and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok()).map_or(0, |b| b.len());
+                    let name = map.get(&format!("{field}_content_filename")).and_then(Value::as_str).unwrap_or_default();
+                    files.insert(field.to_string(), (name.to_string(), size));
+                    continue;
+                }
+                if k.ends_with("_content_filename") {
+                    continue;
+                }
                 let vals = match v {
                     Value::Array(a) => a.iter().map(|x| x.as_str().map_or(x.to_string(), str::to_string)).collect(),
+                    Value::Object(_) => vec![v.to_string()],
                     Value::String(s) => vec![s],
                     other => vec![other.to_string()],
                 };

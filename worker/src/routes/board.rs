@@ -38,7 +38,7 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 }
 
 /// A job's detail: description from the board's snapshot (a job not on the board is a 404
-/// without asking Greenhouse), pay ranges from the single-job endpoint.
+/// without asking Greenhouse), pay ranges and application form from the single-job endpoint.
 pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail), ApiError> {
     let board = token(ctx)?;
     let raw = ctx.param("id").cloned().unwrap_or_default();
@@ -46,7 +46,9 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
     let id: u64 = raw.parse().map_err(|_| not_found())?;
     let (s, now) = served(ctx).await?;
     let mut detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
-    detail.pay_ranges = cache::pay_ranges(&ctx.data, &board, id, now).await.as_ref().clone();
+    let extras = cache::job_extras(&ctx.data, &board, id, now).await;
+    detail.pay_ranges = extras.pay_ranges.clone();
+    detail.form = extras.form.clone();
     Ok(((s, now), detail))
 }
 

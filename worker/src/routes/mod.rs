@@ -1,4 +1,5 @@
 //! One module per surface; handlers read input, call the core, write a response.
 
+pub mod apply;
 pub mod board;
 pub mod pages;

@@ -31,3 +31,12 @@ pub async fn fetch_job(cfg: &Config, token: &str, id: u64) -> Result<gh::Job, Up
     let url = format!("{}/v1/boards/{token}/jobs/{id}?questions=true&pay_transparency=true", cfg.boards_api);
     get_json::<gh::Job>(&url, cfg.upstream_timeout_ms).await
 }
+
+/// POSTs an application (JSON body) with the board's Job Board API key as Basic auth.
+/// Returns Greenhouse's status and body; the caller decides what they mean.
+pub async fn submit_application(cfg: &Config, token: &str, id: u64, key: &str, body: &str) -> Result<(u16, String), UpstreamError> {
+    use base64::Engine;
+    let url = format!("{}/v1/boards/{token}/jobs/{id}", cfg.boards_api);
+    let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{key}:")));
+    super::post_json(&url, &auth, body, cfg.upstream_timeout_ms).await
+}
