@@ -345,3 +345,110 @@ async fn the_demo_page_shows_the_seeded_board() {
     assert!(b.console_errors().await.is_empty());
     b.close().await;
 }
+
+async fn fill(b: &Browser, css: &str, text: &str) {
+    b.widget_element(css).await.send_keys(text).await.unwrap();
+}
+
+async fn open_form(b: &Browser, host: &HostSite, board: &str, job: u64, extra: &str) {
+    b.client.goto(&format!("{}/?board={board}&gh_jid={job}{extra}", host.base)).await.unwrap();
+    b.wait_until(30, "the application form", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.apply form')").await == true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_applies_from_the_widget() {
+    let Some((s, host, b)) = setup().await else { return };
+    let board = "northwind--apply-browser";
+    let job = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 2 == 0).unwrap();
+    open_form(&b, &host, board, job, "&gh_src=referral42").await;
+
+    fill(&b, "#ghw_f-first_name", "Grace").await;
+    fill(&b, "#ghw_f-last_name", "Hopper").await;
+    fill(&b, "#ghw_f-email", "grace@example.com").await;
+    fill(&b, "#ghw_f-phone", "+1 212 555 0100").await;
+    let q = |n: u64| format!("question_{}", job % 100_000 + n);
+    b.widget_element(&format!("select[name={}]", q(2))).await.select_by_value("1").await.unwrap();
+    b.widget_element(&format!("input[name={}][value='11']", q(3))).await.click().await.unwrap();
+    b.widget_element(&format!("input[name={}][value='13']", q(3))).await.click().await.unwrap();
+    b.widget_element("select[name=gender]").await.select_by_value("2").await.unwrap();
+    b.widget_element("input[name=demographic_4400000001][value='4400000013']").await.click().await.unwrap();
+    fill(&b, "input[name=demographic_4400000001_4400000013]", "they/them").await;
+    b.widget_element("input[name=gdpr_processing_consent_given]").await.click().await.unwrap();
+    let cv = std::env::temp_dir().join(format!("grace-cv-{}.pdf", std::process::id()));
+    std::fs::write(&cv, b"%PDF-1.4 Grace Hopper CV").unwrap();
+    b.widget_element("input[name=resume]").await.send_keys(cv.to_str().unwrap()).await.unwrap();
+    b.widget_element("button[type=submit]").await.click().await.unwrap();
+    b.wait_until(20, "the confirmation", async |b: &Browser| b.in_widget("return !!root.querySelector('.success')").await == true).await;
+    assert!(b.in_widget("return root.querySelector('.success').textContent").await.as_str().unwrap().contains("received"));
+
+    let got: Vec<_> = s.fake.applications().into_iter().filter(|a| a.board == board).collect();
+    assert_eq!(got.len(), 1);
+    let a = &got[0];
+    use base64::Engine;
+    let key = seed::job_board_api_key("northwind");
+    assert_eq!(a.authorization.clone().unwrap(), format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))));
+    let f = |k: &str| a.fields.get(k).cloned().unwrap_or_default();
+    assert_eq!(f("first_name"), vec!["Grace"]);
+    assert_eq!(f("last_name"), vec!["Hopper"]);
+    assert_eq!(f("email"), vec!["grace@example.com"]);
+    assert_eq!(f("phone"), vec!["+1 212 555 0100"]);
+    assert_eq!(f(&q(2)), vec!["1"]);
+    assert_eq!(f(&q(3)), vec!["11", "13"]);
+    assert_eq!(f("gender"), vec!["2"]);
+    assert_eq!(f("mapped_url_token"), vec!["referral42"], "gh_src from the host page");
+    assert_eq!(f("demographic_answers"), vec![r#"{"answer_options":[{"answer_option_id":4400000013,"text":"they/them"}],"question_id":4400000001}"#]);
+    assert!(f("data_compliance")[0].contains(r#""gdpr_processing_consent_given":true"#));
+    assert_eq!(a.files.get("resume"), Some(&(cv.file_name().unwrap().to_string_lossy().to_string(), 24)));
+    let expected: std::collections::BTreeSet<&str> = [
+        "first_name", "last_name", "email", "phone", "gender", "mapped_url_token", "applicant_ip", "demographic_answers", "data_compliance",
+    ]
+    .into_iter()
+    .collect();
+    let mut keys: std::collections::BTreeSet<String> = a.fields.keys().cloned().collect();
+    keys.remove(&q(2));
+    keys.remove(&q(3));
+    assert_eq!(keys.iter().map(String::as_str).collect::<std::collections::BTreeSet<_>>(), expected, "exactly these fields");
+
+    // The key is in no page the visitor saw.
+    let page = b.client.source().await.unwrap() + &b.in_widget("return root.innerHTML").await.to_string();
+    assert!(!page.contains(&key));
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "{errors:#?}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_fields_and_bad_files_are_flagged_inline_and_nothing_is_sent() {
+    let Some((s, host, b)) = setup().await else { return };
+    let board = "northwind--apply-browser-bad";
+    let job = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 2 == 1).unwrap();
+    open_form(&b, &host, board, job, "").await;
+    b.widget_element("button[type=submit]").await.click().await.unwrap();
+    b.wait_until(10, "inline errors", async |b: &Browser| b.in_widget("return !root.querySelector('.error-summary').hidden").await == true).await;
+    let shown = b.in_widget("return [...root.querySelectorAll('.field-error:not([hidden])')].map(e => e.id)").await;
+    let ids: Vec<String> = serde_json::from_value(shown).unwrap();
+    for f in ["first_name", "last_name", "email", "resume"] {
+        assert!(ids.contains(&format!("ghw_f-{f}-err")), "{f} flagged: {ids:?}");
+    }
+    assert_eq!(b.in_widget("return root.querySelector('#ghw_f-email').getAttribute('aria-invalid')").await, "true");
+    assert_eq!(b.in_widget("return root.activeElement && root.activeElement.className").await, "error-summary", "focus on the summary");
+
+    // Everything filled, but the resume is an .exe: the file is refused before sending.
+    fill(&b, "#ghw_f-first_name", "Eve").await;
+    fill(&b, "#ghw_f-last_name", "Mallory").await;
+    fill(&b, "#ghw_f-email", "eve@example.com").await;
+    b.widget_element(&format!("select[name=question_{}]", job % 100_000 + 2)).await.select_by_value("0").await.unwrap();
+    let exe = std::env::temp_dir().join(format!("cv-{}.exe", std::process::id()));
+    std::fs::write(&exe, b"MZ not a resume").unwrap();
+    b.widget_element("input[name=resume]").await.send_keys(exe.to_str().unwrap()).await.unwrap();
+    b.widget_element("button[type=submit]").await.click().await.unwrap();
+    b.wait_until(10, "the file error", async |b: &Browser| {
+        b.in_widget("const e = root.querySelector('#ghw_f-resume-err'); return !!e && !e.hidden && e.textContent.includes('PDF')").await == true
+    })
+    .await;
+    let first = b.in_widget("const e = root.querySelector('#ghw_f-first_name-err'); return e.hidden").await;
+    assert_eq!(first, true, "fixed fields are no longer flagged");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(s.fake.applications().iter().all(|a| a.board != board), "nothing reached Greenhouse");
+    b.close().await;
+}

@@ -92,6 +92,13 @@ fn JobBody(d: JobDetail) -> impl IntoView {
             <div class="pay" part="pay"><h3>{t.pay}</h3><ul>{pay.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
         })}
         <div class="description" part="description" inner_html=d.content_html.clone()></div>
-        <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}</a></p>
+        {match d.form.clone() {
+            // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
+            Some(form) => view! {
+                <crate::views::apply::ApplyView form job_id=d.job.id/>
+                <p class="alt-apply"><a class="apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}" ↗"</a></p>
+            }.into_any(),
+            None => view! { <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}</a></p> }.into_any(),
+        }}
     }
 }

@@ -1,3 +1,4 @@
+pub mod apply;
 pub mod board;
 pub mod detail;
 pub mod filters;
