@@ -164,6 +164,8 @@ pub enum ErrorCode {
     FileEmpty,
     FileTooLarge,
     ConsentRequired,
+    /// A value that is not valid for its field (the message says why).
+    Invalid,
 }
 
 impl ErrorCode {
@@ -180,6 +182,7 @@ impl ErrorCode {
             Self::FileEmpty => "The file is empty.",
             Self::FileTooLarge => "The file is too large (1.4 MB at most).",
             Self::ConsentRequired => "Your consent is required to apply.",
+            Self::Invalid => "This value is not valid.",
         }
     }
 }

@@ -75,7 +75,7 @@ pub struct Messages {
     pub consent_demographic: &'static str,
     pub consent_generic: &'static str,
     pub honeypot: &'static str,
-    pub errors: [&'static str; 10],
+    pub errors: [&'static str; 11],
     one_job: &'static str,
     many_jobs: &'static str,
 }
@@ -95,6 +95,7 @@ impl Messages {
             FileEmpty => 7,
             FileTooLarge => 8,
             ConsentRequired => 9,
+            Invalid => 10,
         }]
     }
 
@@ -157,6 +158,7 @@ pub static EN: Messages = Messages {
         "The file is empty.",
         "The file is too large (1.4 MB at most).",
         "Your consent is required to apply.",
+        "This value is not valid.",
     ],
     one_job: "1 job",
     many_jobs: "{n} jobs",
@@ -215,6 +217,7 @@ pub static DE: Messages = Messages {
         "Die Datei ist leer.",
         "Die Datei ist zu groß (höchstens 1,4 MB).",
         "Ihre Zustimmung ist für die Bewerbung erforderlich.",
+        "Dieser Wert ist ungültig.",
     ],
     one_job: "1 Stelle",
     many_jobs: "{n} Stellen",

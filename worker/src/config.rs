@@ -22,6 +22,40 @@ impl<T> std::fmt::Debug for Secret<T> {
     }
 }
 
+/// Greenhouse hosts per region. Credentials are only ever sent to these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hosts {
+    pub boards_eu: String,
+    pub harvest: [String; 2],
+    pub auth: [String; 2],
+    pub ingestion: [String; 2],
+    boards_us: String,
+}
+
+impl Hosts {
+    fn at(pair: &[String; 2], r: shared::owner::Region) -> &str {
+        match r {
+            shared::owner::Region::Us => &pair[0],
+            shared::owner::Region::Eu => &pair[1],
+        }
+    }
+    pub fn boards(&self, r: shared::owner::Region) -> &str {
+        match r {
+            shared::owner::Region::Us => &self.boards_us,
+            shared::owner::Region::Eu => &self.boards_eu,
+        }
+    }
+    pub fn harvest(&self, r: shared::owner::Region) -> &str {
+        Self::at(&self.harvest, r)
+    }
+    pub fn auth(&self, r: shared::owner::Region) -> &str {
+        Self::at(&self.auth, r)
+    }
+    pub fn ingestion(&self, r: shared::owner::Region) -> &str {
+        Self::at(&self.ingestion, r)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Base URL of the Job Board API, without a trailing slash (`GREENHOUSE_BOARDS_API`).
@@ -35,6 +69,15 @@ pub struct Config {
     pub job_board_keys: Secret<std::collections::HashMap<String, String>>,
     /// First retry delay of the application outbox (`OUTBOX_BACKOFF_SECONDS`, default 60).
     pub outbox_backoff_secs: u64,
+    /// The authenticated APIs' hosts, US and EU (`GREENHOUSE_HARVEST_API[_EU]`,
+    /// `GREENHOUSE_AUTH_API[_EU]`, `GREENHOUSE_INGESTION_API[_EU]`, `GREENHOUSE_BOARDS_API_EU`).
+    pub hosts: Hosts,
+    /// Owner-token secrets per issuing host site (`OWNER_TOKEN_SECRETS`, a JSON secret).
+    pub owner_secrets: Secret<std::collections::HashMap<String, String>>,
+    /// The audience owner tokens must name (`OWNER_TOKEN_AUDIENCE`).
+    pub owner_audience: String,
+    /// The credential vault's key (`VAULT_KEY`, 32 bytes base64).
+    pub vault_key: Secret<String>,
 }
 
 impl Config {
@@ -43,6 +86,12 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
         let num = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
             get(name).and_then(|v| v.trim().parse::<u64>().ok()).filter(|v| range.contains(v)).unwrap_or(default)
+        };
+        let url = |name: &str, default: &str| {
+            get(name)
+                .map(|s| s.trim().trim_end_matches('/').to_string())
+                .filter(|s| s.starts_with("https://") || s.starts_with("http://"))
+                .unwrap_or_else(|| default.to_string())
         };
         let boards_api = get("GREENHOUSE_BOARDS_API")
             .map(|s| s.trim().trim_end_matches('/').to_string())
@@ -56,7 +105,23 @@ impl Config {
                 get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
             ),
             outbox_backoff_secs: num("OUTBOX_BACKOFF_SECONDS", 60, 0..=86_400),
+            hosts: Hosts {
+                boards_us: String::new(),
+                boards_eu: url("GREENHOUSE_BOARDS_API_EU", "https://boards-api.eu.greenhouse.io"),
+                harvest: [url("GREENHOUSE_HARVEST_API", "https://harvest.greenhouse.io"), url("GREENHOUSE_HARVEST_API_EU", "https://harvest.eu.greenhouse.io")],
+                auth: [url("GREENHOUSE_AUTH_API", "https://auth.greenhouse.io"), url("GREENHOUSE_AUTH_API_EU", "https://auth.eu.greenhouse.io")],
+                ingestion: [url("GREENHOUSE_INGESTION_API", "https://api.greenhouse.io"), url("GREENHOUSE_INGESTION_API_EU", "https://api.eu.greenhouse.io")],
+            },
+            owner_secrets: Secret::new(get("OWNER_TOKEN_SECRETS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
+            owner_audience: get("OWNER_TOKEN_AUDIENCE").filter(|a| !a.trim().is_empty()).unwrap_or_else(|| crate::auth::DEFAULT_AUDIENCE.into()),
+            vault_key: Secret::new(get("VAULT_KEY").unwrap_or_default()),
         }
+        .with_boards_us()
+    }
+
+    fn with_boards_us(mut self) -> Self {
+        self.hosts.boards_us = self.boards_api.clone();
+        self
     }
 
     /// Reads vars and secrets alike (a secret wins over a var of the same name).
@@ -88,6 +153,9 @@ mod tests {
         assert_eq!(c.boards_api, "https://boards-api.greenhouse.io");
         assert_eq!(c.fresh_secs, 300);
         assert_eq!(c.upstream_timeout_ms, 8000);
+        assert_eq!(c.hosts.harvest(shared::owner::Region::Eu), "https://harvest.eu.greenhouse.io");
+        assert_eq!(c.hosts.boards(shared::owner::Region::Us), "https://boards-api.greenhouse.io");
+        assert_eq!(c.owner_audience, "greenhouse-edge");
     }
 
     #[test]
@@ -103,6 +171,9 @@ mod tests {
         assert_eq!(c.job_board_key("acme"), Some("0d031d8227eafa61dc375a6c2e067e24"));
         assert_eq!(c.job_board_key("other"), None);
         assert!(!format!("{c:?}").contains("0d031d82"), "Debug redacts the keys");
+        let c = cfg(&[("VAULT_KEY", "c2VjcmV0LXZhdWx0LWtleQ=="), ("OWNER_TOKEN_SECRETS", r#"{"site":"host-secret-xyz"}"#)]);
+        let d = format!("{c:?}");
+        assert!(!d.contains("c2VjcmV0") && !d.contains("host-secret-xyz"), "{d}");
     }
 
     #[test]

@@ -39,6 +39,12 @@ pub enum ApiError {
     Rejected(String),
     #[error("Applications for this board are not set up yet.")]
     NotConfigured,
+    #[error("Sign in again: {0}.")]
+    Unauthorized(crate::auth::AuthError),
+    #[error("Greenhouse did not accept these credentials: {0}")]
+    CredentialsInvalid(String),
+    #[error("Please check the highlighted fields.")]
+    InvalidInput(Vec<(&'static str, &'static str)>),
     #[error("Internal error.")]
     Internal(String),
 }
@@ -53,6 +59,9 @@ impl ApiError {
             Self::PayloadTooLarge => 413,
             Self::Rejected(_) => 502,
             Self::NotConfigured => 503,
+            Self::Unauthorized(crate::auth::AuthError::WrongOrg) => 403,
+            Self::Unauthorized(_) => 401,
+            Self::CredentialsInvalid(_) | Self::InvalidInput(_) => 422,
             Self::Upstream(_) => 502,
             Self::Internal(_) => 500,
         }
@@ -70,6 +79,10 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Rejected(_) => "application_rejected",
             Self::NotConfigured => "not_configured",
+            Self::Unauthorized(crate::auth::AuthError::WrongOrg) => "forbidden",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::CredentialsInvalid(_) => "credentials_invalid",
+            Self::InvalidInput(_) => "validation_failed",
             Self::Internal(_) => "internal",
         }
     }
@@ -79,6 +92,12 @@ impl ApiError {
         let mut body = ErrorBody::new(self.code(), self.to_string());
         if let Self::Validation(fields) = self {
             body.fields = fields.clone();
+        }
+        if let Self::InvalidInput(fields) = self {
+            body.fields = fields
+                .iter()
+                .map(|(f, m)| shared::apply::FieldError { field: (*f).into(), code: shared::apply::ErrorCode::Invalid, message: (*m).into() })
+                .collect();
         }
         body
     }

@@ -6,8 +6,10 @@
 //! job HTML; `http` shapes responses; `error` is mapped to HTTP in exactly one place.
 
 pub mod apply;
+pub mod auth;
 pub mod cache;
 pub mod config;
+pub mod connect;
 pub mod error;
 pub mod http;
 pub mod outbox;
@@ -16,6 +18,7 @@ pub mod routes;
 pub mod sanitize;
 pub mod snapshot;
 pub mod upstream;
+pub mod vault;
 
 use config::Config;
 use error::ApiError;
@@ -43,6 +46,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
         .get_async("/api/v1/boards/:token/offices", |req, ctx| handle(routes::board::offices(req, ctx)))
         .post_async("/api/v1/boards/:token/jobs/:id/applications", |req, ctx| handle(routes::apply::submit(req, ctx)))
+        .get_async("/api/v1/orgs/:org/connection", |req, ctx| handle(routes::owner::get(req, ctx)))
+        .put_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::put(req, ctx)))
+        .delete_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::delete(req, ctx)))
+        .post_async("/api/v1/orgs/:org/connection/:kind/check", |req, ctx| handle(routes::owner::check(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
         .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
@@ -53,7 +60,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .await
 }
 
-/// The cron: retries queued applications whose time has come.
+/// The cron: retries queued applications whose time has come, re-checks connections.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
@@ -62,9 +69,16 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         worker::console_error!("scheduled: no D1 binding DB");
         return;
     };
-    match outbox::retry_due(&db, &cfg, worker::Date::now().as_millis()).await {
+    let now = worker::Date::now().as_millis();
+    match outbox::retry_due(&db, &cfg, now).await {
         Ok(n) if n > 0 => worker::console_log!("outbox: delivered {n} queued application(s)"),
         Ok(_) => {}
         Err(e) => worker::console_error!("outbox: {e:?}"),
+    }
+    // Connection health, a few credentials per run, oldest check first.
+    if let Err(e) = connect::recheck_some(&db, &cfg, now, 5).await {
+        if !matches!(e, ApiError::NotConfigured) {
+            worker::console_error!("health check: {e:?}");
+        }
     }
 }

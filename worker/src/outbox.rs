@@ -134,11 +134,11 @@ pub async fn attempt(db: &D1Database, cfg: &Config, id: &str, now: u64) -> Resul
     }
     let attempts = row.attempts as u32 + 1;
     let job_id = row.job_id as u64;
-    let result = match cfg.job_board_key(&row.board) {
+    let result = match crate::connect::job_board_key(cfg, Some(db), &row.board).await {
         None => Outcome::Retry("no Job Board API key configured for this board".into()),
         Some(key) => {
             let text = serde_json::to_string(&body).unwrap_or_default();
-            match job_board::submit_application(cfg, &row.board, job_id, key, &text).await {
+            match job_board::submit_application(cfg, &row.board, job_id, &key, &text).await {
                 Ok((status, resp)) => outcome(status, &resp),
                 Err(e) => Outcome::Retry(e.to_string()),
             }

@@ -36,3 +36,21 @@ pub fn tool_env() -> HashMap<String, String> {
     env.insert("ESBUILD_BIN".into(), root.join("node_modules/@esbuild/linux-x64/bin/esbuild").display().to_string());
     env
 }
+
+/// The demo's owner-token issuer and its secret. For the local demo only: a real host site
+/// has its own secret, set as `OWNER_TOKEN_SECRETS` with `wrangler secret put`.
+pub const DEMO_ISSUER: &str = "demo-site";
+pub const DEMO_OWNER_SECRET: &str = "demo-host-secret-change-me";
+/// The demo's vault key (32 zero-to-31 bytes, base64). Local demo only.
+pub const DEMO_VAULT_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// `--var NAME:value` pairs that point every Greenhouse host of the worker at a fake (US at
+/// its root, EU under `/eu`).
+pub fn fake_hosts(fake: &str) -> Vec<(String, String)> {
+    let mut v = vec![("GREENHOUSE_BOARDS_API".to_string(), fake.to_string()), ("GREENHOUSE_BOARDS_API_EU".to_string(), format!("{fake}/eu"))];
+    for api in ["HARVEST", "AUTH", "INGESTION"] {
+        v.push((format!("GREENHOUSE_{api}_API"), fake.to_string()));
+        v.push((format!("GREENHOUSE_{api}_API_EU"), format!("{fake}/eu")));
+    }
+    v
+}

@@ -6,6 +6,7 @@
 //! * `dev`    setup + build, then runs the Greenhouse fake and `wrangler dev` (the demo)
 //! * `test`   setup + build, then every test: unit, worker-in-workerd, browser, deploy dry-run
 //! * `bench`  setup + release build, then sizes and throughput; prints a table and JSON
+//! * `mint-owner-token`  a signed owner token for the demo org (what a host site would issue)
 
 mod bench;
 mod build;
@@ -15,7 +16,8 @@ mod setup;
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <setup|build|build-worker|dev|test|bench> [args]");
+    eprintln!("usage: cargo xtask <setup|build|build-worker|dev|test|bench|mint-owner-token> [args]");
+    eprintln!("  mint-owner-token [--org northwind] [--sub owner-1] [--email owner@northwind.example] [--minutes 60]");
     eprintln!("  dev   [--port 8787] [--fake-port 8790]  (set GREENHOUSE_BOARDS_API to use a real board)");
     eprintln!("  test  [cargo test args…]                (SKIP_BROWSER_TESTS=1 skips the Chromium tests)");
     eprintln!("  bench [--seconds 5] [--connections 8] [--out target/bench.json]");
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         "dev" => setup::all().and_then(|_| build::all()).and_then(|_| proc::dev(rest)),
         "test" => setup::all().and_then(|_| build::all()).and_then(|_| proc::test(rest)),
         "bench" => setup::all().and_then(|_| build::all()).and_then(|_| bench::run(rest)),
+        "mint-owner-token" => proc::mint_owner_token(rest),
         _ => return usage(),
     };
     match result {

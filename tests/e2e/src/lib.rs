@@ -18,6 +18,29 @@ pub use greenhouse_fake::{Fake, Fault};
 /// Freshness the shared worker runs with: short, so stale-copy tests need not wait long.
 pub const FRESH_SECONDS: u64 = 3;
 
+/// The owner-token issuer and secret the shared worker trusts.
+pub const OWNER_ISSUER: &str = "test-site";
+pub const OWNER_SECRET: &str = "test-host-secret-5d9c";
+
+/// A signed owner token for `org`, valid for `secs` (negative: already expired).
+pub fn owner_token(org: &str, sub: &str, secs: i64) -> String {
+    owner_token_with(org, sub, secs, OWNER_ISSUER, OWNER_SECRET, gh_worker::auth::DEFAULT_AUDIENCE)
+}
+
+pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str, aud: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let claims = gh_worker::auth::OwnerClaims {
+        iss: iss.into(),
+        aud: aud.into(),
+        org: org.into(),
+        sub: sub.into(),
+        email: format!("{sub}@northwind.example"),
+        exp: (now + secs).max(1) as u64,
+        iat: now as u64,
+    };
+    gh_worker::auth::mint(&claims, secret)
+}
+
 /// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
 pub const APPLY_BOARDS: [&str; 10] = [
     "northwind--apply-ok", "northwind--apply-422", "northwind--apply-once", "northwind--apply-outbox", "northwind--apply-rejected",
@@ -87,7 +110,8 @@ pub struct Worker {
     pub base: String,
     pub log: PathBuf,
     _group: Group,
-    _state: PathBuf,
+    /// wrangler's local state (D1, Cache API), for tests that inspect what is stored.
+    pub state: PathBuf,
 }
 
 impl Worker {
@@ -144,7 +168,7 @@ impl Worker {
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        Self { base, log, _group: group, _state: state }
+        Self { base, log, _group: group, state }
     }
 
     /// Runs the cron handler now (`wrangler dev --test-scheduled`).
@@ -154,6 +178,22 @@ impl Worker {
             .status()
             .is_ok_and(|s| s.success());
         assert!(ok, "the scheduled handler ran");
+    }
+
+    /// Runs SQL against the worker's local D1 and returns the rows as JSON.
+    pub fn d1(&self, sql: &str) -> serde_json::Value {
+        let out = Command::new(root().join("node_modules/.bin/wrangler"))
+            .current_dir(root())
+            .envs(xtask::tool_env())
+            .env("GHW_SKIP_WORKER_BUILD", "1")
+            .env("CI", "true")
+            .args(["d1", "execute", "DB", "--local", "--persist-to", self.state.to_str().unwrap(), "--json", "--command", sql])
+            .stdin(Stdio::null())
+            .output()
+            .expect("wrangler d1 execute");
+        assert!(out.status.success(), "d1 execute failed: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("d1 JSON");
+        v[0]["results"].clone()
     }
 
     /// Everything wrangler printed so far (stdout and stderr): the worker's logs.
@@ -181,15 +221,18 @@ pub fn stack() -> &'static Stack {
         let running = rt.block_on(greenhouse_fake::start(0)).expect("fake starts");
         let fake_url = running.base_url();
         let keys = job_board_keys();
-        let worker = Worker::start(
-            &fake_url,
-            &[
-                ("CACHE_FRESH_SECONDS", &FRESH_SECONDS.to_string()),
-                ("UPSTREAM_TIMEOUT_MS", "2000"),
-                ("OUTBOX_BACKOFF_SECONDS", "0"),
-                ("JOB_BOARD_API_KEYS", &keys),
-            ],
-        );
+        let owners = format!("{{\"{OWNER_ISSUER}\":\"{OWNER_SECRET}\"}}");
+        let mut vars: Vec<(String, String)> = vec![
+            ("CACHE_FRESH_SECONDS".into(), FRESH_SECONDS.to_string()),
+            ("UPSTREAM_TIMEOUT_MS".into(), "2000".into()),
+            ("OUTBOX_BACKOFF_SECONDS".into(), "0".into()),
+            ("JOB_BOARD_API_KEYS".into(), keys),
+            ("VAULT_KEY".into(), xtask::DEMO_VAULT_KEY.into()),
+            ("OWNER_TOKEN_SECRETS".into(), owners),
+        ];
+        vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
+        let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let worker = Worker::start(&fake_url, &refs);
         Stack { fake: running.fake.clone(), fake_url, worker, _fake: running, _rt: rt }
     })
 }

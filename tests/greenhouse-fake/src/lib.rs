@@ -8,6 +8,7 @@
 //! Control routes under `/__fake/` let tests count calls, inject faults and read what was
 //! submitted.
 
+pub mod harvest;
 mod routes;
 pub mod seed;
 
@@ -53,6 +54,7 @@ pub struct Inner {
     pub calls: BTreeMap<String, u64>,
     pub faults: HashMap<String, Fault>,
     pub applications: Vec<ReceivedApplication>,
+    pub harvest: harvest::HarvestState,
 }
 
 /// Shared, cloneable state of one fake.

@@ -24,12 +24,18 @@ pub fn router(fake: Fake) -> Router {
         .route("/v1/boards/{token}/offices", get(offices))
         .route("/v1/boards/{token}/offices/{id}", get(office))
         .layer(middleware::from_fn_with_state(fake.clone(), count_and_fault));
+    let api = api.merge(crate::harvest::router());
+    // The EU data centre: the same APIs under `/eu`, so tests can point the worker's EU hosts
+    // here and see which region was called.
     Router::new()
+        .nest("/eu", api.clone())
         .merge(api)
+        .layer(middleware::from_fn_with_state(fake.clone(), count_all))
         .route("/__fake/calls", get(calls))
         .route("/__fake/reset", post(reset))
         .route("/__fake/boards/{token}/fault", post(set_fault))
         .route("/__fake/applications", get(applications))
+        .route("/__fake/harvest/limit", post(set_harvest_limit))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
 }
@@ -38,11 +44,22 @@ fn not_found(what: &str) -> Response {
     (StatusCode::NOT_FOUND, Json(json!({"status": 404, "error": what}))).into_response()
 }
 
+/// Counts calls under the EU prefix by their full path (the inner counter sees them stripped).
+async fn count_all(State(fake): State<Fake>, uri: Uri, req: Request, next: Next) -> Response {
+    if uri.path().starts_with("/eu/") {
+        *fake.0.lock().unwrap().calls.entry(uri.path().to_string()).or_default() += 1;
+    }
+    next.run(req).await
+}
+
 /// Counts every Job Board call and applies the board's fault, as a real outage would.
 async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next: Next) -> Response {
     let is_post = req.method() == axum::http::Method::POST;
     let path = uri.path().to_string();
     let token = path.split('/').nth(3).unwrap_or_default().to_string();
+    if !path.starts_with("/v1/boards/") {
+        return next.run(req).await;
+    }
     let fault = {
         let mut g = fake.0.lock().unwrap();
         *g.calls.entry(path).or_default() += 1;
@@ -349,4 +366,16 @@ async fn set_fault(State(fake): State<Fake>, Path(token): Path<String>, Json(bod
 
 async fn applications(State(fake): State<Fake>) -> Response {
     Json(json!(fake.applications())).into_response()
+}
+
+#[derive(Deserialize)]
+struct Limit {
+    limit: Option<u32>,
+}
+
+async fn set_harvest_limit(State(fake): State<Fake>, Json(l): Json<Limit>) -> StatusCode {
+    let mut g = fake.0.lock().unwrap();
+    g.harvest.limit = l.limit;
+    g.harvest.window.clear();
+    StatusCode::NO_CONTENT
 }

@@ -57,7 +57,8 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     if snapshot.prepared.snapshot.detail(id).is_none() {
         return Err(ApiError::JobNotFound { board, job: id.to_string() });
     }
-    if ctx.data.job_board_key(&board).is_none() {
+    let db = ctx.env.d1("DB")?;
+    if crate::connect::job_board_key(&ctx.data, Some(&db), &board).await.is_none() {
         return Err(ApiError::NotConfigured);
     }
     let form = cache::job_extras(&ctx.data, &board, id, now).await.form.clone().unwrap_or_else(fallback_form);
@@ -97,7 +98,6 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         encoded.push((field, f.name(), base64::engine::general_purpose::STANDARD.encode(bytes)));
     }
 
-    let db = ctx.env.d1("DB")?;
     let app = NewApplication { id: &submission_id, board: &board, job_id: id, body: &body, files: &encoded };
     let (status, error) = match outbox::record(&db, &app, now).await? {
         Some(earlier) => earlier, // the same submission again: report, never resend

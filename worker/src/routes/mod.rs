@@ -2,4 +2,5 @@
 
 pub mod apply;
 pub mod board;
+pub mod owner;
 pub mod pages;

@@ -1,6 +1,7 @@
 //! Clients for Greenhouse. Every call Greenhouse receives from us starts here, bounded by a
 //! timeout, and its failures are classified into [`UpstreamError`](crate::error::UpstreamError).
 
+pub mod greenhouse_api;
 pub mod job_board;
 
 use crate::error::UpstreamError;
@@ -32,23 +33,33 @@ pub async fn get_json<T: DeserializeOwned>(url: &str, timeout_ms: u64) -> Result
     })
 }
 
-/// POSTs a JSON body with an Authorization header, giving up after `timeout_ms`. The header
-/// value is never logged.
-pub async fn post_json(url: &str, authorization: &str, body: &str, timeout_ms: u64) -> Result<(u16, String), UpstreamError> {
-    use worker::{Headers, Method, Request, RequestInit};
-    let headers = Headers::new();
-    headers.set("Authorization", authorization).map_err(|e| UpstreamError::Network(e.to_string()))?;
-    headers.set("Content-Type", "application/json").map_err(|e| UpstreamError::Network(e.to_string()))?;
+/// Sends one request with headers and an optional body, giving up after `timeout_ms`.
+/// Returns status, the `Link` and `Retry-After` headers, and the body. Header values (which
+/// carry credentials) are never logged.
+pub async fn send(
+    method: worker::Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+    timeout_ms: u64,
+) -> Result<Reply, UpstreamError> {
+    use worker::{Headers, Request, RequestInit};
+    let h = Headers::new();
+    for (k, v) in headers {
+        h.set(k, v).map_err(|e| UpstreamError::Network(e.to_string()))?;
+    }
     let controller = AbortController::default();
     let signal = controller.signal();
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+    init.with_method(method).with_headers(h).with_body(body.map(Into::into));
     let req = Request::new_with_init(url, &init).map_err(|e| UpstreamError::Network(e.to_string()))?;
     let call = Box::pin(async move {
         let mut resp = Fetch::Request(req).send_with_signal(&signal).await.map_err(|e| UpstreamError::Network(e.to_string()))?;
         let status = resp.status_code();
+        let link = resp.headers().get("Link").ok().flatten();
+        let retry_after = resp.headers().get("Retry-After").ok().flatten();
         let text = resp.text().await.map_err(|e| UpstreamError::Network(e.to_string()))?;
-        Ok((status, text))
+        Ok(Reply { status, link, retry_after, body: text })
     });
     let timer = Box::pin(Delay::from(Duration::from_millis(timeout_ms)));
     let outcome = match select(call, timer).await {
@@ -59,6 +70,22 @@ pub async fn post_json(url: &str, authorization: &str, body: &str, timeout_ms: u
         controller.abort();
         Err(UpstreamError::Timeout(timeout_ms))
     })
+}
+
+/// What Greenhouse answered.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub link: Option<String>,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// POSTs a JSON body with an Authorization header, giving up after `timeout_ms`.
+pub async fn post_json(url: &str, authorization: &str, body: &str, timeout_ms: u64) -> Result<(u16, String), UpstreamError> {
+    let headers = [("Authorization", authorization), ("Content-Type", "application/json")];
+    let r = send(worker::Method::Post, url, &headers, Some(body.to_string()), timeout_ms).await?;
+    Ok((r.status, r.body))
 }
 
 /// Turns a status and body into a value or a classified error.

@@ -1,0 +1,302 @@
+//! The owner's side: connecting an organisation's Greenhouse account. Wire types between the
+//! owner console and the worker. Credentials travel inward only: every type the worker sends
+//! back carries masked hints, never a secret.
+
+use serde::{Deserialize, Serialize};
+
+/// What an owner can connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Board token + Job Board API key: the public board and applications.
+    JobBoard,
+    /// Harvest v3: OAuth client credentials (client id, secret, user id for `sub`).
+    HarvestV3,
+    /// A legacy Harvest v1/v2 API key (retired by Greenhouse in 2026).
+    HarvestV1,
+    /// Candidate Ingestion key + the Greenhouse user's email (`On-Behalf-Of`).
+    Ingestion,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::JobBoard, Kind::HarvestV3, Kind::HarvestV1, Kind::Ingestion];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::JobBoard => "job_board",
+            Kind::HarvestV3 => "harvest_v3",
+            Kind::HarvestV1 => "harvest_v1",
+            Kind::Ingestion => "ingestion",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.slug() == s)
+    }
+}
+
+/// Which Greenhouse data centre the account lives in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Region {
+    #[default]
+    Us,
+    Eu,
+}
+
+/// What the owner submits. Field names per kind: `board_token` + `api_key` (job board),
+/// `client_id` + `client_secret` + `user_id` (Harvest v3), `api_key` (+ `user_id` for
+/// On-Behalf-Of, Harvest v1), `api_key` + `email` (ingestion).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectInput {
+    #[serde(default)]
+    pub region: Region,
+    #[serde(default)]
+    pub board_token: String,
+    #[serde(default)]
+    pub api_key: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+impl std::fmt::Debug for ConnectInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectInput")
+            .field("region", &self.region)
+            .field("board_token", &self.board_token)
+            .field("api_key", &"<redacted>")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("email", &self.email)
+            .finish()
+    }
+}
+
+/// Input problems, before anything is sent to Greenhouse.
+pub fn check_input(kind: Kind, i: &ConnectInput) -> Vec<(&'static str, &'static str)> {
+    let mut e = Vec::new();
+    let key_ok = |k: &str| (8..=200).contains(&k.trim().len()) && k.trim().bytes().all(|b| b.is_ascii_graphic());
+    match kind {
+        Kind::JobBoard => {
+            if !crate::api::valid_board_token(i.board_token.trim()) {
+                e.push(("board_token", "Enter the board token from your job board's URL (letters, digits, - and _)."));
+            }
+            if !key_ok(&i.api_key) {
+                e.push(("api_key", "Enter the Job Board API key."));
+            }
+        }
+        Kind::HarvestV3 => {
+            if !key_ok(&i.client_id) {
+                e.push(("client_id", "Enter the client ID."));
+            }
+            if !key_ok(&i.client_secret) {
+                e.push(("client_secret", "Enter the client secret."));
+            }
+            if i.user_id.trim().parse::<u64>().is_err() {
+                e.push(("user_id", "Enter the numeric Greenhouse user ID the integration acts as."));
+            }
+        }
+        Kind::HarvestV1 => {
+            if !key_ok(&i.api_key) {
+                e.push(("api_key", "Enter the Harvest API key."));
+            }
+            if !i.user_id.trim().is_empty() && i.user_id.trim().parse::<u64>().is_err() {
+                e.push(("user_id", "The user ID is a number."));
+            }
+        }
+        Kind::Ingestion => {
+            if !key_ok(&i.api_key) {
+                e.push(("api_key", "Enter the Candidate Ingestion API key."));
+            }
+            if !crate::apply::valid_email(&i.email) {
+                e.push(("email", "Enter the email of the Greenhouse user the key belongs to."));
+            }
+        }
+    }
+    e
+}
+
+/// The last 4 characters of a secret, for "which key is this?" without revealing it.
+pub fn hint(secret: &str) -> String {
+    let s = secret.trim();
+    let tail: String = s.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    if s.chars().count() <= 8 { "••••".into() } else { format!("••••{tail}") }
+}
+
+/// Harvest permissions the product uses (the list integrators such as SeekOut ask for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    Applications,
+    Candidates,
+    Jobs,
+    ProspectPools,
+    JobPosts,
+    JobStages,
+    Users,
+    Openings,
+    CloseReasons,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 9] = [
+        Permission::Applications,
+        Permission::Candidates,
+        Permission::Jobs,
+        Permission::ProspectPools,
+        Permission::JobPosts,
+        Permission::JobStages,
+        Permission::Users,
+        Permission::Openings,
+        Permission::CloseReasons,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applications => "Applications",
+            Self::Candidates => "Candidates",
+            Self::Jobs => "Jobs",
+            Self::ProspectPools => "Prospect pools",
+            Self::JobPosts => "Job posts",
+            Self::JobStages => "Job stages",
+            Self::Users => "Users",
+            Self::Openings => "Openings",
+            Self::CloseReasons => "Close reasons",
+        }
+    }
+
+    /// What the product cannot do without it.
+    pub fn disables(self) -> &'static str {
+        match self {
+            Self::Applications => "Application status and source reporting",
+            Self::Candidates => "Matching applicants to existing candidates",
+            Self::Jobs => "Choosing which jobs go live",
+            Self::ProspectPools => "Adding prospects to pools",
+            Self::JobPosts => "Publishing and unpublishing job posts",
+            Self::JobStages => "Showing interview stages",
+            Self::Users => "Acting on behalf of a Greenhouse user",
+            Self::Openings => "Showing open headcount per job",
+            Self::CloseReasons => "Showing why jobs were closed",
+        }
+    }
+
+    /// The Harvest path that needs it (v1 and v3 name their resources alike).
+    pub fn probe_path(self) -> &'static str {
+        match self {
+            Self::Applications => "applications",
+            Self::Candidates => "candidates",
+            Self::Jobs => "jobs",
+            Self::ProspectPools => "prospect_pools",
+            Self::JobPosts => "job_posts",
+            Self::JobStages => "job_stages",
+            Self::Users => "users",
+            Self::Openings => "openings",
+            Self::CloseReasons => "close_reasons",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PermissionCheck {
+    pub permission: Permission,
+    pub granted: bool,
+    pub label: String,
+    pub disables: String,
+}
+
+pub fn checklist(granted: &[Permission]) -> Vec<PermissionCheck> {
+    Permission::ALL
+        .into_iter()
+        .map(|p| PermissionCheck { permission: p, granted: granted.contains(&p), label: p.label().into(), disables: p.disables().into() })
+        .collect()
+}
+
+/// A credential's health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Connected,
+    MissingPermissions,
+    CredentialsInvalid,
+    GreenhouseUnreachable,
+}
+
+/// One connected credential as every owner of the org sees it: masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialSummary {
+    pub kind: Kind,
+    pub region: Region,
+    /// Non-secret identifiers: the board token, client id, user id or email.
+    pub account: String,
+    /// `••••abcd`: the tail of the secret.
+    pub hint: String,
+    pub health: Health,
+    /// Harvest only: each permission the product uses, granted or not.
+    pub permissions: Vec<PermissionCheck>,
+    pub verified_at: Option<u64>,
+    pub checked_at: Option<u64>,
+    pub updated_by: String,
+    pub message: Option<String>,
+}
+
+/// `GET /api/v1/orgs/{org}/connection`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub org: String,
+    /// The board visitors see, from the Job Board credential.
+    pub board_token: Option<String>,
+    pub credentials: Vec<CredentialSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_show_only_a_tail() {
+        assert_eq!(hint("0d031d8227eafa61dc375a6c2e067e24"), "••••7e24");
+        assert_eq!(hint("short"), "••••", "short secrets show nothing");
+    }
+
+    #[test]
+    fn debug_never_prints_secrets() {
+        let i = ConnectInput { api_key: "supersecretkey123".into(), client_secret: "another-secret-9".into(), ..Default::default() };
+        let d = format!("{i:?}");
+        assert!(!d.contains("supersecret") && !d.contains("another-secret"), "{d}");
+    }
+
+    #[test]
+    fn input_is_checked_per_kind() {
+        let mut i = ConnectInput { board_token: "northwind".into(), api_key: "0d031d8227eafa61".into(), ..Default::default() };
+        assert!(check_input(Kind::JobBoard, &i).is_empty());
+        i.board_token = "../x".into();
+        assert_eq!(check_input(Kind::JobBoard, &i)[0].0, "board_token");
+        let v3 = ConnectInput { client_id: "client-123".into(), client_secret: "s3cret-value".into(), user_id: "abc".into(), ..Default::default() };
+        assert_eq!(check_input(Kind::HarvestV3, &v3).iter().map(|e| e.0).collect::<Vec<_>>(), vec!["user_id"]);
+        let ing = ConnectInput { api_key: "ingestion-key-1".into(), email: "nope".into(), ..Default::default() };
+        assert_eq!(check_input(Kind::Ingestion, &ing)[0].0, "email");
+    }
+
+    #[test]
+    fn kinds_round_trip_through_slugs() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.slug()), Some(k));
+        }
+        assert_eq!(Kind::parse("harvest_v2"), None);
+    }
+
+    #[test]
+    fn the_checklist_names_what_is_missing() {
+        let c = checklist(&[Permission::Jobs, Permission::Users]);
+        assert_eq!(c.len(), 9);
+        let missing: Vec<&str> = c.iter().filter(|p| !p.granted).map(|p| p.label.as_str()).collect();
+        assert!(missing.contains(&"Applications") && !missing.contains(&"Jobs"));
+    }
+}

@@ -1,0 +1,226 @@
+//! Harvest v1 (Basic key, per-key endpoint permissions, Link pagination, rate limit with
+//! 429 + Retry-After), Harvest v3 (OAuth client-credentials token, Bearer, cursor
+//! pagination), and Candidate Ingestion's `current_user` (Basic key + On-Behalf-Of email).
+
+use crate::Fake;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+/// Every Harvest resource the product probes.
+pub const RESOURCES: [&str; 9] =
+    ["applications", "candidates", "jobs", "prospect_pools", "job_posts", "job_stages", "users", "openings", "close_reasons"];
+
+/// Harvest v1 keys the fake knows, with the resources each may read.
+pub const V1_FULL: &str = "harvest-v1-full-9f8e7d6c5b4a";
+pub const V1_PARTIAL: &str = "harvest-v1-partial-1a2b3c4d5e6f";
+pub const V1_PARTIAL_GRANTS: [&str; 4] = ["applications", "candidates", "jobs", "users"];
+/// Harvest v3 client credentials: (client id, secret).
+pub const V3_FULL: (&str, &str) = ("v3-client-full", "v3-secret-full-0a1b2c3d");
+pub const V3_PARTIAL: (&str, &str) = ("v3-client-partial", "v3-secret-partial-9z8y7x");
+pub const V3_PARTIAL_GRANTS: [&str; 3] = ["jobs", "job_posts", "users"];
+/// The Greenhouse user the v3 clients act as (`sub`).
+pub const V3_USER: &str = "4001";
+/// A Candidate Ingestion key and the email of the user it belongs to.
+pub const INGESTION_KEY: &str = "ingestion-key-5e6f7a8b9c0d";
+pub const INGESTION_EMAIL: &str = "owner@northwind.example";
+
+/// Harvest v1's per-key limit per 10 s window.
+pub const RATE_LIMIT: u32 = 50;
+
+#[derive(Default)]
+pub struct HarvestState {
+    /// Issued v3 access tokens → client id.
+    pub tokens: HashMap<String, String>,
+    /// Requests per key in the current window.
+    pub window: HashMap<String, (Instant, u32)>,
+    pub issued: u64,
+    /// Tests can lower the limit to see 429s quickly.
+    pub limit: Option<u32>,
+}
+
+fn grants_v1(key: &str) -> Option<Vec<&'static str>> {
+    match key {
+        V1_FULL => Some(RESOURCES.to_vec()),
+        V1_PARTIAL => Some(V1_PARTIAL_GRANTS.to_vec()),
+        _ => None,
+    }
+}
+
+fn grants_v3(client: &str) -> Option<Vec<&'static str>> {
+    match client {
+        c if c == V3_FULL.0 => Some(RESOURCES.to_vec()),
+        c if c == V3_PARTIAL.0 => Some(V3_PARTIAL_GRANTS.to_vec()),
+        _ => None,
+    }
+}
+
+fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+    let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(raw.trim()).ok()?).ok()?;
+    let (u, p) = decoded.split_once(':')?;
+    Some((u.to_string(), p.to_string()))
+}
+
+fn message(status: StatusCode, m: &str) -> Response {
+    (status, Json(json!({ "message": m }))).into_response()
+}
+
+pub fn router() -> Router<Fake> {
+    Router::new()
+        .route("/v1/{resource}", get(v1_list))
+        .route("/v1/jobs/{id}/openings", get(v1_openings))
+        .route("/token", post(token))
+        .route("/v3/{resource}", get(v3_list))
+        .route("/v1/partner/current_user", get(current_user))
+}
+
+fn items(fake: &Fake, resource: &str) -> Vec<Value> {
+    let g = fake.0.lock().unwrap();
+    let jobs: Vec<Value> = g
+        .boards
+        .get(crate::seed::DEMO_BOARD)
+        .map(|b| b.jobs.iter().filter_map(|j| j["internal_job_id"].as_u64().map(|id| json!({"id": id, "name": j["title"], "status": "open"}))).collect())
+        .unwrap_or_default();
+    match resource {
+        "jobs" => jobs,
+        "openings" => vec![json!({"id": 1, "opening_id": "NW-1", "status": "open"})],
+        other => (1..=3).map(|i| json!({"id": 4_500_000_000u64 + i, "kind": other})).collect(),
+    }
+}
+
+/// Counts a request against the key's window; `Some(response)` when over the limit.
+fn rate_limited(fake: &Fake, key: &str) -> (Option<Response>, u32) {
+    let mut g = fake.0.lock().unwrap();
+    let limit = g.harvest.limit.unwrap_or(RATE_LIMIT);
+    let now = Instant::now();
+    let entry = g.harvest.window.entry(key.to_string()).or_insert((now, 0));
+    if now.duration_since(entry.0) >= Duration::from_secs(10) {
+        *entry = (now, 0);
+    }
+    entry.1 += 1;
+    let used = entry.1;
+    if used > limit {
+        let wait = 10u64.saturating_sub(now.duration_since(entry.0).as_secs()).max(1);
+        let mut r = message(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded");
+        let h = r.headers_mut();
+        h.insert("Retry-After", wait.to_string().parse().unwrap());
+        h.insert("X-RateLimit-Limit", limit.to_string().parse().unwrap());
+        h.insert("X-RateLimit-Remaining", "0".parse().unwrap());
+        return (Some(r), limit);
+    }
+    (None, limit.saturating_sub(used))
+}
+
+fn page_v1(all: Vec<Value>, q: &BTreeMap<String, String>, path: &str, remaining: u32) -> Response {
+    let per_page = q.get("per_page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(100).clamp(1, 500);
+    let page = q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1);
+    let last = all.len().div_ceil(per_page).max(1);
+    let slice: Vec<Value> = all.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    let mut links = Vec::new();
+    if page < last {
+        links.push(format!("<{path}?page={}&per_page={per_page}>; rel=\"next\"", page + 1));
+    }
+    links.push(format!("<{path}?page={last}&per_page={per_page}>; rel=\"last\""));
+    let mut r = Json(slice).into_response();
+    let h = r.headers_mut();
+    h.insert("Link", links.join(", ").parse().unwrap());
+    h.insert("X-RateLimit-Limit", RATE_LIMIT.to_string().parse().unwrap());
+    h.insert("X-RateLimit-Remaining", remaining.to_string().parse().unwrap());
+    r
+}
+
+fn v1_auth(fake: &Fake, headers: &HeaderMap, resource: &str) -> Result<u32, Response> {
+    let Some((key, _)) = basic(headers) else { return Err(message(StatusCode::UNAUTHORIZED, "Invalid Basic Auth credentials")) };
+    let Some(grants) = grants_v1(&key) else { return Err(message(StatusCode::UNAUTHORIZED, "Invalid Basic Auth credentials")) };
+    if !grants.contains(&resource) {
+        return Err(message(StatusCode::FORBIDDEN, "This API Key does not have permission for this endpoint"));
+    }
+    let (limited, remaining) = rate_limited(fake, &key);
+    match limited {
+        Some(r) => Err(r),
+        None => Ok(remaining),
+    }
+}
+
+async fn v1_list(State(fake): State<Fake>, Path(resource): Path<String>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    if !RESOURCES.contains(&resource.as_str()) || resource == "openings" {
+        return message(StatusCode::NOT_FOUND, "Resource not found");
+    }
+    match v1_auth(&fake, &headers, &resource) {
+        Ok(remaining) => page_v1(items(&fake, &resource), &q, &format!("/v1/{resource}"), remaining),
+        Err(r) => r,
+    }
+}
+
+async fn v1_openings(State(fake): State<Fake>, Path(id): Path<u64>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    match v1_auth(&fake, &headers, "openings") {
+        Ok(remaining) => page_v1(items(&fake, "openings"), &q, &format!("/v1/jobs/{id}/openings"), remaining),
+        Err(r) => r,
+    }
+}
+
+async fn token(State(fake): State<Fake>, headers: HeaderMap, Form(form): Form<BTreeMap<String, String>>) -> Response {
+    let Some((client, secret)) = basic(&headers) else {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
+    };
+    let known = [V3_FULL, V3_PARTIAL].iter().any(|(c, s)| *c == client && *s == secret);
+    if !known {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
+    }
+    if form.get("grant_type").map(String::as_str) != Some("client_credentials") || form.get("sub").map(String::as_str) != Some(V3_USER) {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant"}))).into_response();
+    }
+    let mut g = fake.0.lock().unwrap();
+    g.harvest.issued += 1;
+    let tok = format!("v3tok-{}-{}", g.harvest.issued, client.len());
+    g.harvest.tokens.insert(tok.clone(), client);
+    Json(json!({"access_token": tok, "token_type": "Bearer", "expires_in": 3600})).into_response()
+}
+
+async fn v3_list(State(fake): State<Fake>, Path(resource): Path<String>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let tok = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default().to_string();
+    let client = fake.0.lock().unwrap().harvest.tokens.get(&tok).cloned();
+    let Some(grants) = client.as_deref().and_then(grants_v3) else { return message(StatusCode::UNAUTHORIZED, "Invalid access token") };
+    if !RESOURCES.contains(&resource.as_str()) {
+        return message(StatusCode::NOT_FOUND, "Resource not found");
+    }
+    if !grants.contains(&resource.as_str()) {
+        return message(StatusCode::FORBIDDEN, "The access token lacks the scope for this endpoint");
+    }
+    let (limited, _) = rate_limited(&fake, &tok);
+    if let Some(r) = limited {
+        return r;
+    }
+    // Cursor pagination: an opaque cursor, and a `next` link only while there is more.
+    let all = items(&fake, &resource);
+    let start: usize = q
+        .get("cursor")
+        .and_then(|c| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let per_page = q.get("per_page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(100).clamp(1, 500);
+    let slice: Vec<Value> = all.iter().skip(start).take(per_page).cloned().collect();
+    let mut r = Json(slice).into_response();
+    if start + per_page < all.len() {
+        let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode((start + per_page).to_string());
+        r.headers_mut().insert("Link", format!("</v3/{resource}?cursor={cursor}>; rel=\"next\"").parse().unwrap());
+    }
+    r
+}
+
+async fn current_user(headers: HeaderMap) -> Response {
+    let key_ok = basic(&headers).is_some_and(|(k, _)| k == INGESTION_KEY);
+    let email = headers.get("On-Behalf-Of").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !key_ok || !email.eq_ignore_ascii_case(INGESTION_EMAIL) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"errors": [{"message": "Invalid credentials or On-Behalf-Of user"}]}))).into_response();
+    }
+    Json(json!({"id": 4001, "first_name": "Olivia", "last_name": "Owner", "email": INGESTION_EMAIL})).into_response()
+}

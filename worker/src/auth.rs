@@ -1,0 +1,161 @@
+//! Owner tokens: the host site proves "this user owns org X" with a short-lived HS256 JWT,
+//! signed with that host's secret (the worker holds one secret per issuer). Owner routes
+//! refuse missing, malformed, forged, expired, overlong, wrong-audience and other-org tokens.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use std::collections::HashMap;
+
+/// The audience every owner token must name: this product.
+pub const DEFAULT_AUDIENCE: &str = "greenhouse-edge";
+/// Tokens may live at most this long ("short-lived").
+pub const MAX_LIFETIME_SECS: u64 = 24 * 3600;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerClaims {
+    /// The host site that signed it; selects the secret.
+    pub iss: String,
+    pub aud: String,
+    /// The organisation the subject owns.
+    pub org: String,
+    pub sub: String,
+    #[serde(default)]
+    pub email: String,
+    pub exp: u64,
+    #[serde(default)]
+    pub iat: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("an owner token is required")]
+    Missing,
+    #[error("the owner token is malformed")]
+    Malformed,
+    #[error("the owner token's issuer is unknown")]
+    UnknownIssuer,
+    #[error("the owner token's signature is invalid")]
+    BadSignature,
+    #[error("the owner token has expired")]
+    Expired,
+    #[error("the owner token lives too long")]
+    TooLong,
+    #[error("the owner token is for another audience")]
+    WrongAudience,
+    #[error("the owner token is for another organisation")]
+    WrongOrg,
+}
+
+fn sign(secret: &str, data: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Mints a token (for the host site's side; the xtask and tests use it).
+pub fn mint(claims: &OwnerClaims, secret: &str) -> String {
+    let header = B64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = B64.encode(serde_json::to_vec(claims).unwrap_or_default());
+    let data = format!("{header}.{payload}");
+    let sig = B64.encode(sign(secret, &data));
+    format!("{data}.{sig}")
+}
+
+/// Verifies a token for `org` at `now` (seconds). `secrets` maps issuer → secret.
+pub fn verify(token: Option<&str>, secrets: &HashMap<String, String>, audience: &str, org: &str, now: u64) -> Result<OwnerClaims, AuthError> {
+    let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or(AuthError::Missing)?;
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(AuthError::Malformed);
+    };
+    let header: serde_json::Value = B64.decode(h).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(AuthError::Malformed)?;
+    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+        return Err(AuthError::Malformed); // never "none", never another algorithm
+    }
+    let claims: OwnerClaims = B64.decode(p).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(AuthError::Malformed)?;
+    let secret = secrets.get(&claims.iss).filter(|s| !s.is_empty()).ok_or(AuthError::UnknownIssuer)?;
+    let sig = B64.decode(s).map_err(|_| AuthError::Malformed)?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| AuthError::BadSignature)?;
+    mac.update(format!("{h}.{p}").as_bytes());
+    mac.verify_slice(&sig).map_err(|_| AuthError::BadSignature)?; // constant time
+    if claims.exp <= now {
+        return Err(AuthError::Expired);
+    }
+    if claims.exp > now + MAX_LIFETIME_SECS {
+        return Err(AuthError::TooLong);
+    }
+    if claims.aud != audience {
+        return Err(AuthError::WrongAudience);
+    }
+    if claims.org != org {
+        return Err(AuthError::WrongOrg);
+    }
+    Ok(claims)
+}
+
+/// The bearer token of an `Authorization` header.
+pub fn bearer(header: Option<&str>) -> Option<&str> {
+    header?.strip_prefix("Bearer ").map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn secrets() -> HashMap<String, String> {
+        HashMap::from([("acme-site".to_string(), "host-secret-1".to_string())])
+    }
+
+    fn claims() -> OwnerClaims {
+        OwnerClaims {
+            iss: "acme-site".into(),
+            aud: DEFAULT_AUDIENCE.into(),
+            org: "northwind".into(),
+            sub: "user-1".into(),
+            email: "owner@northwind.example".into(),
+            exp: NOW + 600,
+            iat: NOW,
+        }
+    }
+
+    fn check(token: &str, org: &str) -> Result<OwnerClaims, AuthError> {
+        verify(Some(token), &secrets(), DEFAULT_AUDIENCE, org, NOW)
+    }
+
+    #[test]
+    fn a_valid_token_passes() {
+        assert_eq!(check(&mint(&claims(), "host-secret-1"), "northwind").unwrap(), claims());
+    }
+
+    #[test]
+    fn every_bad_token_is_refused_for_its_reason() {
+        let ok = mint(&claims(), "host-secret-1");
+        assert_eq!(verify(None, &secrets(), DEFAULT_AUDIENCE, "northwind", NOW), Err(AuthError::Missing));
+        assert_eq!(check("not-a-jwt", "northwind"), Err(AuthError::Malformed));
+        assert_eq!(check(&mint(&claims(), "wrong-secret"), "northwind"), Err(AuthError::BadSignature));
+        let mut tampered: Vec<&str> = ok.split('.').collect();
+        let other = mint(&OwnerClaims { org: "evil".into(), ..claims() }, "x");
+        let evil_payload = other.split('.').nth(1).unwrap().to_string();
+        tampered[1] = &evil_payload;
+        assert_eq!(check(&tampered.join("."), "evil"), Err(AuthError::BadSignature), "payload swapped");
+        assert_eq!(check(&mint(&OwnerClaims { exp: NOW - 1, ..claims() }, "host-secret-1"), "northwind"), Err(AuthError::Expired));
+        assert_eq!(check(&mint(&OwnerClaims { exp: NOW + 90 * 86400, ..claims() }, "host-secret-1"), "northwind"), Err(AuthError::TooLong));
+        assert_eq!(check(&mint(&OwnerClaims { aud: "other".into(), ..claims() }, "host-secret-1"), "northwind"), Err(AuthError::WrongAudience));
+        assert_eq!(check(&mint(&OwnerClaims { iss: "nobody".into(), ..claims() }, "host-secret-1"), "northwind"), Err(AuthError::UnknownIssuer));
+        assert_eq!(check(&ok, "other-org"), Err(AuthError::WrongOrg));
+        let none_alg = format!("{}.{}.", B64.encode(br#"{"alg":"none"}"#), ok.split('.').nth(1).unwrap());
+        assert_eq!(check(&none_alg, "northwind"), Err(AuthError::Malformed), "alg none is refused");
+    }
+
+    #[test]
+    fn bearer_header_parsing() {
+        assert_eq!(bearer(Some("Bearer abc")), Some("abc"));
+        assert_eq!(bearer(Some("Basic abc")), None);
+        assert_eq!(bearer(None), None);
+    }
+}

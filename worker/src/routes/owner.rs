@@ -1,0 +1,106 @@
+//! Owner-only routes: an org's Greenhouse connection. Every handler starts by checking the
+//! owner token against the org in the path; visitors (no token) get 401 and no data.
+
+use crate::auth::{self, OwnerClaims};
+use crate::config::Config;
+use crate::connect::{self, vault};
+use crate::error::ApiError;
+use crate::upstream::greenhouse_api::Verified;
+use serde::Serialize;
+use shared::owner::{check_input, ConnectInput, Connection, Kind};
+use worker::{Date, Headers, Request, Response, RouteContext};
+
+type Ctx = RouteContext<Config>;
+
+fn org(ctx: &Ctx) -> Result<String, ApiError> {
+    let o = ctx.param("org").cloned().unwrap_or_default();
+    if shared::api::valid_board_token(&o) { Ok(o) } else { Err(ApiError::BadRequest("Unknown organisation id.".into())) }
+}
+
+fn kind(ctx: &Ctx) -> Result<Kind, ApiError> {
+    ctx.param("kind").and_then(|k| Kind::parse(k)).ok_or(ApiError::NotFound)
+}
+
+/// The owner token must be valid and for this org.
+fn authorize(req: &Request, ctx: &Ctx, org: &str) -> Result<OwnerClaims, ApiError> {
+    let header = req.headers().get("Authorization").ok().flatten();
+    let now = Date::now().as_millis() / 1000;
+    auth::verify(auth::bearer(header.as_deref()), ctx.data.owner_secrets.expose(), &ctx.data.owner_audience, org, now)
+        .map_err(ApiError::Unauthorized)
+}
+
+fn json<T: Serialize>(status: u16, v: &T) -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("Access-Control-Allow-Origin", "*")?;
+    let body = serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Response::ok(body)?.with_status(status).with_headers(headers))
+}
+
+async fn connection(ctx: &Ctx, org: &str) -> Result<Connection, ApiError> {
+    let db = ctx.env.d1("DB")?;
+    let credentials = connect::list(&db, org).await?;
+    let board_token = credentials.iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account.clone());
+    Ok(Connection { org: org.to_string(), board_token, credentials })
+}
+
+/// `GET /api/v1/orgs/{org}/connection`: every owner of the org sees the same, masked.
+pub async fn get(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    json(200, &connection(&ctx, &org).await?)
+}
+
+/// `PUT /api/v1/orgs/{org}/connection/{kind}`: connect, edit or rotate. Greenhouse must
+/// accept the credentials first; otherwise nothing stored changes.
+pub async fn put(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    let claims = authorize(&req, &ctx, &org)?;
+    let kind = kind(&ctx)?;
+    let input: ConnectInput = req.json().await.map_err(|_| ApiError::BadRequest("Send the credentials as JSON.".into()))?;
+    let problems = check_input(kind, &input);
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidInput(problems));
+    }
+    let vault = vault(&ctx.data)?;
+    let now = Date::now().as_millis();
+    match connect::verify(&ctx.data, None, kind, &input, now).await {
+        Verified::Invalid(m) => Err(ApiError::CredentialsInvalid(m)),
+        Verified::Unreachable(m) => Err(ApiError::Upstream(crate::error::UpstreamError::Network(m))),
+        ok => {
+            let db = ctx.env.d1("DB")?;
+            if kind == Kind::HarvestV3 {
+                crate::upstream::greenhouse_api::forget_token(&org);
+            }
+            let who = if claims.email.is_empty() { claims.sub.clone() } else { claims.email.clone() };
+            json(200, &connect::store(&db, &vault, &org, kind, &input, &ok, &who, now).await?)
+        }
+    }
+}
+
+/// `DELETE /api/v1/orgs/{org}/connection/{kind}`: removes the ciphertext and cached tokens.
+pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let kind = kind(&ctx)?;
+    let db = ctx.env.d1("DB")?;
+    if !connect::remove(&db, &org, kind).await? {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &connection(&ctx, &org).await?)
+}
+
+/// `POST /api/v1/orgs/{org}/connection/{kind}/check`: re-verify now and record the health.
+pub async fn check(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let kind = kind(&ctx)?;
+    let db = ctx.env.d1("DB")?;
+    let vault = vault(&ctx.data)?;
+    let input = connect::open(&db, &vault, &org, kind).await?.ok_or(ApiError::NotFound)?;
+    let now = Date::now().as_millis();
+    let v = connect::verify(&ctx.data, Some(&org), kind, &input, now).await;
+    connect::record_check(&db, &org, kind, &v, now).await?;
+    json(200, &connection(&ctx, &org).await?)
+}

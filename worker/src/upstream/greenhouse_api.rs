@@ -1,0 +1,196 @@
+//! The authenticated Greenhouse APIs an owner connects: Harvest (v3 first, v1 as legacy,
+//! behind one trait), Candidate Ingestion, and a Job Board key check. Each verification
+//! says whether the credentials work and, for Harvest, which permissions they carry.
+
+use super::{send, Reply};
+use crate::config::Config;
+use crate::error::UpstreamError;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::Deserialize;
+use shared::owner::{Permission, Region};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use worker::Method;
+
+fn basic(user: &str, password: &str) -> String {
+    format!("Basic {}", B64.encode(format!("{user}:{password}")))
+}
+
+/// One Harvest API version. v3 and v1 differ in auth and paths, not in what we ask.
+#[allow(async_fn_in_trait)] // single-threaded runtime: the futures need not be Send
+pub trait Harvest {
+    /// GET a resource's first page (one item): enough to learn whether it is permitted.
+    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError>;
+    /// The path that needs `permission`, given a job id when the version nests it.
+    fn resource(&self, permission: Permission, job: Option<u64>) -> Option<String>;
+}
+
+pub struct V1 {
+    pub base: String,
+    pub key: String,
+    pub on_behalf_of: Option<String>,
+    pub timeout_ms: u64,
+}
+
+impl Harvest for V1 {
+    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError> {
+        let auth = basic(&self.key, "");
+        let mut headers = vec![("Authorization", auth.as_str())];
+        if let Some(u) = &self.on_behalf_of {
+            headers.push(("On-Behalf-Of", u.as_str()));
+        }
+        send(Method::Get, &format!("{}/v1/{resource}?per_page=1", self.base), &headers, None, self.timeout_ms).await
+    }
+
+    fn resource(&self, p: Permission, job: Option<u64>) -> Option<String> {
+        match p {
+            Permission::Openings => job.map(|j| format!("jobs/{j}/openings")),
+            _ => Some(p.probe_path().to_string()),
+        }
+    }
+}
+
+pub struct V3 {
+    pub base: String,
+    pub token: String,
+    pub timeout_ms: u64,
+}
+
+impl Harvest for V3 {
+    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError> {
+        let auth = format!("Bearer {}", self.token);
+        send(Method::Get, &format!("{}/v3/{resource}?per_page=1", self.base), &[("Authorization", auth.as_str())], None, self.timeout_ms).await
+    }
+
+    fn resource(&self, p: Permission, _job: Option<u64>) -> Option<String> {
+        Some(p.probe_path().to_string())
+    }
+}
+
+/// What verifying a credential found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verified {
+    /// Works; for Harvest, with these permissions.
+    Ok(Vec<Permission>),
+    /// Greenhouse said no: wrong key, secret, user or board.
+    Invalid(String),
+    /// Greenhouse could not be asked.
+    Unreachable(String),
+}
+
+/// Probes every permission the product uses. A 401 anywhere means the credential is bad.
+pub async fn probe<H: Harvest>(h: &H) -> Verified {
+    let mut granted = Vec::new();
+    let mut first_job = None;
+    for p in Permission::ALL {
+        let Some(path) = h.resource(p, first_job) else { continue };
+        match h.first_page(&path).await {
+            Ok(r) if (200..300).contains(&r.status) => {
+                granted.push(p);
+                if p == Permission::Jobs {
+                    first_job = first_id(&r.body);
+                }
+            }
+            Ok(r) if r.status == 401 => return Verified::Invalid("Greenhouse did not accept these credentials.".into()),
+            Ok(r) if r.status == 403 || r.status == 404 => {}
+            Ok(r) => return Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
+            Err(e) => return Verified::Unreachable(e.to_string()),
+        }
+    }
+    Verified::Ok(granted)
+}
+
+/// The first item's id in a list body (`[{"id":…}]` in v1, `{"data":[…]}` or a list in v3).
+fn first_id(body: &str) -> Option<u64> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let list = v.as_array().or_else(|| v.get("data").and_then(|d| d.as_array()))?;
+    list.first()?.get("id")?.as_u64()
+}
+
+#[derive(Deserialize)]
+struct TokenReply {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+thread_local! {
+    /// v3 access tokens per org, until shortly before they expire.
+    static TOKENS: RefCell<HashMap<String, (String, u64)>> = RefCell::new(HashMap::new());
+}
+
+/// Forgets an org's cached token (when its credential is removed or replaced).
+pub fn forget_token(org: &str) {
+    TOKENS.with(|t| t.borrow_mut().remove(org));
+}
+
+/// A v3 access token by client credentials; cached per org until a minute before expiry.
+pub async fn v3_token(cfg: &Config, region: Region, org: Option<&str>, client_id: &str, secret: &str, sub: &str, now_ms: u64) -> Result<String, Verified> {
+    if let Some(org) = org {
+        if let Some((tok, until)) = TOKENS.with(|t| t.borrow().get(org).cloned()) {
+            if until > now_ms {
+                return Ok(tok);
+            }
+        }
+    }
+    let url = format!("{}/token", cfg.hosts.auth(region));
+    let auth = basic(client_id, secret);
+    let body = format!("grant_type=client_credentials&sub={}", sub.trim());
+    let reply = send(
+        Method::Post,
+        &url,
+        &[("Authorization", auth.as_str()), ("Content-Type", "application/x-www-form-urlencoded")],
+        Some(body),
+        cfg.upstream_timeout_ms,
+    )
+    .await
+    .map_err(|e| Verified::Unreachable(e.to_string()))?;
+    match reply.status {
+        200..=299 => {
+            let t: TokenReply = serde_json::from_str(&reply.body).map_err(|_| Verified::Unreachable("unreadable token reply".into()))?;
+            if let Some(org) = org {
+                let until = now_ms + t.expires_in.unwrap_or(3600).saturating_sub(60) * 1000;
+                TOKENS.with(|m| m.borrow_mut().insert(org.to_string(), (t.access_token.clone(), until)));
+            }
+            Ok(t.access_token)
+        }
+        400 | 401 | 403 => Err(Verified::Invalid("Greenhouse refused this client ID, secret or user ID.".into())),
+        s => Err(Verified::Unreachable(format!("Greenhouse answered HTTP {s}"))),
+    }
+}
+
+/// Candidate Ingestion: `current_user` with the key and the user's email as On-Behalf-Of.
+pub async fn verify_ingestion(cfg: &Config, region: Region, key: &str, email: &str) -> Verified {
+    let url = format!("{}/v1/partner/current_user", cfg.hosts.ingestion(region));
+    let auth = basic(key, "");
+    match send(Method::Get, &url, &[("Authorization", auth.as_str()), ("On-Behalf-Of", email)], None, cfg.upstream_timeout_ms).await {
+        Ok(r) if (200..300).contains(&r.status) => Verified::Ok(vec![]),
+        Ok(r) if r.status == 401 || r.status == 403 => {
+            Verified::Invalid("Greenhouse did not accept this key for that user's email.".into())
+        }
+        Ok(r) => Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
+        Err(e) => Verified::Unreachable(e.to_string()),
+    }
+}
+
+/// The Job Board: the board must exist, and the key must pass Basic auth. Greenhouse has no
+/// endpoint to test a key, so an empty application to job 0 is sent: Greenhouse checks the
+/// key first (401 when wrong) and then refuses the non-existent job, storing nothing.
+pub async fn verify_job_board(cfg: &Config, region: Region, board: &str, key: &str) -> Verified {
+    let base = cfg.hosts.boards(region);
+    match send(Method::Get, &format!("{base}/v1/boards/{board}"), &[], None, cfg.upstream_timeout_ms).await {
+        Ok(r) if r.status == 404 => return Verified::Invalid(format!("There is no job board called \"{board}\".")),
+        Ok(r) if (200..300).contains(&r.status) => {}
+        Ok(r) => return Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
+        Err(e) => return Verified::Unreachable(e.to_string()),
+    }
+    let auth = basic(key, "");
+    let url = format!("{base}/v1/boards/{board}/jobs/0");
+    match send(Method::Post, &url, &[("Authorization", auth.as_str()), ("Content-Type", "application/json")], Some("{}".into()), cfg.upstream_timeout_ms).await {
+        Ok(r) if r.status == 401 || r.status == 403 => Verified::Invalid("Greenhouse did not accept this Job Board API key.".into()),
+        Ok(r) if r.status >= 500 => Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
+        Ok(_) => Verified::Ok(vec![]),
+        Err(e) => Verified::Unreachable(e.to_string()),
+    }
+}
