@@ -4,6 +4,8 @@
 // once per page (however many widgets there are), and mounts a widget right after the tag,
 // or into <div data-greenhouse-board="BOARD_TOKEN"> when the page has one. Every other
 // data-* attribute of the tag (or of that div) is an embed option; see the README.
+// With data-mode="connect" it loads the owner console instead (a separate bundle, so
+// visitors never download it): data-org and data-owner-token say whose connection.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -30,19 +32,20 @@
   var index = Array.prototype.indexOf.call(tags, script);
   var options = { board: board, apiBase: base + "api/v1", index: String(index < 0 ? registry.count : index) };
   registry.count++;
-  var names = ["groupBy", "departments", "offices", "lang", "pageSize", "layout", "filters", "theme"];
+  var names = ["groupBy", "departments", "offices", "lang", "pageSize", "layout", "filters", "theme", "mode", "org", "ownerToken"];
   for (var n = 0; n < names.length; n++) {
     var v = target.dataset[names[n]] || script.dataset[names[n]];
     if (v) options[names[n]] = v;
   }
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
-  if (!registry.modules[base]) {
-    registry.modules[base] = import(base + "widget/gh_widget.js").then(function (m) {
-      return m.default({ module_or_path: base + "widget/gh_widget_bg.wasm" }).then(function () { return m; });
+  var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
+  if (!registry.modules[base + bundle]) {
+    registry.modules[base + bundle] = import(base + bundle + ".js").then(function (m) {
+      return m.default({ module_or_path: base + bundle + "_bg.wasm" }).then(function () { return m; });
     });
   }
-  registry.modules[base].then(
+  registry.modules[base + bundle].then(
     function (m) { m.mount(target, options); },
     function (err) {
       var link = document.createElement("a");

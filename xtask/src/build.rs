@@ -30,26 +30,34 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo build` (profile `widget-release`) → wasm-bindgen → wasm-opt -Oz → `dist/assets/widget/`,
-/// then the loader and the host pages from `www/`.
-pub fn widget() -> Result<()> {
+/// One wasm bundle: `cargo build` (profile `widget-release`) → wasm-bindgen → wasm-opt -Oz
+/// → `dist/assets/{dir}/{name}.js` + `{name}_bg.wasm`.
+fn bundle(package: &str, name: &str, dir: &str) -> Result<()> {
     let root = root();
-    println!("build: widget (wasm32, opt-level z)");
-    run(cmd("cargo", &["build", "-p", "gh-widget", "--target", "wasm32-unknown-unknown", "--profile", "widget-release"]).current_dir(&root))?;
-    let out = assets_dir();
-    let _ = fs::remove_dir_all(&out);
-    fs::create_dir_all(out.join("widget")).map_err(|e| e.to_string())?;
-    let wasm = root.join("target/wasm32-unknown-unknown/widget-release/gh_widget.wasm");
-    let bindgen_out = out.join("widget");
+    println!("build: {package} (wasm32, opt-level z)");
+    run(cmd("cargo", &["build", "-p", package, "--target", "wasm32-unknown-unknown", "--profile", "widget-release"]).current_dir(&root))?;
+    let out = assets_dir().join(dir);
+    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let wasm = root.join(format!("target/wasm32-unknown-unknown/widget-release/{name}.wasm"));
     run(cmd(wasm_bindgen_bin().to_str().unwrap_or("wasm-bindgen"), &[
         "--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section",
-        "--out-dir", bindgen_out.to_str().unwrap_or_default(), "--out-name", "gh_widget",
+        "--out-dir", out.to_str().unwrap_or_default(), "--out-name", name,
         wasm.to_str().unwrap_or_default(),
     ]))?;
-    let bg = out.join("widget/gh_widget_bg.wasm");
+    let bg = out.join(format!("{name}_bg.wasm"));
     let bg_s = bg.to_str().unwrap_or_default();
     run(cmd("wasm-opt", &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", bg_s, "-o", bg_s]).envs(tool_env()))?;
+        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", bg_s, "-o", bg_s]).envs(tool_env()))
+}
+
+/// The visitor widget and the owner console (separate bundles), then the loader and the
+/// host pages from `www/`.
+pub fn widget() -> Result<()> {
+    let root = root();
+    let _ = fs::remove_dir_all(assets_dir());
+    bundle("gh-widget", "gh_widget", "widget")?;
+    bundle("gh-console", "gh_console", "console")?;
+    let out = assets_dir();
     copy_dir(&root.join("www"), &out)?;
     fs::copy(root.join("widget/loader.js"), out.join("widget.js")).map_err(|e| format!("loader: {e}"))?;
     Ok(())
