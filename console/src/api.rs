@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::ErrorBody;
-use shared::owner::{Connection, ConnectInput, CredentialSummary, Kind};
+use shared::owner::{Connection, ConnectInput, CredentialSummary, Kind, SyncReport};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
@@ -70,6 +70,10 @@ impl Api {
 
     pub async fn remove(&self, kind: Kind) -> Result<Connection, Problem> {
         call("DELETE", &self.url(&format!("/{}", kind.slug())), &self.token, None::<&()>).await
+    }
+
+    pub async fn sync(&self) -> Result<SyncReport, Problem> {
+        call("POST", &format!("{}/orgs/{}/sync", self.base, self.org), &self.token, None::<&()>).await
     }
 
     pub async fn check(&self, kind: Kind) -> Result<Connection, Problem> {

@@ -12,6 +12,7 @@ fn title(k: Kind) -> &'static str {
         Kind::HarvestV3 => "Harvest v3 (OAuth)",
         Kind::HarvestV1 => "Harvest v1 key (legacy)",
         Kind::Ingestion => "Candidate Ingestion",
+        Kind::WebHooks => "Web hooks",
     }
 }
 
@@ -21,6 +22,7 @@ fn purpose(k: Kind) -> &'static str {
         Kind::HarvestV3 => "Lets the integration read jobs, posts and applications: Greenhouse's current API.",
         Kind::HarvestV1 => "Greenhouse retired Harvest v1/v2 keys on 31 August 2026: connect Harvest v3 instead where you can.",
         Kind::Ingestion => "Sends candidates and prospects into Greenhouse on behalf of a user.",
+        Kind::WebHooks => "Greenhouse tells us the moment a job changes, so your site shows it at once.",
     }
 }
 
@@ -41,6 +43,11 @@ fn steps(k: Kind) -> &'static [&'static str] {
             "In Greenhouse, open Configure → Dev Center → API Credential Management.",
             "Open your Harvest key (or create one, API type \"Harvest\") and tick the endpoints listed below.",
             "Copy the key. The user ID (optional) is used as On-Behalf-Of for changes.",
+        ],
+        Kind::WebHooks => &[
+            "In Greenhouse, open Configure → Dev Center → Web Hooks and create a web hook for each of: Job Post Created, Job Post Updated, Job Post Deleted, Job Updated.",
+            "Endpoint URL: the address shown on this card. Secret key: choose a long random value.",
+            "Enter the same secret key here; Greenhouse signs every delivery with it.",
         ],
         Kind::Ingestion => &[
             "In Greenhouse, open Configure → Dev Center → API Credential Management.",
@@ -128,8 +135,46 @@ fn Overview(c: Connection) -> impl IntoView {
             view! { <Card kind=k cred/> }
         })
         .collect_view();
+    let st = expect_context::<State>();
+    let syncing = RwSignal::new(false);
+    let sync_now = move |_| {
+        let st = st.clone();
+        syncing.set(true);
+        leptos::task::spawn_local(async move {
+            match st.api.sync().await {
+                Ok(r) => {
+                    st.notice.set(Some(format!(
+                        "Synced {}: {} jobs, {} added, {} updated, {} removed{}.",
+                        r.board,
+                        r.jobs,
+                        r.added.len(),
+                        r.updated.len(),
+                        r.removed.len(),
+                        r.harvest_jobs.map(|n| format!("; Harvest lists {n} jobs")).unwrap_or_default()
+                    )));
+                    if let Ok(c) = st.api.get().await {
+                        st.connection.set(Some(c));
+                    }
+                }
+                Err(p) => st.problem.set(Some(p.message)),
+            }
+            syncing.set(false);
+        });
+    };
+    let status = c.sync.clone().map(|s| {
+        let ok = format!("Last sync: {}", when(s.last_success_at));
+        let err = s.last_error.map(|e| format!(" · Last error ({}): {e}", when(s.last_error_at)));
+        view! { <p class="sync-status">{ok}{err}</p> }
+    });
+    let has_board = c.board_token.is_some();
     view! {
         <p class="board">{match c.board_token { Some(b) => format!("Job board: {b}"), None => "No job board connected yet.".into() }}</p>
+        {status}
+        {has_board.then(|| view! {
+            <p><button type="button" class="button" id="gc-sync" disabled=move || syncing.get() on:click=sync_now>
+                {move || if syncing.get() { "Syncing…" } else { "Sync now" }}
+            </button></p>
+        })}
         <ul class="cards" role="list">{cards}</ul>
     }
 }
@@ -221,10 +266,12 @@ fn Card(kind: Kind, cred: Option<CredentialSummary>) -> impl IntoView {
             .into_any()
         }
     };
+    let hook_url = (kind == Kind::WebHooks).then(|| format!("{}/hooks/greenhouse/{}", st.api.base.trim_end_matches("/api/v1"), st.api.org));
     view! {
         <li class="card" id=format!("gc-card-{slug}")>
             <h3>{title(kind)}</h3>
             <p class="purpose">{purpose(kind)}</p>
+            {hook_url.map(|u| view! { <p class="hint">"Endpoint URL: "<code class="hook-url">{u}</code></p> })}
             {body}
         </li>
     }
@@ -254,6 +301,7 @@ fn ConnectForm(kind: Kind) -> impl IntoView {
         Kind::HarvestV3 => vec![("client_id", "Client ID", false), ("client_secret", "Client secret", true), ("user_id", "Greenhouse user ID", false)],
         Kind::HarvestV1 => vec![("api_key", "Harvest API key", true), ("user_id", "Greenhouse user ID (optional)", false)],
         Kind::Ingestion => vec![("api_key", "Candidate Ingestion API key", true), ("email", "The key user's email", false)],
+        Kind::WebHooks => vec![("api_key", "Web hook secret key", true)],
     };
     let values: Vec<(&'static str, RwSignal<String>)> = fields.iter().map(|(n, _, _)| (*n, RwSignal::new(String::new()))).collect();
     let region = RwSignal::new("us".to_string());

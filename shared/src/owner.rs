@@ -16,10 +16,12 @@ pub enum Kind {
     HarvestV1,
     /// Candidate Ingestion key + the Greenhouse user's email (`On-Behalf-Of`).
     Ingestion,
+    /// The secret key Greenhouse signs this org's web hooks with (`api_key` field).
+    WebHooks,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::JobBoard, Kind::HarvestV3, Kind::HarvestV1, Kind::Ingestion];
+    pub const ALL: [Kind; 5] = [Kind::JobBoard, Kind::HarvestV3, Kind::HarvestV1, Kind::Ingestion, Kind::WebHooks];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::HarvestV3 => "harvest_v3",
             Kind::HarvestV1 => "harvest_v1",
             Kind::Ingestion => "ingestion",
+            Kind::WebHooks => "web_hooks",
         }
     }
 
@@ -109,6 +112,11 @@ pub fn check_input(kind: Kind, i: &ConnectInput) -> Vec<(&'static str, &'static 
             }
             if !i.user_id.trim().is_empty() && i.user_id.trim().parse::<u64>().is_err() {
                 e.push(("user_id", "The user ID is a number."));
+            }
+        }
+        Kind::WebHooks => {
+            if !key_ok(&i.api_key) {
+                e.push(("api_key", "Enter the secret key you gave the web hooks in Greenhouse (8 characters or more)."));
             }
         }
         Kind::Ingestion => {
@@ -253,6 +261,32 @@ pub struct Connection {
     /// The board visitors see, from the Job Board credential.
     pub board_token: Option<String>,
     pub credentials: Vec<CredentialSummary>,
+    /// How the board's last syncs went.
+    #[serde(default)]
+    pub sync: Option<SyncStatus>,
+}
+
+/// What one sync of a board changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncReport {
+    pub board: String,
+    pub added: Vec<u64>,
+    pub updated: Vec<u64>,
+    pub removed: Vec<u64>,
+    /// Jobs on the board after the sync.
+    pub jobs: usize,
+    /// Jobs Harvest lists for the org, when Harvest is connected.
+    pub harvest_jobs: Option<usize>,
+    pub at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub board: String,
+    pub last_success_at: Option<u64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<u64>,
+    pub last_report: Option<SyncReport>,
 }
 
 #[cfg(test)]

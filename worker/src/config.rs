@@ -62,6 +62,9 @@ pub struct Config {
     pub boards_api: String,
     /// How long a cached board counts as fresh (`CACHE_FRESH_SECONDS`, default 300).
     pub fresh_secs: u64,
+    /// How long past freshness a copy is still served while it refreshes in the background
+    /// (`CACHE_STALE_SECONDS`, default 86400).
+    pub stale_secs: u64,
     /// Upper bound on one upstream call (`UPSTREAM_TIMEOUT_MS`, default 8000).
     pub upstream_timeout_ms: u64,
     /// Job Board API keys per board token (`JOB_BOARD_API_KEYS`, a secret holding a JSON
@@ -78,6 +81,12 @@ pub struct Config {
     pub owner_audience: String,
     /// The credential vault's key (`VAULT_KEY`, 32 bytes base64).
     pub vault_key: Secret<String>,
+    /// Boards the cron refreshes besides connected ones (`SYNC_BOARDS`, comma-separated).
+    pub sync_boards: Vec<String>,
+    /// Page size for Harvest lists (`HARVEST_PER_PAGE`, default 100, at most 500).
+    pub harvest_per_page: u32,
+    /// Harvest's rate-limit window in seconds (`HARVEST_WINDOW_SECONDS`, default 10).
+    pub harvest_window_secs: u64,
 }
 
 impl Config {
@@ -100,6 +109,7 @@ impl Config {
         Self {
             boards_api,
             fresh_secs: num("CACHE_FRESH_SECONDS", 300, 0..=86_400),
+            stale_secs: num("CACHE_STALE_SECONDS", 86_400, 0..=30 * 86_400),
             upstream_timeout_ms: num("UPSTREAM_TIMEOUT_MS", 8_000, 100..=60_000),
             job_board_keys: Secret::new(
                 get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
@@ -115,6 +125,11 @@ impl Config {
             owner_secrets: Secret::new(get("OWNER_TOKEN_SECRETS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
             owner_audience: get("OWNER_TOKEN_AUDIENCE").filter(|a| !a.trim().is_empty()).unwrap_or_else(|| crate::auth::DEFAULT_AUDIENCE.into()),
             vault_key: Secret::new(get("VAULT_KEY").unwrap_or_default()),
+            sync_boards: get("SYNC_BOARDS")
+                .map(|s| s.split(',').map(str::trim).filter(|b| shared::api::valid_board_token(b)).map(str::to_string).collect())
+                .unwrap_or_default(),
+            harvest_per_page: num("HARVEST_PER_PAGE", 100, 1..=500) as u32,
+            harvest_window_secs: num("HARVEST_WINDOW_SECONDS", 10, 1..=60),
         }
         .with_boards_us()
     }

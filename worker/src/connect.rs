@@ -25,6 +25,8 @@ pub async fn verify(cfg: &Config, org: Option<&str>, kind: Kind, i: &ConnectInpu
     match kind {
         Kind::JobBoard => gh::verify_job_board(cfg, i.region, i.board_token.trim(), i.api_key.trim()).await,
         Kind::Ingestion => gh::verify_ingestion(cfg, i.region, i.api_key.trim(), i.email.trim()).await,
+        // Greenhouse proves a web hook secret by signing its first delivery (a ping).
+        Kind::WebHooks => Verified::Ok(vec![]),
         Kind::HarvestV1 => {
             let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
             probe(&V1 { base: cfg.hosts.harvest(i.region).to_string(), key: i.api_key.trim().to_string(), on_behalf_of, timeout_ms: t }).await
@@ -57,6 +59,7 @@ pub fn account_and_hint(kind: Kind, i: &ConnectInput) -> (String, String) {
         Kind::HarvestV3 => (format!("{} (user {})", i.client_id.trim(), i.user_id.trim()), hint(&i.client_secret)),
         Kind::HarvestV1 => (if i.user_id.trim().is_empty() { "API key".into() } else { format!("user {}", i.user_id.trim()) }, hint(&i.api_key)),
         Kind::Ingestion => (i.email.trim().into(), hint(&i.api_key)),
+        Kind::WebHooks => ("web hook secret".into(), hint(&i.api_key)),
     }
 }
 

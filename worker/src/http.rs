@@ -30,6 +30,10 @@ pub enum CacheStatus {
     Edge,
     /// Just read from Greenhouse.
     Miss,
+    /// The global KV last-good copy.
+    Kv,
+    /// Older than the freshness window, served while a background refresh runs.
+    Revalidating,
     /// Greenhouse failed; a last good copy was served.
     Stale,
 }
@@ -40,6 +44,8 @@ impl CacheStatus {
             Self::Memory => "HIT-MEMORY",
             Self::Edge => "HIT-EDGE",
             Self::Miss => "MISS",
+            Self::Kv => "HIT-KV",
+            Self::Revalidating => "HIT-STALE",
             Self::Stale => "STALE",
         }
     }

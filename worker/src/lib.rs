@@ -17,6 +17,7 @@ pub mod pages;
 pub mod routes;
 pub mod sanitize;
 pub mod snapshot;
+pub mod sync;
 pub mod upstream;
 pub mod vault;
 
@@ -36,11 +37,18 @@ where
     }
 }
 
+/// What every route gets: the configuration and the request's context (for work that
+/// continues after the response, such as background refreshes).
+pub struct App {
+    pub cfg: Config,
+    pub ctx: Context,
+}
+
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
     let cfg = Config::from_env(&env);
-    Router::with_data(cfg)
+    Router::with_data(App { cfg, ctx })
         .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
@@ -50,12 +58,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         .put_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::put(req, ctx)))
         .delete_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::delete(req, ctx)))
         .post_async("/api/v1/orgs/:org/connection/:kind/check", |req, ctx| handle(routes::owner::check(req, ctx)))
+        .post_async("/api/v1/orgs/:org/sync", |req, ctx| handle(routes::owner::sync(req, ctx)))
+        .post_async("/hooks/greenhouse/:org", |req, ctx| handle(routes::hooks::receive(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
         .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
         .get("/api/v1/health", |_, _| Response::from_json(&serde_json::json!({"ok": true})))
         .options("/api/*path", |_, _| http::preflight())
-        .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<Config>| handle(async { Err(ApiError::NotFound) }))
+        .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<App>| handle(async { Err(ApiError::NotFound) }))
         .run(req, env)
         .await
 }
@@ -74,6 +84,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(n) if n > 0 => worker::console_log!("outbox: delivered {n} queued application(s)"),
         Ok(_) => {}
         Err(e) => worker::console_error!("outbox: {e:?}"),
+    }
+    // Every connected board, fresh in every cache layer.
+    let layers = cache::Layers { cfg: &cfg, env: &env, ctx: None };
+    if let Err(e) = sync::all(&layers, &db, now).await {
+        worker::console_error!("sync: {e:?}");
     }
     // Connection health, a few credentials per run, oldest check first.
     if let Err(e) = connect::recheck_some(&db, &cfg, now, 5).await {

@@ -184,6 +184,24 @@ pub fn pay_ranges(job: &gh::Job) -> Vec<api::PayRange> {
         .collect()
 }
 
+/// What changed between two listings of a board: jobs added, updated (any visible field
+/// or the description), removed.
+pub fn diff(before: &Snapshot, after: &Snapshot) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
+    let old: HashMap<u64, &JobSummary> = before.listing.jobs.iter().map(|j| (j.id, j)).collect();
+    let new: HashMap<u64, &JobSummary> = after.listing.jobs.iter().map(|j| (j.id, j)).collect();
+    let mut added: Vec<u64> = new.keys().filter(|id| !old.contains_key(id)).copied().collect();
+    let mut removed: Vec<u64> = old.keys().filter(|id| !new.contains_key(id)).copied().collect();
+    let mut updated: Vec<u64> = new
+        .iter()
+        .filter(|(id, j)| old.get(id).is_some_and(|o| o != *j || before.content.get(id) != after.content.get(id)))
+        .map(|(id, _)| *id)
+        .collect();
+    added.sort_unstable();
+    removed.sort_unstable();
+    updated.sort_unstable();
+    (added, updated, removed)
+}
+
 /// Greenhouse's "No Department"/"No Office" pseudo-entries (id 0) are not real groups.
 fn add_department(into: &mut BTreeMap<u64, api::Department>, d: &gh::Department) {
     if d.id == 0 {
@@ -367,6 +385,14 @@ mod tests {
         assert!(d.questions[0].multi && d.questions[0].options[0].free_form);
         let consents: Vec<(&str, bool)> = f.consents.iter().map(|c| (c.name.as_str(), c.required)).collect();
         assert_eq!(consents, vec![("gdpr_processing_consent_given", true), ("gdpr_demographic_data_consent_given", false)]);
+    }
+
+    #[test]
+    fn diff_names_added_updated_and_removed_jobs() {
+        let a = build(r#"{"jobs":[{"id":1,"title":"A"},{"id":2,"title":"B","content":"x"},{"id":3,"title":"C"}]}"#);
+        let b = build(r#"{"jobs":[{"id":1,"title":"A"},{"id":2,"title":"B","content":"y"},{"id":4,"title":"D"}]}"#);
+        assert_eq!(diff(&a, &b), (vec![4], vec![2], vec![3]));
+        assert_eq!(diff(&a, &a), (vec![], vec![], vec![]));
     }
 
     #[test]

@@ -229,6 +229,8 @@ pub fn stack() -> &'static Stack {
             ("JOB_BOARD_API_KEYS".into(), keys),
             ("VAULT_KEY".into(), xtask::DEMO_VAULT_KEY.into()),
             ("OWNER_TOKEN_SECRETS".into(), owners),
+            ("HARVEST_PER_PAGE".into(), "10".into()),
+            ("HARVEST_WINDOW_SECONDS".into(), "2".into()),
         ];
         vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
         let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -228,6 +228,16 @@ async fn empty_unknown_and_degraded_boards_say_what_happened() {
     assert!(b.in_widget("return root.querySelector('.notice')").await.is_null(), "no notice while fresh");
     s.fake.set_fault(&t, Fault::Down);
     tokio::time::sleep(std::time::Duration::from_millis(FRESH_SECONDS * 1000 + 300)).await;
+    // A visitor after the freshness window gets the old copy at once while the worker tries
+    // Greenhouse in the background; that attempt fails, so later visitors are told.
+    let api = format!("{}/api/v1/boards/{t}/jobs", s.worker.base);
+    for _ in 0..50 {
+        let r = reqwest::get(&api).await.unwrap();
+        if r.headers().get("x-cache").is_some_and(|v| v == "STALE") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     // The next visitor (a fresh browser, so nothing in its own HTTP cache) gets the last
     // good copy from the edge, with a quiet notice.
     b.close().await;

@@ -41,8 +41,11 @@ pub struct HarvestState {
     /// Requests per key in the current window.
     pub window: HashMap<String, (Instant, u32)>,
     pub issued: u64,
-    /// Tests can lower the limit to see 429s quickly.
+    /// Tests can lower the limit (and shorten the window) to see 429s quickly.
     pub limit: Option<u32>,
+    pub window_secs: Option<u64>,
+    /// 429 answers given, for tests.
+    pub throttled: u64,
 }
 
 fn grants_v1(key: &str) -> Option<Vec<&'static str>> {
@@ -99,15 +102,17 @@ fn items(fake: &Fake, resource: &str) -> Vec<Value> {
 fn rate_limited(fake: &Fake, key: &str) -> (Option<Response>, u32) {
     let mut g = fake.0.lock().unwrap();
     let limit = g.harvest.limit.unwrap_or(RATE_LIMIT);
+    let window = g.harvest.window_secs.unwrap_or(10);
     let now = Instant::now();
     let entry = g.harvest.window.entry(key.to_string()).or_insert((now, 0));
-    if now.duration_since(entry.0) >= Duration::from_secs(10) {
+    if now.duration_since(entry.0) >= Duration::from_secs(window) {
         *entry = (now, 0);
     }
     entry.1 += 1;
     let used = entry.1;
     if used > limit {
-        let wait = 10u64.saturating_sub(now.duration_since(entry.0).as_secs()).max(1);
+        let wait = window.saturating_sub(now.duration_since(entry.0).as_secs()).max(1);
+        g.harvest.throttled += 1;
         let mut r = message(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded");
         let h = r.headers_mut();
         h.insert("Retry-After", wait.to_string().parse().unwrap());
@@ -133,6 +138,12 @@ fn page_v1(all: Vec<Value>, q: &BTreeMap<String, String>, path: &str, remaining:
     h.insert("Link", links.join(", ").parse().unwrap());
     h.insert("X-RateLimit-Limit", RATE_LIMIT.to_string().parse().unwrap());
     h.insert("X-RateLimit-Remaining", remaining.to_string().parse().unwrap());
+    r
+}
+
+/// Per-window requests left, for v3 replies too.
+fn with_remaining(mut r: Response, remaining: u32) -> Response {
+    r.headers_mut().insert("X-RateLimit-Remaining", remaining.to_string().parse().unwrap());
     r
 }
 
@@ -194,7 +205,7 @@ async fn v3_list(State(fake): State<Fake>, Path(resource): Path<String>, headers
     if !grants.contains(&resource.as_str()) {
         return message(StatusCode::FORBIDDEN, "The access token lacks the scope for this endpoint");
     }
-    let (limited, _) = rate_limited(&fake, &tok);
+    let (limited, remaining) = rate_limited(&fake, &tok);
     if let Some(r) = limited {
         return r;
     }
@@ -213,7 +224,7 @@ async fn v3_list(State(fake): State<Fake>, Path(resource): Path<String>, headers
         let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode((start + per_page).to_string());
         r.headers_mut().insert("Link", format!("</v3/{resource}?cursor={cursor}>; rel=\"next\"").parse().unwrap());
     }
-    r
+    with_remaining(r, remaining)
 }
 
 async fn current_user(headers: HeaderMap) -> Response {

@@ -31,6 +31,8 @@ pub enum Fault {
     Malformed,
     /// Wait 30 s before answering.
     Hang,
+    /// Answer every read of the board with 404, as for a board that was deleted.
+    Gone,
     /// Answer application POSTs with HTTP 200 and an `error` body, as Greenhouse does for a
     /// job that is not live; reads work.
     RejectApplications,
@@ -86,6 +88,21 @@ impl Fake {
         self.0.lock().unwrap().applications.clone()
     }
 
+    /// Edits the board behind this exact token, first copying the seeded board it aliases so
+    /// other tokens of the same base keep their jobs. Returns false for an unknown board.
+    pub fn edit_board(&self, token: &str, f: impl FnOnce(&mut seed::BoardData)) -> bool {
+        let mut g = self.0.lock().unwrap();
+        if !g.boards.contains_key(token) {
+            let Some(base) = g.boards.get(Self::resolve(token)).cloned() else { return false };
+            g.boards.insert(token.to_string(), base);
+        }
+        let board = g.boards.get_mut(token).expect("present");
+        f(board);
+        let total = board.jobs.len();
+        board.jobs_raw = serde_json::to_string(&serde_json::json!({"jobs": board.jobs, "meta": {"total": total}})).unwrap_or_default();
+        true
+    }
+
     pub fn router(&self) -> axum::Router {
         routes::router(self.clone())
     }
@@ -120,4 +137,12 @@ pub async fn start(port: u16) -> std::io::Result<Running> {
         let _ = axum::serve(listener, app).await;
     });
     Ok(Running { fake, addr, task })
+}
+
+/// Greenhouse's web hook signature: hex HMAC-SHA256 of the raw body with the secret.
+pub fn sign_webhook(secret: &str, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -36,6 +36,8 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/boards/{token}/fault", post(set_fault))
         .route("/__fake/applications", get(applications))
         .route("/__fake/harvest/limit", post(set_harvest_limit))
+        .route("/__fake/boards/{token}/jobs/{id}", post(edit_job).delete(remove_job))
+        .route("/__fake/webhooks/send", post(send_webhook))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
 }
@@ -69,6 +71,7 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
         Fault::None => next.run(req).await,
         Fault::RejectApplications if is_post => Json(json!({"error": "Failed to save person", "reason": "Job application not live"})).into_response(),
         Fault::RejectApplications => next.run(req).await,
+        Fault::Gone => not_found("Job board not found"),
         Fault::Down => (StatusCode::SERVICE_UNAVAILABLE, "<html>503 Service Unavailable</html>").into_response(),
         Fault::Malformed => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"jobs\": [{\"id\": ").into_response(),
         Fault::Hang => {
@@ -80,7 +83,7 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
 
 fn with_board<T>(fake: &Fake, token: &str, f: impl FnOnce(&crate::seed::BoardData) -> T) -> Option<T> {
     let g = fake.0.lock().unwrap();
-    g.boards.get(Fake::resolve(token)).map(f)
+    g.boards.get(token).or_else(|| g.boards.get(Fake::resolve(token))).map(f)
 }
 
 fn truthy(v: Option<&String>) -> bool {
@@ -371,11 +374,85 @@ async fn applications(State(fake): State<Fake>) -> Response {
 #[derive(Deserialize)]
 struct Limit {
     limit: Option<u32>,
+    window_secs: Option<u64>,
 }
 
 async fn set_harvest_limit(State(fake): State<Fake>, Json(l): Json<Limit>) -> StatusCode {
     let mut g = fake.0.lock().unwrap();
     g.harvest.limit = l.limit;
+    g.harvest.window_secs = l.window_secs;
     g.harvest.window.clear();
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct JobEdit {
+    title: Option<String>,
+}
+
+/// Changes a job's title (and `updated_at`) on this exact board token only.
+async fn edit_job(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>, Json(e): Json<JobEdit>) -> StatusCode {
+    if fake.edit_board(&token, |b| {
+        for j in b.jobs.iter_mut().filter(|j| j["id"].as_u64() == Some(id)) {
+            if let Some(t) = &e.title {
+                j["title"] = Value::from(t.clone());
+            }
+            j["updated_at"] = Value::from("2026-11-23T12:00:00-05:00");
+        }
+    }) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+async fn remove_job(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>) -> StatusCode {
+    if fake.edit_board(&token, |b| b.jobs.retain(|j| j["id"].as_u64() != Some(id))) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+#[derive(Deserialize)]
+struct SendHook {
+    url: String,
+    secret: String,
+    action: String,
+    #[serde(default)]
+    payload: Value,
+    event_id: String,
+    /// Sign with this instead of `secret` (a forged delivery).
+    #[serde(default)]
+    forge: Option<String>,
+}
+
+/// Sends a web hook as Greenhouse does: JSON body, `Signature: sha256 <hex>` (HMAC-SHA256
+/// of the raw body with the secret), `Greenhouse-Event-ID`. Answers with the receiver's status.
+async fn send_webhook(Json(h): Json<SendHook>) -> Response {
+    let body = serde_json::to_string(&json!({"action": h.action, "payload": h.payload})).unwrap_or_default();
+    let sig = crate::sign_webhook(h.forge.as_deref().unwrap_or(&h.secret), body.as_bytes());
+    let resp = reqwest_lite_post(&h.url, &body, &sig, &h.event_id).await;
+    match resp {
+        Ok(status) => (StatusCode::OK, Json(json!({"status": status}))).into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e}))).into_response(),
+    }
+}
+
+/// A minimal HTTP/1.1 POST over a TCP stream (the fake has no HTTP client dependency).
+async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> Result<u16, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").ok_or("only http:// receivers")?;
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut stream = tokio::net::TcpStream::connect(host).await.map_err(|e| e.to_string())?;
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nSignature: sha256 {sig}\r\n\
+         Greenhouse-Event-ID: {event_id}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).await.map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&buf);
+    text.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| "no status line".to_string())
 }

@@ -4,7 +4,7 @@
 
 use crate::apply::{fallback_form, field_names, greenhouse_body};
 use crate::cache;
-use crate::config::Config;
+use crate::App;
 use crate::error::ApiError;
 use crate::outbox::{self, NewApplication, Status};
 use base64::Engine;
@@ -12,7 +12,7 @@ use serde_json::json;
 use shared::apply::{FileMeta, Submission, HONEYPOT, IDEMPOTENCY_KEY, MAX_BODY_BYTES, SOURCE_TOKEN};
 use worker::{Date, FormEntry, Headers, Request, Response, RouteContext};
 
-type Ctx = RouteContext<Config>;
+type Ctx = RouteContext<App>;
 
 fn answer(status: u16, state: &str) -> Result<Response, ApiError> {
     let headers = Headers::new();
@@ -53,15 +53,15 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     rate_limit(&ctx, &ip, &board).await?;
 
     let now = Date::now().as_millis();
-    let snapshot = cache::board(&ctx.data, &board, now).await?;
+    let snapshot = cache::board(&super::layers(&ctx), &board, now).await?;
     if snapshot.prepared.snapshot.detail(id).is_none() {
         return Err(ApiError::JobNotFound { board, job: id.to_string() });
     }
     let db = ctx.env.d1("DB")?;
-    if crate::connect::job_board_key(&ctx.data, Some(&db), &board).await.is_none() {
+    if crate::connect::job_board_key(&ctx.data.cfg, Some(&db), &board).await.is_none() {
         return Err(ApiError::NotConfigured);
     }
-    let form = cache::job_extras(&ctx.data, &board, id, now).await.form.clone().unwrap_or_else(fallback_form);
+    let form = cache::job_extras(&ctx.data.cfg, &board, id, now).await.form.clone().unwrap_or_else(fallback_form);
 
     let data = req.form_data().await.map_err(|_| ApiError::BadRequest("Send the application as multipart/form-data.".into()))?;
     if data.get_field(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
@@ -101,7 +101,7 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let app = NewApplication { id: &submission_id, board: &board, job_id: id, body: &body, files: &encoded };
     let (status, error) = match outbox::record(&db, &app, now).await? {
         Some(earlier) => earlier, // the same submission again: report, never resend
-        None => outbox::attempt(&db, &ctx.data, &submission_id, now).await?,
+        None => outbox::attempt(&db, &ctx.data.cfg, &submission_id, now).await?,
     };
     match status {
         Status::Delivered => answer(201, "delivered"),

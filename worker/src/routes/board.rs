@@ -1,14 +1,14 @@
 //! The public read API for a board: list, one job, departments, offices.
 
 use crate::cache::{self, Served};
-use crate::config::Config;
+use crate::App;
 use crate::error::ApiError;
 use crate::http::{cached_json, etag};
 use serde::Serialize;
 use shared::api::{self, API_VERSION};
 use worker::{Date, Request, Response, RouteContext};
 
-type Ctx = RouteContext<Config>;
+type Ctx = RouteContext<App>;
 
 pub(crate) fn token(ctx: &Ctx) -> Result<String, ApiError> {
     let t = ctx.param("token").cloned().unwrap_or_default();
@@ -21,7 +21,7 @@ pub(crate) fn token(ctx: &Ctx) -> Result<String, ApiError> {
 
 async fn served(ctx: &Ctx) -> Result<(Served, u64), ApiError> {
     let now = Date::now().as_millis();
-    Ok((cache::board(&ctx.data, &token(ctx)?, now).await?, now))
+    Ok((cache::board(&super::layers(ctx), &token(ctx)?, now).await?, now))
 }
 
 fn respond_with<T: Serialize>(req: &Request, value: &T, s: &Served, now: u64) -> Result<Response, ApiError> {
@@ -46,7 +46,7 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
     let id: u64 = raw.parse().map_err(|_| not_found())?;
     let (s, now) = served(ctx).await?;
     let mut detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
-    let extras = cache::job_extras(&ctx.data, &board, id, now).await;
+    let extras = cache::job_extras(&ctx.data.cfg, &board, id, now).await;
     detail.pay_ranges = extras.pay_ranges.clone();
     detail.form = extras.form.clone();
     Ok(((s, now), detail))

@@ -2,5 +2,16 @@
 
 pub mod apply;
 pub mod board;
+pub mod hooks;
 pub mod owner;
 pub mod pages;
+
+use crate::cache::Layers;
+use crate::App;
+use worker::RouteContext;
+
+/// The read path's view of a request: configuration, bindings, and the context that keeps
+/// background refreshes alive.
+pub fn layers(ctx: &RouteContext<App>) -> Layers<'_> {
+    Layers { cfg: &ctx.data.cfg, env: &ctx.env, ctx: Some(&ctx.data.ctx) }
+}

@@ -2,7 +2,7 @@
 //! owner token against the org in the path; visitors (no token) get 401 and no data.
 
 use crate::auth::{self, OwnerClaims};
-use crate::config::Config;
+use crate::App;
 use crate::connect::{self, vault};
 use crate::error::ApiError;
 use crate::upstream::greenhouse_api::Verified;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use shared::owner::{check_input, ConnectInput, Connection, Kind};
 use worker::{Date, Headers, Request, Response, RouteContext};
 
-type Ctx = RouteContext<Config>;
+type Ctx = RouteContext<App>;
 
 fn org(ctx: &Ctx) -> Result<String, ApiError> {
     let o = ctx.param("org").cloned().unwrap_or_default();
@@ -25,7 +25,7 @@ fn kind(ctx: &Ctx) -> Result<Kind, ApiError> {
 fn authorize(req: &Request, ctx: &Ctx, org: &str) -> Result<OwnerClaims, ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
     let now = Date::now().as_millis() / 1000;
-    auth::verify(auth::bearer(header.as_deref()), ctx.data.owner_secrets.expose(), &ctx.data.owner_audience, org, now)
+    auth::verify(auth::bearer(header.as_deref()), ctx.data.cfg.owner_secrets.expose(), &ctx.data.cfg.owner_audience, org, now)
         .map_err(ApiError::Unauthorized)
 }
 
@@ -42,7 +42,11 @@ async fn connection(ctx: &Ctx, org: &str) -> Result<Connection, ApiError> {
     let db = ctx.env.d1("DB")?;
     let credentials = connect::list(&db, org).await?;
     let board_token = credentials.iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account.clone());
-    Ok(Connection { org: org.to_string(), board_token, credentials })
+    let sync = match &board_token {
+        Some(b) => crate::sync::status(&db, b).await?,
+        None => None,
+    };
+    Ok(Connection { org: org.to_string(), board_token, credentials, sync })
 }
 
 /// `GET /api/v1/orgs/{org}/connection`: every owner of the org sees the same, masked.
@@ -63,9 +67,9 @@ pub async fn put(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     if !problems.is_empty() {
         return Err(ApiError::InvalidInput(problems));
     }
-    let vault = vault(&ctx.data)?;
+    let vault = vault(&ctx.data.cfg)?;
     let now = Date::now().as_millis();
-    match connect::verify(&ctx.data, None, kind, &input, now).await {
+    match connect::verify(&ctx.data.cfg, None, kind, &input, now).await {
         Verified::Invalid(m) => Err(ApiError::CredentialsInvalid(m)),
         Verified::Unreachable(m) => Err(ApiError::Upstream(crate::error::UpstreamError::Network(m))),
         ok => {
@@ -97,10 +101,21 @@ pub async fn check(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     authorize(&req, &ctx, &org)?;
     let kind = kind(&ctx)?;
     let db = ctx.env.d1("DB")?;
-    let vault = vault(&ctx.data)?;
+    let vault = vault(&ctx.data.cfg)?;
     let input = connect::open(&db, &vault, &org, kind).await?.ok_or(ApiError::NotFound)?;
     let now = Date::now().as_millis();
-    let v = connect::verify(&ctx.data, Some(&org), kind, &input, now).await;
+    let v = connect::verify(&ctx.data.cfg, Some(&org), kind, &input, now).await;
     connect::record_check(&db, &org, kind, &v, now).await?;
     json(200, &connection(&ctx, &org).await?)
+}
+
+/// `POST /api/v1/orgs/{org}/sync`: refresh the org's board now and say what changed.
+pub async fn sync(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let db = ctx.env.d1("DB")?;
+    let board = connect::list(&db, &org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account);
+    let board = board.ok_or_else(|| ApiError::BadRequest("Connect a job board first.".into()))?;
+    let report = crate::sync::board(&super::layers(&ctx), &db, &board, Some(&org), Date::now().as_millis()).await?;
+    json(200, &report)
 }

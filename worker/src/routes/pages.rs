@@ -1,13 +1,13 @@
 //! The no-JS pages and sitemap, served from the same cached snapshot as the read API.
 
 use crate::cache;
-use crate::config::Config;
+use crate::App;
 use crate::error::ApiError;
 use crate::http::etag;
 use crate::pages;
 use worker::{Date, Headers, Request, Response, RouteContext};
 
-type Ctx = RouteContext<Config>;
+type Ctx = RouteContext<App>;
 
 fn origin(req: &Request) -> Result<String, ApiError> {
     let u = req.url()?;
@@ -29,7 +29,7 @@ fn respond(req: &Request, body: String, content_type: &str) -> Result<Response, 
 
 pub async fn board(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let token = super::board::token(&ctx)?;
-    let s = cache::board(&ctx.data, &token, Date::now().as_millis()).await?;
+    let s = cache::board(&super::layers(&ctx), &token, Date::now().as_millis()).await?;
     respond(&req, pages::board_page(&s.prepared.snapshot.listing, &origin(&req)?), "text/html; charset=utf-8")
 }
 
@@ -40,6 +40,6 @@ pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 
 pub async fn sitemap(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let token = super::board::token(&ctx)?;
-    let s = cache::board(&ctx.data, &token, Date::now().as_millis()).await?;
+    let s = cache::board(&super::layers(&ctx), &token, Date::now().as_millis()).await?;
     respond(&req, pages::sitemap(&s.prepared.snapshot.listing, &origin(&req)?), "application/xml; charset=utf-8")
 }

@@ -21,7 +21,13 @@ fn basic(user: &str, password: &str) -> String {
 #[allow(async_fn_in_trait)] // single-threaded runtime: the futures need not be Send
 pub trait Harvest {
     /// GET a resource's first page (one item): enough to learn whether it is permitted.
-    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError>;
+    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError> {
+        self.get(&format!("{}{resource}?per_page=1", self.prefix())).await
+    }
+    /// GET a URL (absolute, or a path on the Harvest host) with this version's auth.
+    async fn get(&self, url: &str) -> Result<Reply, UpstreamError>;
+    /// `https://host/v1/` or `https://host/v3/`.
+    fn prefix(&self) -> String;
     /// The path that needs `permission`, given a job id when the version nests it.
     fn resource(&self, permission: Permission, job: Option<u64>) -> Option<String>;
 }
@@ -33,14 +39,22 @@ pub struct V1 {
     pub timeout_ms: u64,
 }
 
+fn absolute(base: &str, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") { url.to_string() } else { format!("{base}{url}") }
+}
+
 impl Harvest for V1 {
-    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError> {
+    async fn get(&self, url: &str) -> Result<Reply, UpstreamError> {
         let auth = basic(&self.key, "");
         let mut headers = vec![("Authorization", auth.as_str())];
         if let Some(u) = &self.on_behalf_of {
             headers.push(("On-Behalf-Of", u.as_str()));
         }
-        send(Method::Get, &format!("{}/v1/{resource}?per_page=1", self.base), &headers, None, self.timeout_ms).await
+        send(Method::Get, &absolute(&self.base, url), &headers, None, self.timeout_ms).await
+    }
+
+    fn prefix(&self) -> String {
+        format!("{}/v1/", self.base)
     }
 
     fn resource(&self, p: Permission, job: Option<u64>) -> Option<String> {
@@ -58,9 +72,13 @@ pub struct V3 {
 }
 
 impl Harvest for V3 {
-    async fn first_page(&self, resource: &str) -> Result<Reply, UpstreamError> {
+    async fn get(&self, url: &str) -> Result<Reply, UpstreamError> {
         let auth = format!("Bearer {}", self.token);
-        send(Method::Get, &format!("{}/v3/{resource}?per_page=1", self.base), &[("Authorization", auth.as_str())], None, self.timeout_ms).await
+        send(Method::Get, &absolute(&self.base, url), &[("Authorization", auth.as_str())], None, self.timeout_ms).await
+    }
+
+    fn prefix(&self) -> String {
+        format!("{}/v3/", self.base)
     }
 
     fn resource(&self, p: Permission, _job: Option<u64>) -> Option<String> {
@@ -192,5 +210,91 @@ pub async fn verify_job_board(cfg: &Config, region: Region, board: &str, key: &s
         Ok(r) if r.status >= 500 => Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
         Ok(_) => Verified::Ok(vec![]),
         Err(e) => Verified::Unreachable(e.to_string()),
+    }
+}
+
+/// The `rel="next"` URL of a `Link` header (v1 page links and v3 cursors alike).
+pub fn next_link(link: Option<&str>) -> Option<String> {
+    link?.split(',').find(|part| part.contains("rel=\"next\"")).and_then(|part| {
+        let start = part.find('<')? + 1;
+        let end = part.find('>')?;
+        Some(part[start..end].trim().to_string())
+    })
+}
+
+/// Seconds to wait from a `Retry-After` value: delta-seconds or an HTTP date.
+pub fn retry_after_secs(value: Option<&str>, now_ms: u64) -> Option<u64> {
+    let v = value?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(secs);
+    }
+    let at = js_sys::Date::parse(v);
+    (!at.is_nan()).then(|| ((at as u64).saturating_sub(now_ms)).div_ceil(1000))
+}
+
+/// Limits on following a list: how many pages, how long to wait on a 429, how often.
+pub struct Paging {
+    pub per_page: u32,
+    pub max_pages: usize,
+    pub max_wait_secs: u64,
+    pub max_retries: u32,
+    /// Harvest's rate-limit window: when a reply says no requests remain, wait this long.
+    pub window_secs: u64,
+}
+
+/// Every item of a Harvest list, following `Link: rel="next"` (v1 pages, v3 cursors).
+/// A 429 is waited out for its `Retry-After` (bounded); when a reply announces no remaining
+/// requests the next one waits for the window, so the announced limit is not exceeded.
+pub async fn list_all<H: Harvest>(h: &H, resource: &str, p: &Paging) -> Result<Vec<serde_json::Value>, UpstreamError> {
+    let mut url = format!("{}{resource}?per_page={}", h.prefix(), p.per_page);
+    let mut items = Vec::new();
+    for _ in 0..p.max_pages {
+        let mut retries = 0;
+        let reply = loop {
+            let r = h.get(&url).await?;
+            if r.status != 429 {
+                break r;
+            }
+            retries += 1;
+            if retries > p.max_retries {
+                return Err(UpstreamError::Status(429));
+            }
+            let wait = retry_after_secs(r.retry_after.as_deref(), worker::Date::now().as_millis()).unwrap_or(1).clamp(1, p.max_wait_secs);
+            worker::Delay::from(std::time::Duration::from_secs(wait)).await;
+        };
+        if !(200..300).contains(&reply.status) {
+            return Err(UpstreamError::Status(reply.status));
+        }
+        let v: serde_json::Value = serde_json::from_str(&reply.body).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
+        let page = v.as_array().cloned().or_else(|| v.get("data").and_then(|d| d.as_array()).cloned()).unwrap_or_default();
+        items.extend(page);
+        match next_link(reply.link.as_deref()) {
+            Some(next) => url = next,
+            None => return Ok(items),
+        }
+        if reply.remaining == Some(0) {
+            worker::Delay::from(std::time::Duration::from_secs(p.window_secs)).await;
+        }
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_are_found_among_others() {
+        let h = r#"<https://harvest.greenhouse.io/v1/jobs?page=2&per_page=1>; rel="next", <https://harvest.greenhouse.io/v1/jobs?page=9&per_page=1>; rel="last""#;
+        assert_eq!(next_link(Some(h)).as_deref(), Some("https://harvest.greenhouse.io/v1/jobs?page=2&per_page=1"));
+        assert_eq!(next_link(Some(r#"</v3/jobs?cursor=abc>; rel="next""#)).as_deref(), Some("/v3/jobs?cursor=abc"));
+        assert_eq!(next_link(Some(r#"<x>; rel="last""#)), None);
+        assert_eq!(next_link(None), None);
+    }
+
+    #[test]
+    fn retry_after_in_seconds() {
+        assert_eq!(retry_after_secs(Some("7"), 0), Some(7));
+        assert_eq!(retry_after_secs(None, 0), None);
     }
 }

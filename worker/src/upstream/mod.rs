@@ -58,8 +58,9 @@ pub async fn send(
         let status = resp.status_code();
         let link = resp.headers().get("Link").ok().flatten();
         let retry_after = resp.headers().get("Retry-After").ok().flatten();
+        let remaining = resp.headers().get("X-RateLimit-Remaining").ok().flatten().and_then(|v| v.trim().parse().ok());
         let text = resp.text().await.map_err(|e| UpstreamError::Network(e.to_string()))?;
-        Ok(Reply { status, link, retry_after, body: text })
+        Ok(Reply { status, link, retry_after, remaining, body: text })
     });
     let timer = Box::pin(Delay::from(Duration::from_millis(timeout_ms)));
     let outcome = match select(call, timer).await {
@@ -78,6 +79,8 @@ pub struct Reply {
     pub status: u16,
     pub link: Option<String>,
     pub retry_after: Option<String>,
+    /// `X-RateLimit-Remaining`, when Greenhouse announces it.
+    pub remaining: Option<u32>,
     pub body: String,
 }
 

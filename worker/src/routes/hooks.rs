@@ -1,0 +1,102 @@
+//! `POST /hooks/greenhouse/{org}`: Greenhouse web hooks. The body must carry a valid
+//! `Signature: sha256 <hex>` (HMAC-SHA256 of the raw body with the org's web hook secret,
+//! compared in constant time), else 401 and nothing changes. Deliveries are de-duplicated by
+//! `Greenhouse-Event-ID`; a ping is answered; job and job post events sync the board at once.
+
+use crate::connect::{self, vault};
+use crate::error::ApiError;
+use crate::App;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use shared::owner::Kind;
+use wasm_bindgen::JsValue;
+use worker::{Date, Request, Response, RouteContext};
+
+/// Whether `header` (`sha256 <hex>`) is the HMAC of `body` under `secret`.
+pub fn signature_ok(secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(hex) = header.and_then(|h| h.trim().strip_prefix("sha256 ")).map(str::trim) else { return false };
+    if hex.len() % 2 != 0 {
+        return false;
+    }
+    let Some(sig) = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect::<Option<Vec<u8>>>() else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
+    mac.update(body);
+    mac.verify_slice(&sig).is_ok()
+}
+
+fn reply(status: u16, v: Value) -> Result<Response, ApiError> {
+    Ok(Response::from_json(&v)?.with_status(status))
+}
+
+pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Response, ApiError> {
+    let org = ctx.param("org").cloned().unwrap_or_default();
+    if !shared::api::valid_board_token(&org) {
+        return Err(ApiError::NotFound);
+    }
+    let body = req.bytes().await.map_err(|_| ApiError::BadRequest("unreadable body".into()))?;
+    let db = ctx.env.d1("DB")?;
+    let vault = vault(&ctx.data.cfg)?;
+    let secret = connect::open(&db, &vault, &org, Kind::WebHooks).await?.map(|i| i.api_key);
+    let signature = req.headers().get("Signature").ok().flatten();
+    if !secret.is_some_and(|s| signature_ok(s.trim(), &body, signature.as_deref())) {
+        return Err(ApiError::Unauthorized(crate::auth::AuthError::BadSignature));
+    }
+    let event: Value = serde_json::from_slice(&body).map_err(|_| ApiError::BadRequest("the body is not JSON".into()))?;
+    let action = event.get("action").and_then(Value::as_str).unwrap_or_default().to_string();
+    let now = Date::now().as_millis();
+    let event_id = req.headers().get("Greenhouse-Event-ID").ok().flatten().unwrap_or_default();
+    if !event_id.is_empty() {
+        let r = db
+            .prepare("INSERT INTO webhook_events (id, org, action, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING")
+            .bind(&[event_id.as_str().into(), org.as_str().into(), action.as_str().into(), JsValue::from_f64(now as f64)])?
+            .run()
+            .await?;
+        if r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) == 0 {
+            return reply(200, json!({"status": "duplicate"}));
+        }
+    }
+    if action == "ping" {
+        return reply(200, json!({"status": "pong"}));
+    }
+    if !(action.starts_with("job_") || action.starts_with("job_post_")) {
+        return reply(200, json!({"status": "ignored", "action": action}));
+    }
+    let board = connect::list(&db, &org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account);
+    let Some(board) = board else { return reply(200, json!({"status": "ignored", "reason": "no job board connected"})) };
+    match crate::sync::board(&super::layers(&ctx), &db, &board, None, now).await {
+        Ok(report) => reply(200, json!({"status": "synced", "report": report})),
+        Err(e) => {
+            // Let Greenhouse deliver it again: forget that we saw it.
+            if !event_id.is_empty() {
+                let _ = db.prepare("DELETE FROM webhook_events WHERE id = ?1").bind(&[event_id.as_str().into()])?.run().await;
+            }
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signature_ok;
+
+    #[test]
+    fn signatures_are_checked_over_the_raw_body() {
+        // HMAC-SHA256("secret-key", "{\"action\":\"ping\"}")
+        let body = br#"{"action":"ping"}"#;
+        let good = {
+            use hmac::{Hmac, Mac};
+            let mut m = Hmac::<sha2::Sha256>::new_from_slice(b"secret-key").unwrap();
+            m.update(body);
+            m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
+        assert!(signature_ok("secret-key", body, Some(&format!("sha256 {good}"))));
+        assert!(!signature_ok("other-key", body, Some(&format!("sha256 {good}"))));
+        assert!(!signature_ok("secret-key", br#"{"action":"pong"}"#, Some(&format!("sha256 {good}"))), "body changed");
+        assert!(!signature_ok("secret-key", body, Some(&good)), "missing the sha256 prefix");
+        assert!(!signature_ok("secret-key", body, None));
+        assert!(!signature_ok("secret-key", body, Some("sha256 zz")));
+    }
+}

@@ -1,0 +1,126 @@
+//! Syncing a board: refresh it now in every cache layer, report what changed, count the
+//! org's Harvest jobs when Harvest is connected, and remember how it went. Run by the cron
+//! (every connected board), by an owner's "sync now", and by Greenhouse's job web hooks.
+
+use crate::cache::{self, Layers};
+use crate::connect::{self, vault};
+use crate::error::ApiError;
+use crate::snapshot::diff;
+use crate::upstream::greenhouse_api::{list_all, v3_token, Paging, V1, V3};
+use serde::Deserialize;
+use shared::owner::{Kind, SyncReport, SyncStatus};
+use wasm_bindgen::JsValue;
+use worker::D1Database;
+
+fn db_err(e: worker::Error) -> ApiError {
+    ApiError::Internal(format!("d1: {e}"))
+}
+
+/// How many jobs Harvest lists for the org (v3 first, v1 as legacy), if Harvest is connected.
+async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<Option<usize>, ApiError> {
+    let Ok(vault) = vault(l.cfg) else { return Ok(None) };
+    let paging = Paging { per_page: l.cfg.harvest_per_page, max_pages: 200, max_wait_secs: 60, max_retries: 5, window_secs: l.cfg.harvest_window_secs };
+    if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV3).await? {
+        let token = v3_token(l.cfg, i.region, Some(org), i.client_id.trim(), i.client_secret.trim(), i.user_id.trim(), now)
+            .await
+            .map_err(|_| ApiError::Upstream(crate::error::UpstreamError::Status(401)))?;
+        let h = V3 { base: l.cfg.hosts.harvest(i.region).to_string(), token, timeout_ms: l.cfg.upstream_timeout_ms };
+        return Ok(Some(list_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?.len()));
+    }
+    if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV1).await? {
+        let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
+        let h = V1 { base: l.cfg.hosts.harvest(i.region).to_string(), key: i.api_key.trim().to_string(), on_behalf_of, timeout_ms: l.cfg.upstream_timeout_ms };
+        return Ok(Some(list_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?.len()));
+    }
+    Ok(None)
+}
+
+/// Syncs one board (and, with `org`, counts its Harvest jobs); records the outcome.
+pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, now: u64) -> Result<SyncReport, ApiError> {
+    let result: Result<SyncReport, ApiError> = async {
+        let (before, after) = cache::refresh_now(l, board, now).await?;
+        let (added, updated, removed) = match &before {
+            Some(b) => diff(&b.snapshot, &after.snapshot),
+            None => (after.snapshot.listing.jobs.iter().map(|j| j.id).collect(), vec![], vec![]),
+        };
+        let harvest_jobs = match org {
+            Some(o) => harvest_jobs(l, db, o, now).await?,
+            None => None,
+        };
+        Ok(SyncReport { board: board.to_string(), added, updated, removed, jobs: after.snapshot.listing.jobs.len(), harvest_jobs, at: now })
+    }
+    .await;
+    let now_js = JsValue::from_f64(now as f64);
+    let stmt = match &result {
+        Ok(report) => db
+            .prepare(
+                "INSERT INTO sync_status (board, last_success_at, last_report) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (board) DO UPDATE SET last_success_at = ?2, last_report = ?3",
+            )
+            .bind(&[board.into(), now_js, serde_json::to_string(report).unwrap_or_default().into()]),
+        Err(e) => db
+            .prepare(
+                "INSERT INTO sync_status (board, last_error, last_error_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (board) DO UPDATE SET last_error = ?2, last_error_at = ?3",
+            )
+            .bind(&[board.into(), e.to_string().into(), now_js]),
+    };
+    stmt.map_err(db_err)?.run().await.map_err(db_err)?;
+    result
+}
+
+#[derive(Deserialize)]
+struct StatusRow {
+    board: String,
+    last_success_at: Option<f64>,
+    last_error: Option<String>,
+    last_error_at: Option<f64>,
+    last_report: Option<String>,
+}
+
+pub async fn status(db: &D1Database, board: &str) -> Result<Option<SyncStatus>, ApiError> {
+    let row: Option<StatusRow> = db
+        .prepare("SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE board = ?1")
+        .bind(&[board.into()])
+        .map_err(db_err)?
+        .first(None)
+        .await
+        .map_err(db_err)?;
+    Ok(row.map(|r| SyncStatus {
+        board: r.board,
+        last_success_at: r.last_success_at.map(|v| v as u64),
+        last_error: r.last_error,
+        last_error_at: r.last_error_at.map(|v| v as u64),
+        last_report: r.last_report.and_then(|t| serde_json::from_str(&t).ok()),
+    }))
+}
+
+/// The cron: every board an org has connected (and every board in `SYNC_BOARDS`).
+pub async fn all(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, ApiError> {
+    #[derive(Deserialize)]
+    struct Connected {
+        org: String,
+        account: String,
+    }
+    let rows: Vec<Connected> = db
+        .prepare("SELECT org, account FROM credentials WHERE kind = 'job_board'")
+        .all()
+        .await
+        .map_err(db_err)?
+        .results()
+        .map_err(db_err)?;
+    let mut boards: Vec<(String, Option<String>)> = rows.into_iter().map(|r| (r.account, Some(r.org))).collect();
+    for b in &l.cfg.sync_boards {
+        if !boards.iter().any(|(t, _)| t == b) {
+            boards.push((b.clone(), None));
+        }
+    }
+    let mut ok = 0;
+    for (token, org) in boards {
+        match board(l, db, &token, org.as_deref(), now).await {
+            Ok(_) => ok += 1,
+            Err(e) => worker::console_warn!("sync of {token}: {e}"),
+        }
+    }
+    Ok(ok)
+}
