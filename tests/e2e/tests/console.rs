@@ -50,7 +50,7 @@ async fn an_owner_connects_edits_rotates_and_removes() {
     let b = Browser::start().await;
     b.client.goto(&console_page(&host, "owner1", org, &owner_token(org, "alice", 900))).await.unwrap();
     b.wait_until(30, "the console", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.cards')").await == true).await;
-    assert_eq!(b.in_widget("return root.querySelectorAll('.card .state').length").await, 4, "nothing connected yet");
+    assert_eq!(b.in_widget("return root.querySelectorAll('.card .state').length").await, 5, "nothing connected yet");
 
     // Job Board.
     connect(&b, "job_board", &[("board_token", "northwind"), ("api_key", &seed::job_board_api_key("northwind"))], "connect").await;
