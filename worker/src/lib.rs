@@ -40,15 +40,23 @@ where
 /// What every route gets: the configuration and the request's context (for work that
 /// continues after the response, such as background refreshes).
 pub struct App {
-    pub cfg: Config,
+    pub cfg: std::rc::Rc<Config>,
     pub ctx: Context,
+}
+
+thread_local! {
+    /// Vars and secrets do not change while an isolate lives: read and parse them once.
+    static CONFIG: std::cell::OnceCell<std::rc::Rc<Config>> = const { std::cell::OnceCell::new() };
+}
+
+fn config(env: &Env) -> std::rc::Rc<Config> {
+    CONFIG.with(|c| c.get_or_init(|| std::rc::Rc::new(Config::from_env(env))).clone())
 }
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
-    let cfg = Config::from_env(&env);
-    Router::with_data(App { cfg, ctx })
+    Router::with_data(App { cfg: config(&env), ctx })
         .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
@@ -74,7 +82,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
-    let cfg = Config::from_env(&env);
+    let cfg = config(&env);
     let Ok(db) = env.d1("DB") else {
         worker::console_error!("scheduled: no D1 binding DB");
         return;
