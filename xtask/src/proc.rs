@@ -64,7 +64,7 @@ pub fn dev(args: &[String]) -> Result<()> {
     println!();
     println!("  demo page:   http://127.0.0.1:{port}/");
     println!("  read API:    http://127.0.0.1:{port}/api/v1/boards/northwind/jobs");
-    println!("  owner page:  http://127.0.0.1:{port}/owner.html#token={token}");
+    println!("  owner page:  http://127.0.0.1:{port}/owner#token={token}");
     println!("  upstream:    {upstream}");
     println!();
     let mut c = cmd("wrangler", &["dev", "--ip", "127.0.0.1", "--port", &port, "--test-scheduled"]);
