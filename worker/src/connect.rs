@@ -11,9 +11,7 @@ use shared::owner::{checklist, hint, ConnectInput, CredentialSummary, Health, Ki
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-fn db_err(e: worker::Error) -> ApiError {
-    ApiError::Internal(format!("d1: {e}"))
-}
+use crate::db;
 
 pub fn vault(cfg: &Config) -> Result<Vault, ApiError> {
     Vault::from_base64(cfg.vault_key.expose()).map_err(|_| ApiError::NotConfigured)
@@ -118,15 +116,7 @@ const COLUMNS: &str = "kind, region, account, hint, nonce, ciphertext, health, p
 
 /// Every credential of an org, masked.
 pub async fn list(db: &D1Database, org: &str) -> Result<Vec<CredentialSummary>, ApiError> {
-    let rows: Vec<Row> = db
-        .prepare(format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 ORDER BY kind"))
-        .bind(&[org.into()])
-        .map_err(db_err)?
-        .all()
-        .await
-        .map_err(db_err)?
-        .results()
-        .map_err(db_err)?;
+    let rows: Vec<Row> = db::all(db, &format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 ORDER BY kind"), &[org.into()]).await?;
     Ok(rows.iter().filter_map(Row::summary).collect())
 }
 
@@ -139,13 +129,13 @@ pub async fn store(db: &D1Database, vault: &Vault, org: &str, kind: Kind, i: &Co
     let (health, granted, message) = health(kind, v);
     let perms = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
     let now_js = JsValue::from_f64(now as f64);
-    db.prepare(
+    db::run(
+        db,
         "INSERT INTO credentials (org, kind, region, account, hint, nonce, ciphertext, health, permissions, message, verified_at, checked_at, updated_by, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11) \
          ON CONFLICT (org, kind) DO UPDATE SET region = ?3, account = ?4, hint = ?5, nonce = ?6, ciphertext = ?7, health = ?8, \
          permissions = ?9, message = ?10, verified_at = ?11, checked_at = ?11, updated_by = ?12, updated_at = ?11",
-    )
-    .bind(&[
+        &[
         org.into(),
         kind.slug().into(),
         region_name(i.region).into(),
@@ -156,13 +146,11 @@ pub async fn store(db: &D1Database, vault: &Vault, org: &str, kind: Kind, i: &Co
         health_name(health).into(),
         perms.into(),
         message.clone().map(JsValue::from).unwrap_or(JsValue::NULL),
-        now_js,
-        by.into(),
-    ])
-    .map_err(db_err)?
-    .run()
-    .await
-    .map_err(db_err)?;
+            now_js,
+            by.into(),
+        ],
+    )
+    .await?;
     let row = Row {
         kind: kind.slug().into(),
         region: region_name(i.region).into(),
@@ -182,13 +170,7 @@ pub async fn store(db: &D1Database, vault: &Vault, org: &str, kind: Kind, i: &Co
 
 /// Opens a stored credential (for re-checks and for sending applications).
 pub async fn open(db: &D1Database, vault: &Vault, org: &str, kind: Kind) -> Result<Option<ConnectInput>, ApiError> {
-    let row: Option<Row> = db
-        .prepare(format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 AND kind = ?2"))
-        .bind(&[org.into(), kind.slug().into()])
-        .map_err(db_err)?
-        .first(None)
-        .await
-        .map_err(db_err)?;
+    let row: Option<Row> = db::first(db, &format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 AND kind = ?2"), &[org.into(), kind.slug().into()]).await?;
     let Some(row) = row else { return Ok(None) };
     let plain = vault
         .open(org, kind.slug(), &Sealed { nonce: row.nonce, ciphertext: row.ciphertext })
@@ -199,35 +181,29 @@ pub async fn open(db: &D1Database, vault: &Vault, org: &str, kind: Kind) -> Resu
 /// Records a re-check's result without touching the sealed secret.
 pub async fn record_check(db: &D1Database, org: &str, kind: Kind, v: &Verified, now: u64) -> Result<(), ApiError> {
     let (health, granted, message) = health(kind, v);
-    db.prepare("UPDATE credentials SET health = ?3, permissions = ?4, message = ?5, checked_at = ?6 WHERE org = ?1 AND kind = ?2")
-        .bind(&[
+    db::run(
+        db,
+        "UPDATE credentials SET health = ?3, permissions = ?4, message = ?5, checked_at = ?6 WHERE org = ?1 AND kind = ?2",
+        &[
             org.into(),
             kind.slug().into(),
             health_name(health).into(),
             serde_json::to_string(&granted).unwrap_or_default().into(),
             message.map(JsValue::from).unwrap_or(JsValue::NULL),
-            JsValue::from_f64(now as f64),
-        ])
-        .map_err(db_err)?
-        .run()
-        .await
-        .map_err(db_err)?;
+            db::num(now),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 /// Removes a credential: its ciphertext and any cached token.
 pub async fn remove(db: &D1Database, org: &str, kind: Kind) -> Result<bool, ApiError> {
-    let r = db
-        .prepare("DELETE FROM credentials WHERE org = ?1 AND kind = ?2")
-        .bind(&[org.into(), kind.slug().into()])
-        .map_err(db_err)?
-        .run()
-        .await
-        .map_err(db_err)?;
+    let removed = db::run(db, "DELETE FROM credentials WHERE org = ?1 AND kind = ?2", &[org.into(), kind.slug().into()]).await?;
     if kind == Kind::HarvestV3 {
         gh::forget_token(org);
     }
-    Ok(r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) > 0)
+    Ok(removed > 0)
 }
 
 /// The Job Board API key for a board: configured, or connected by the board's org.
@@ -240,13 +216,7 @@ pub async fn job_board_key(cfg: &Config, db: Option<&D1Database>, board: &str) -
     struct Org {
         org: String,
     }
-    let row: Option<Org> = db
-        .prepare("SELECT org FROM credentials WHERE kind = 'job_board' AND account = ?1 LIMIT 1")
-        .bind(&[board.into()])
-        .ok()?
-        .first(None)
-        .await
-        .ok()?;
+    let row: Option<Org> = db::first(db, "SELECT org FROM credentials WHERE kind = 'job_board' AND account = ?1 LIMIT 1", &[board.into()]).await.ok()?;
     let vault = vault(cfg).ok()?;
     open(db, &vault, &row?.org, Kind::JobBoard).await.ok()?.map(|i| i.api_key.trim().to_string())
 }
@@ -258,15 +228,7 @@ pub async fn recheck_some(db: &D1Database, cfg: &Config, now: u64, limit: u32) -
         org: String,
         kind: String,
     }
-    let keys: Vec<Key> = db
-        .prepare("SELECT org, kind FROM credentials ORDER BY checked_at LIMIT ?1")
-        .bind(&[JsValue::from_f64(limit as f64)])
-        .map_err(db_err)?
-        .all()
-        .await
-        .map_err(db_err)?
-        .results()
-        .map_err(db_err)?;
+    let keys: Vec<Key> = db::all(db, "SELECT org, kind FROM credentials ORDER BY checked_at LIMIT ?1", &[db::num(limit.into())]).await?;
     let vault = vault(cfg)?;
     let mut n = 0;
     for k in keys {

@@ -35,13 +35,9 @@ impl Status {
     }
 }
 
-fn db_err(e: worker::Error) -> ApiError {
-    ApiError::Internal(format!("d1: {e}"))
-}
+use crate::db::{self, num as js};
 
-fn js(n: u64) -> JsValue {
-    JsValue::from_f64(n as f64)
-}
+const ROW: &str = "SELECT status, board, job_id, body, attempts, last_error FROM applications WHERE id = ?1";
 
 #[derive(Deserialize)]
 struct Row {
@@ -73,60 +69,34 @@ pub struct NewApplication<'a> {
 /// submission with the same id instead, if there was one.
 pub async fn record(db: &D1Database, app: &NewApplication<'_>, now: u64) -> Result<Option<(Status, Option<String>)>, ApiError> {
     let body = serde_json::to_string(app.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let insert = db
-        .prepare(
-            "INSERT INTO applications (id, board, job_id, status, body, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?5) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&[app.id.into(), app.board.into(), js(app.job_id), body.into(), js(now)])
-        .map_err(db_err)?
-        .run()
-        .await
-        .map_err(db_err)?;
-    let changed = insert.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0);
+    let changed = db::run(
+        db,
+        "INSERT INTO applications (id, board, job_id, status, body, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?5) ON CONFLICT (id) DO NOTHING",
+        &[app.id.into(), app.board.into(), js(app.job_id), body.into(), js(now)],
+    )
+    .await?;
     if changed == 0 {
-        let row: Option<Row> = db
-            .prepare("SELECT status, board, job_id, body, attempts, last_error FROM applications WHERE id = ?1")
-            .bind(&[app.id.into()])
-            .map_err(db_err)?
-            .first(None)
-            .await
-            .map_err(db_err)?;
+        let row: Option<Row> = db::first(db, ROW, &[app.id.into()]).await?;
         return Ok(row.map(|r| (Status::parse(&r.status), r.last_error)));
     }
     let mut statements = Vec::new();
     for (field, filename, content) in app.files {
-        statements.push(
-            db.prepare("INSERT INTO application_files (application_id, field, filename, content_base64) VALUES (?1, ?2, ?3, ?4)")
-                .bind(&[app.id.into(), field.as_str().into(), filename.as_str().into(), content.as_str().into()])
-                .map_err(db_err)?,
-        );
+        statements.push(db::stmt(
+            db,
+            "INSERT INTO application_files (application_id, field, filename, content_base64) VALUES (?1, ?2, ?3, ?4)",
+            &[app.id.into(), field.as_str().into(), filename.as_str().into(), content.as_str().into()],
+        )?);
     }
-    if !statements.is_empty() {
-        db.batch(statements).await.map_err(db_err)?;
-    }
+    db::batch(db, statements).await?;
     Ok(None)
 }
 
 /// Sends a recorded (and claimed) application to Greenhouse and records what happened.
 pub async fn attempt(db: &D1Database, cfg: &Config, id: &str, now: u64) -> Result<(Status, Option<String>), ApiError> {
-    let row: Row = db
-        .prepare("SELECT status, board, job_id, body, attempts, last_error FROM applications WHERE id = ?1")
-        .bind(&[id.into()])
-        .map_err(db_err)?
-        .first(None)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| ApiError::Internal("outbox row vanished".into()))?;
-    let files: Vec<FileRow> = db
-        .prepare("SELECT field, filename, content_base64 FROM application_files WHERE application_id = ?1")
-        .bind(&[id.into()])
-        .map_err(db_err)?
-        .all()
-        .await
-        .map_err(db_err)?
-        .results()
-        .map_err(db_err)?;
+    let row: Row = db::first(db, ROW, &[id.into()]).await?.ok_or_else(|| ApiError::Internal("outbox row vanished".into()))?;
+    let files: Vec<FileRow> =
+        db::all(db, "SELECT field, filename, content_base64 FROM application_files WHERE application_id = ?1", &[id.into()]).await?;
     let mut body: Map<String, Value> = row.body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default();
     for f in files {
         body.insert(format!("{}_content", f.field), Value::from(f.content_base64));
@@ -157,12 +127,11 @@ pub async fn attempt(db: &D1Database, cfg: &Config, id: &str, now: u64) -> Resul
         Status::Failed => "failed",
         _ => "queued",
     };
-    let mut statements = vec![db
-        .prepare(
-            "UPDATE applications SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, updated_at = ?6, \
-             body = CASE WHEN ?7 THEN NULL ELSE body END WHERE id = ?1",
-        )
-        .bind(&[
+    let mut statements = vec![db::stmt(
+        db,
+        "UPDATE applications SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, updated_at = ?6, \
+         body = CASE WHEN ?7 THEN NULL ELSE body END WHERE id = ?1",
+        &[
             id.into(),
             name.into(),
             JsValue::from_f64(attempts as f64),
@@ -170,13 +139,13 @@ pub async fn attempt(db: &D1Database, cfg: &Config, id: &str, now: u64) -> Resul
             error.clone().map(JsValue::from).unwrap_or(JsValue::NULL),
             js(now),
             JsValue::from_f64(if done { 1.0 } else { 0.0 }),
-        ])
-        .map_err(db_err)?];
+        ],
+    )?];
     if done {
         // Personal data leaves our store once Greenhouse has it (or definitively refused it).
-        statements.push(db.prepare("DELETE FROM application_files WHERE application_id = ?1").bind(&[id.into()]).map_err(db_err)?);
+        statements.push(db::stmt(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()])?);
     }
-    db.batch(statements).await.map_err(db_err)?;
+    db::batch(db, statements).await?;
     if let Some(e) = &error {
         worker::console_warn!("application {id} to {}/{job_id}: {name} ({e})", row.board);
     }
@@ -185,35 +154,21 @@ pub async fn attempt(db: &D1Database, cfg: &Config, id: &str, now: u64) -> Resul
 
 /// Retries every due application, each claimed first. Returns how many were delivered.
 pub async fn retry_due(db: &D1Database, cfg: &Config, now: u64) -> Result<usize, ApiError> {
-    db.prepare("UPDATE applications SET status = 'queued' WHERE status = 'sending' AND updated_at < ?1")
-        .bind(&[js(now.saturating_sub(STALE_CLAIM_MS))])
-        .map_err(db_err)?
-        .run()
-        .await
-        .map_err(db_err)?;
+    db::run(db, "UPDATE applications SET status = 'queued' WHERE status = 'sending' AND updated_at < ?1", &[js(now.saturating_sub(STALE_CLAIM_MS))])
+        .await?;
     #[derive(Deserialize)]
     struct Id {
         id: String,
     }
-    let due: Vec<Id> = db
-        .prepare("SELECT id FROM applications WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 25")
-        .bind(&[js(now)])
-        .map_err(db_err)?
-        .all()
-        .await
-        .map_err(db_err)?
-        .results()
-        .map_err(db_err)?;
+    let due: Vec<Id> =
+        db::all(db, "SELECT id FROM applications WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 25", &[js(now)])
+            .await?;
     let mut delivered = 0;
     for Id { id } in due {
-        let claim = db
-            .prepare("UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status = 'queued'")
-            .bind(&[id.as_str().into(), js(now)])
-            .map_err(db_err)?
-            .run()
-            .await
-            .map_err(db_err)?;
-        if claim.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) != 1 {
+        let claimed =
+            db::run(db, "UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status = 'queued'", &[id.as_str().into(), js(now)])
+                .await?;
+        if claimed != 1 {
             continue; // another run has it
         }
         if attempt(db, cfg, &id, now).await?.0 == Status::Delivered {

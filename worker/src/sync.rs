@@ -9,12 +9,9 @@ use crate::snapshot::diff;
 use crate::upstream::greenhouse_api::{list_all, v3_token, Paging, V1, V3};
 use serde::Deserialize;
 use shared::owner::{Kind, SyncReport, SyncStatus};
-use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-fn db_err(e: worker::Error) -> ApiError {
-    ApiError::Internal(format!("d1: {e}"))
-}
+use crate::db;
 
 /// How many jobs Harvest lists for the org (v3 first, v1 as legacy), if Harvest is connected.
 async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<Option<usize>, ApiError> {
@@ -50,22 +47,27 @@ pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&st
         Ok(SyncReport { board: board.to_string(), added, updated, removed, jobs: after.snapshot.listing.jobs.len(), harvest_jobs, at: now })
     }
     .await;
-    let now_js = JsValue::from_f64(now as f64);
-    let stmt = match &result {
-        Ok(report) => db
-            .prepare(
+    let now_js = db::num(now);
+    match &result {
+        Ok(report) => {
+            db::run(
+                db,
                 "INSERT INTO sync_status (board, last_success_at, last_report) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (board) DO UPDATE SET last_success_at = ?2, last_report = ?3",
+                &[board.into(), now_js, serde_json::to_string(report).unwrap_or_default().into()],
             )
-            .bind(&[board.into(), now_js, serde_json::to_string(report).unwrap_or_default().into()]),
-        Err(e) => db
-            .prepare(
+            .await?
+        }
+        Err(e) => {
+            db::run(
+                db,
                 "INSERT INTO sync_status (board, last_error, last_error_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (board) DO UPDATE SET last_error = ?2, last_error_at = ?3",
+                &[board.into(), e.to_string().into(), now_js],
             )
-            .bind(&[board.into(), e.to_string().into(), now_js]),
+            .await?
+        }
     };
-    stmt.map_err(db_err)?.run().await.map_err(db_err)?;
     result
 }
 
@@ -79,13 +81,8 @@ struct StatusRow {
 }
 
 pub async fn status(db: &D1Database, board: &str) -> Result<Option<SyncStatus>, ApiError> {
-    let row: Option<StatusRow> = db
-        .prepare("SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE board = ?1")
-        .bind(&[board.into()])
-        .map_err(db_err)?
-        .first(None)
-        .await
-        .map_err(db_err)?;
+    let row: Option<StatusRow> =
+        db::first(db, "SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE board = ?1", &[board.into()]).await?;
     Ok(row.map(|r| SyncStatus {
         board: r.board,
         last_success_at: r.last_success_at.map(|v| v as u64),
@@ -102,13 +99,7 @@ pub async fn all(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, Api
         org: String,
         account: String,
     }
-    let rows: Vec<Connected> = db
-        .prepare("SELECT org, account FROM credentials WHERE kind = 'job_board'")
-        .all()
-        .await
-        .map_err(db_err)?
-        .results()
-        .map_err(db_err)?;
+    let rows: Vec<Connected> = db::all(db, "SELECT org, account FROM credentials WHERE kind = 'job_board'", &[]).await?;
     let mut boards: Vec<(String, Option<String>)> = rows.into_iter().map(|r| (r.account, Some(r.org))).collect();
     for b in &l.cfg.sync_boards {
         if !boards.iter().any(|(t, _)| t == b) {

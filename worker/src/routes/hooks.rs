@@ -10,7 +10,6 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use shared::owner::Kind;
-use wasm_bindgen::JsValue;
 use worker::{Date, Request, Response, RouteContext};
 
 /// Whether `header` (`sha256 <hex>`) is the HMAC of `body` under `secret`.
@@ -49,12 +48,13 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     let now = Date::now().as_millis();
     let event_id = req.headers().get("Greenhouse-Event-ID").ok().flatten().unwrap_or_default();
     if !event_id.is_empty() {
-        let r = db
-            .prepare("INSERT INTO webhook_events (id, org, action, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING")
-            .bind(&[event_id.as_str().into(), org.as_str().into(), action.as_str().into(), JsValue::from_f64(now as f64)])?
-            .run()
-            .await?;
-        if r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) == 0 {
+        let new = crate::db::run(
+            &db,
+            "INSERT INTO webhook_events (id, org, action, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+            &[event_id.as_str().into(), org.as_str().into(), action.as_str().into(), crate::db::num(now)],
+        )
+        .await?;
+        if new == 0 {
             return reply(200, json!({"status": "duplicate"}));
         }
     }
@@ -71,7 +71,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
         Err(e) => {
             // Let Greenhouse deliver it again: forget that we saw it.
             if !event_id.is_empty() {
-                let _ = db.prepare("DELETE FROM webhook_events WHERE id = ?1").bind(&[event_id.as_str().into()])?.run().await;
+                let _ = crate::db::run(&db, "DELETE FROM webhook_events WHERE id = ?1", &[event_id.as_str().into()]).await;
             }
             Err(e)
         }

@@ -8,29 +8,12 @@ use crate::error::UpstreamError;
 use futures_util::future::{select, Either};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use worker::{AbortController, Delay, Fetch, Url};
+use worker::{AbortController, Delay, Fetch};
 
 /// GETs `url` and parses its JSON body, giving up after `timeout_ms`.
 pub async fn get_json<T: DeserializeOwned>(url: &str, timeout_ms: u64) -> Result<T, UpstreamError> {
-    let parsed = Url::parse(url).map_err(|e| UpstreamError::Network(e.to_string()))?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Url(parsed);
-    let call = Box::pin(async move {
-        let mut resp = fetch.send_with_signal(&signal).await.map_err(|e| UpstreamError::Network(e.to_string()))?;
-        let status = resp.status_code();
-        let body = resp.text().await.map_err(|e| UpstreamError::Network(e.to_string()))?;
-        classify(status, &body)
-    });
-    let timer = Box::pin(Delay::from(Duration::from_millis(timeout_ms)));
-    let outcome = match select(call, timer).await {
-        Either::Left((result, _)) => Some(result),
-        Either::Right(((), _)) => None,
-    };
-    outcome.unwrap_or_else(|| {
-        controller.abort();
-        Err(UpstreamError::Timeout(timeout_ms))
-    })
+    let r = send(worker::Method::Get, url, &[], None, timeout_ms).await?;
+    classify(r.status, &r.body)
 }
 
 /// Sends one request with headers and an optional body, giving up after `timeout_ms`.

@@ -1,0 +1,41 @@
+//! D1 in one place: statements with bound arguments, their rows, and one error mapping.
+
+use crate::error::ApiError;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+pub fn err(e: worker::Error) -> ApiError {
+    ApiError::Internal(format!("d1: {e}"))
+}
+
+/// A number as D1 binds it.
+pub fn num(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    db.prepare(sql).bind(args).map_err(err)
+}
+
+/// Runs a statement; returns how many rows it changed.
+pub async fn run(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<usize, ApiError> {
+    let r = stmt(db, sql, args)?.run().await.map_err(err)?;
+    Ok(r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
+}
+
+pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<Vec<T>, ApiError> {
+    stmt(db, sql, args)?.all().await.map_err(err)?.results().map_err(err)
+}
+
+pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<Option<T>, ApiError> {
+    stmt(db, sql, args)?.first(None).await.map_err(err)
+}
+
+/// Runs statements in one batch (one round trip, all or nothing).
+pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
+    if !statements.is_empty() {
+        db.batch(statements).await.map_err(err)?;
+    }
+    Ok(())
+}
