@@ -1,7 +1,8 @@
 //! The read path for a board: isolate memory → the data centre's Cache API → the global KV
 //! "last good" copy → Greenhouse.
 //!
-//! * A fresh copy from any layer answers at once. An expired one (up to `CACHE_STALE_SECONDS`
+//! * A fresh copy (`CACHE_FRESH_SECONDS`, or per board `CACHE_FRESH_SECONDS_PER_BOARD`)
+//!   from any layer answers at once. An expired one (up to `CACHE_STALE_SECONDS`
 //!   old) also answers at once while a refresh runs in the background (`ctx.wait_until`),
 //!   so visitors wait for Greenhouse only when nothing is cached at all.
 //! * Concurrent refreshes of a board inside an isolate share one upstream call: the first
@@ -192,7 +193,7 @@ async fn refresh(cfg: &Config, env: &Env, token: &str, now: u64) -> Result<Rc<Pr
 /// The newest copy any layer holds, and which layer it came from.
 async fn best_copy(l: &Layers<'_>, token: &str, now: u64) -> Option<(Rc<Prepared>, CacheStatus)> {
     let mem = with_state(token, |s| s.copy.clone());
-    if let Some(p) = mem.as_ref().filter(|p| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_secs)) {
+    if let Some(p) = mem.as_ref().filter(|p| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token))) {
         return Some((p.clone(), CacheStatus::Memory));
     }
     let mut best: Option<(Rc<Prepared>, CacheStatus)> = mem.map(|p| (p, CacheStatus::Memory));
@@ -202,7 +203,7 @@ async fn best_copy(l: &Layers<'_>, token: &str, now: u64) -> Option<(Rc<Prepared
             best = Some((Rc::new(Prepared::new(s)), CacheStatus::Edge));
         }
     }
-    let fresh_enough = best.as_ref().is_some_and(|(p, _)| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_secs));
+    let fresh_enough = best.as_ref().is_some_and(|(p, _)| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token)));
     if !fresh_enough {
         if let Some(s) = kv_get(l.env, token).await {
             if newer(&best, &s) {
@@ -224,15 +225,15 @@ async fn best_copy(l: &Layers<'_>, token: &str, now: u64) -> Option<(Rc<Prepared
 pub async fn board(l: &Layers<'_>, token: &str, now: u64) -> Result<Served, ApiError> {
     let best = best_copy(l, token, now).await;
     if let Some((p, layer)) = &best {
-        if is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_secs) {
+        if is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token)) {
             return Ok(Served { prepared: p.clone(), status: *layer });
         }
         // Old but usable: answer now, refresh in the background.
-        let within = now.saturating_sub(p.snapshot.fetched_at_ms) < (l.cfg.fresh_secs + l.cfg.stale_secs) * 1000;
+        let within = now.saturating_sub(p.snapshot.fetched_at_ms) < (l.cfg.fresh_for(token) + l.cfg.stale_secs) * 1000;
         if let (true, Some(ctx)) = (within, l.ctx) {
             let failed = with_state(token, |s| s.failed_at.is_some());
             let busy = INFLIGHT.with(|m| m.borrow().contains_key(token));
-            if !busy && !locked_elsewhere(l.env, token, now, l.cfg.fresh_secs.max(5)).await {
+            if !busy && !locked_elsewhere(l.env, token, now, l.cfg.fresh_for(token).max(5)).await {
                 let (cfg, env, token_owned) = (l.cfg.clone(), l.env.clone(), token.to_string());
                 ctx.wait_until(async move {
                     if let Err(UpstreamError::NotFound) = refresh(&cfg, &env, &token_owned, now).await {
@@ -304,7 +305,7 @@ pub struct Extras {
 pub async fn job_extras(cfg: &Config, token: &str, id: u64, now_ms: u64) -> Rc<Extras> {
     let key = (token.to_string(), id);
     let held = EXTRAS.with(|m| m.borrow().get(&key).cloned());
-    if let Some((_, e)) = held.as_ref().filter(|(at, _)| is_fresh(*at, now_ms, cfg.fresh_secs)) {
+    if let Some((_, e)) = held.as_ref().filter(|(at, _)| is_fresh(*at, now_ms, cfg.fresh_for(token))) {
         return e.clone();
     }
     match job_board::fetch_job(cfg, token, id).await {

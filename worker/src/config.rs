@@ -62,6 +62,8 @@ pub struct Config {
     pub boards_api: String,
     /// How long a cached board counts as fresh (`CACHE_FRESH_SECONDS`, default 300).
     pub fresh_secs: u64,
+    /// Per-board overrides (`CACHE_FRESH_SECONDS_PER_BOARD`, `{"board": seconds}`).
+    pub fresh_per_board: std::collections::HashMap<String, u64>,
     /// How long past freshness a copy is still served while it refreshes in the background
     /// (`CACHE_STALE_SECONDS`, default 86400).
     pub stale_secs: u64,
@@ -81,6 +83,10 @@ pub struct Config {
     pub owner_audience: String,
     /// The credential vault's key (`VAULT_KEY`, 32 bytes base64).
     pub vault_key: Secret<String>,
+    /// When set, applications need a valid Cloudflare Turnstile token (`TURNSTILE_SECRET`).
+    pub turnstile_secret: Secret<String>,
+    /// Where Turnstile tokens are verified (`TURNSTILE_VERIFY_URL`).
+    pub turnstile_verify_url: String,
     /// Boards the cron refreshes besides connected ones (`SYNC_BOARDS`, comma-separated).
     pub sync_boards: Vec<String>,
     /// Page size for Harvest lists (`HARVEST_PER_PAGE`, default 100, at most 500).
@@ -110,6 +116,10 @@ impl Config {
             boards_api,
             fresh_secs: num("CACHE_FRESH_SECONDS", 300, 0..=86_400),
             stale_secs: num("CACHE_STALE_SECONDS", 86_400, 0..=30 * 86_400),
+            fresh_per_board: get("CACHE_FRESH_SECONDS_PER_BOARD")
+                .and_then(|j| serde_json::from_str::<std::collections::HashMap<String, u64>>(&j).ok())
+                .map(|m| m.into_iter().filter(|(_, v)| *v <= 86_400).collect())
+                .unwrap_or_default(),
             upstream_timeout_ms: num("UPSTREAM_TIMEOUT_MS", 8_000, 100..=60_000),
             job_board_keys: Secret::new(
                 get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
@@ -125,6 +135,8 @@ impl Config {
             owner_secrets: Secret::new(get("OWNER_TOKEN_SECRETS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
             owner_audience: get("OWNER_TOKEN_AUDIENCE").filter(|a| !a.trim().is_empty()).unwrap_or_else(|| crate::auth::DEFAULT_AUDIENCE.into()),
             vault_key: Secret::new(get("VAULT_KEY").unwrap_or_default()),
+            turnstile_secret: Secret::new(get("TURNSTILE_SECRET").unwrap_or_default()),
+            turnstile_verify_url: url("TURNSTILE_VERIFY_URL", "https://challenges.cloudflare.com/turnstile/v0/siteverify"),
             sync_boards: get("SYNC_BOARDS")
                 .map(|s| s.split(',').map(str::trim).filter(|b| shared::api::valid_board_token(b)).map(str::to_string).collect())
                 .unwrap_or_default(),
@@ -144,6 +156,11 @@ impl Config {
         Self::from_lookup(|name| {
             env.secret(name).ok().map(|v| v.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
         })
+    }
+
+    /// How long `board`'s cached copy counts as fresh.
+    pub fn fresh_for(&self, board: &str) -> u64 {
+        self.fresh_per_board.get(board).copied().unwrap_or(self.fresh_secs)
     }
 
     /// The Job Board API key for a board, if one is configured.
@@ -189,6 +206,14 @@ mod tests {
         let c = cfg(&[("VAULT_KEY", "c2VjcmV0LXZhdWx0LWtleQ=="), ("OWNER_TOKEN_SECRETS", r#"{"site":"host-secret-xyz"}"#)]);
         let d = format!("{c:?}");
         assert!(!d.contains("c2VjcmV0") && !d.contains("host-secret-xyz"), "{d}");
+    }
+
+    #[test]
+    fn freshness_can_be_set_per_board() {
+        let c = cfg(&[("CACHE_FRESH_SECONDS", "60"), ("CACHE_FRESH_SECONDS_PER_BOARD", r#"{"busy": 15, "huge": 999999}"#)]);
+        assert_eq!(c.fresh_for("busy"), 15);
+        assert_eq!(c.fresh_for("other"), 60);
+        assert_eq!(c.fresh_for("huge"), 60, "out-of-range overrides are ignored");
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub enum ApiError {
     Validation(Vec<shared::apply::FieldError>),
     #[error("Too many applications from here; please wait a minute and try again.")]
     RateLimited,
+    #[error("Please complete the check that you are not a robot, then send again.")]
+    ChallengeFailed,
     #[error("The application is too large.")]
     PayloadTooLarge,
     #[error("Greenhouse did not accept the application: {0}")]
@@ -56,6 +58,7 @@ impl ApiError {
             Self::BadRequest(_) => 400,
             Self::Validation(_) => 422,
             Self::RateLimited => 429,
+            Self::ChallengeFailed => 403,
             Self::PayloadTooLarge => 413,
             Self::Rejected(_) => 502,
             Self::NotConfigured => 503,
@@ -76,6 +79,7 @@ impl ApiError {
             Self::Upstream(_) => "upstream_unavailable",
             Self::Validation(_) => "validation_failed",
             Self::RateLimited => "rate_limited",
+            Self::ChallengeFailed => "challenge_failed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Rejected(_) => "application_rejected",
             Self::NotConfigured => "not_configured",

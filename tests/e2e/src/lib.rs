@@ -42,9 +42,9 @@ pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str
 }
 
 /// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
-pub const APPLY_BOARDS: [&str; 10] = [
+pub const APPLY_BOARDS: [&str; 11] = [
     "northwind--apply-ok", "northwind--apply-422", "northwind--apply-once", "northwind--apply-outbox", "northwind--apply-rejected",
-    "northwind--apply-limit", "northwind--apply-browser", "northwind--apply-browser-bad", "northwind--apply-secret", "northwind",
+    "northwind--apply-limit", "northwind--apply-browser", "northwind--apply-browser-bad", "northwind--apply-secret", "northwind--apply-turnstile", "northwind",
 ];
 
 /// The `JOB_BOARD_API_KEYS` secret the shared worker gets.

@@ -249,3 +249,25 @@ fn bad_requests_are_refused_clearly() {
     assert_eq!(r.status(), 202);
     assert!(received(board).is_empty());
 }
+
+/// With Turnstile configured, an application needs a token Cloudflare accepts.
+#[test]
+fn turnstile_is_required_when_configured() {
+    let s = stack();
+    let verify = format!("{}/turnstile/v0/siteverify", s.fake_url);
+    let keys = e2e::job_board_keys();
+    let w = e2e::Worker::start(&s.fake_url, &[("TURNSTILE_SECRET", greenhouse_fake::routes::TURNSTILE_SECRET), ("TURNSTILE_VERIFY_URL", &verify), ("JOB_BOARD_API_KEYS", &keys)]);
+    let board = "northwind--apply-turnstile";
+    let l: BoardListing = Client::new().get(format!("{}/api/v1/boards/{board}/jobs", w.base)).send().unwrap().json().unwrap();
+    let job = l.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;
+    let d: JobDetail = Client::new().get(format!("{}/api/v1/boards/{board}/jobs/{job}", w.base)).send().unwrap().json().unwrap();
+    let send = |form: Form| Client::new().post(format!("{}/api/v1/boards/{board}/jobs/{job}/applications", w.base)).multipart(form).send().unwrap();
+    let r = send(good_form(&d, "turnstile-000001"));
+    assert_eq!(r.status(), 403, "no token");
+    assert_eq!(r.json::<ErrorBody>().unwrap().error.code, "challenge_failed");
+    assert_eq!(send(good_form(&d, "turnstile-000002").text("cf-turnstile-response", "forged")).status(), 403);
+    let before = received(board).len();
+    let ok = send(good_form(&d, "turnstile-000003").text("cf-turnstile-response", greenhouse_fake::routes::TURNSTILE_PASS));
+    assert_eq!(ok.status(), 201, "{}", ok.text().unwrap_or_default());
+    assert_eq!(received(board).len(), before + 1);
+}

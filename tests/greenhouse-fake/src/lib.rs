@@ -9,7 +9,7 @@
 //! submitted.
 
 pub mod harvest;
-mod routes;
+pub mod routes;
 pub mod seed;
 
 use seed::BoardData;

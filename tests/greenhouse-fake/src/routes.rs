@@ -38,6 +38,7 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/harvest/limit", post(set_harvest_limit))
         .route("/__fake/boards/{token}/jobs/{id}", post(edit_job).delete(remove_job))
         .route("/__fake/webhooks/send", post(send_webhook))
+        .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
 }
@@ -455,4 +456,14 @@ async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> 
     stream.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&buf);
     text.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| "no status line".to_string())
+}
+
+/// The secret and the token the fake Turnstile accepts.
+pub const TURNSTILE_SECRET: &str = "turnstile-test-secret";
+pub const TURNSTILE_PASS: &str = "turnstile-pass-token";
+
+/// Cloudflare Turnstile's siteverify, as far as the worker uses it.
+async fn siteverify(axum::Form(f): axum::Form<BTreeMap<String, String>>) -> Response {
+    let ok = f.get("secret").map(String::as_str) == Some(TURNSTILE_SECRET) && f.get("response").map(String::as_str) == Some(TURNSTILE_PASS);
+    Json(json!({"success": ok, "error-codes": if ok { json!([]) } else { json!(["invalid-input-response"]) }})).into_response()
 }

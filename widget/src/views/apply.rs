@@ -89,6 +89,15 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
         errors.set(vec![]);
         state.set(State::Sending);
         let _ = data.set_with_str(IDEMPOTENCY_KEY, &id.get_value());
+        // A Cloudflare Turnstile widget the host page renders (its standard snippet) leaves its
+        // token in a light-DOM input; the worker checks it when Turnstile is configured.
+        if let Some(token) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[name='cf-turnstile-response']").ok().flatten())
+            .and_then(|e| e.get_attribute("value").or_else(|| js_sys::Reflect::get(&e, &"value".into()).ok().and_then(|v| v.as_string())))
+        {
+            let _ = data.set_with_str("cf-turnstile-response", &token);
+        }
         if let Some(src) = &source {
             let _ = data.set_with_str(SOURCE_TOKEN, src);
         }

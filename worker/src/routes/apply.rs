@@ -35,6 +35,28 @@ async fn rate_limit(ctx: &Ctx, ip: &str, board: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// With `TURNSTILE_SECRET` set, a valid Turnstile token is required (Cloudflare siteverify).
+async fn turnstile(ctx: &Ctx, token: Option<&str>, ip: &str) -> Result<(), ApiError> {
+    let secret = ctx.data.cfg.turnstile_secret.expose();
+    if secret.is_empty() {
+        return Ok(());
+    }
+    let token = token.map(str::trim).filter(|t| !t.is_empty() && t.len() <= 2048).ok_or(ApiError::ChallengeFailed)?;
+    let enc = |s: &str| js_sys::encode_uri_component(s).as_string().unwrap_or_default();
+    let body = format!("secret={}&response={}&remoteip={}", enc(secret), enc(token), enc(ip));
+    let reply = crate::upstream::send(
+        worker::Method::Post,
+        &ctx.data.cfg.turnstile_verify_url,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(body),
+        ctx.data.cfg.upstream_timeout_ms,
+    )
+    .await
+    .map_err(ApiError::Upstream)?;
+    let ok = serde_json::from_str::<serde_json::Value>(&reply.body).ok().and_then(|v| v.get("success")?.as_bool()).unwrap_or(false);
+    if ok { Ok(()) } else { Err(ApiError::ChallengeFailed) }
+}
+
 fn valid_submission_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
@@ -68,6 +90,7 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         // A bot filled the hidden field: say "received" and keep nothing.
         return answer(202, "received");
     }
+    turnstile(&ctx, data.get_field("cf-turnstile-response").as_deref(), &ip).await?;
     let submission_id = data.get_field(IDEMPOTENCY_KEY).unwrap_or_default();
     if !valid_submission_id(&submission_id) {
         return Err(ApiError::BadRequest("A submission id is required.".into()));
