@@ -65,12 +65,15 @@ struct BoardState {
     gone_strikes: u32,
 }
 
+/// Pay ranges and application form of a job, keyed by (board, job id), with when read.
+type ExtrasCache = HashMap<(String, u64), (u64, Rc<Extras>)>;
+
 thread_local! {
     static MEMORY: RefCell<HashMap<String, BoardState>> = RefCell::new(HashMap::new());
     /// Boards being refreshed in this isolate, with when the refresh started.
     static INFLIGHT: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
     /// Pay ranges and application form per (board, job), with when they were read.
-    static EXTRAS: RefCell<HashMap<(String, u64), (u64, Rc<Extras>)>> = RefCell::new(HashMap::new());
+    static EXTRAS: RefCell<ExtrasCache> = RefCell::new(HashMap::new());
 }
 
 /// Whether a copy read at `fetched_at_ms` is still fresh at `now_ms`.

@@ -37,7 +37,7 @@ fn good_form(d: &JobDetail, submission: &str) -> Form {
         .text("gender", "2")
         .text("not_a_question", "dropped")
         .part("resume", Part::bytes(b"%PDF-1.4 resume".to_vec()).file_name("ada-cv.pdf"));
-    if d.job.id % 2 == 0 {
+    if d.job.id.is_multiple_of(2) {
         form = form.text("gdpr_processing_consent_given", "true");
     }
     form
@@ -59,7 +59,7 @@ fn received(board: &str) -> Vec<greenhouse_fake::ReceivedApplication> {
 #[test]
 fn a_valid_application_reaches_greenhouse_with_the_key_and_source() {
     let board = "northwind--apply-ok";
-    let d = detail(board, |id| id % 2 == 0);
+    let d = detail(board, |id| id.is_multiple_of(2));
     let r = post(board, d.job.id, good_form(&d, "ok-0000000001"), "203.0.113.47");
     assert_eq!(r.status(), 201, "{}", r.text().unwrap_or_default());
     let got = received(board);
@@ -89,7 +89,7 @@ fn a_valid_application_reaches_greenhouse_with_the_key_and_source() {
 #[test]
 fn every_validation_rule_answers_422_and_nothing_reaches_greenhouse() {
     let board = "northwind--apply-422";
-    let d = detail(board, |id| id % 2 == 0);
+    let d = detail(board, |id| id.is_multiple_of(2));
     let cases: Vec<(&str, Box<dyn Fn(Form) -> Form>, &str, &str)> = vec![
         ("missing last name", Box::new(|f: Form| f.text("last_name", "")), "last_name", "required"),
         ("bad email", Box::new(|f: Form| f.text("email", "ada@")), "email", "invalid_email"),

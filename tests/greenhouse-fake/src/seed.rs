@@ -119,7 +119,7 @@ fn office_json(id: u64) -> Value {
 }
 
 fn description(title: &str, dept: &str, location: &str, i: usize) -> String {
-    let pay = if i % 3 == 0 {
+    let pay = if i.is_multiple_of(3) {
         format!(
             "<div class=\"content-pay-transparency\"><div class=\"pay-input\"><div class=\"title\">Base salary</div>\
              <div class=\"pay-range\"><span>${}0,000</span><span class=\"divider\">&mdash;</span><span>${}0,000 USD</span></div></div></div>",
@@ -145,10 +145,10 @@ fn metadata(i: usize, workplace: &str) -> Value {
     json!([
         {"id": 4030000001u64, "name": "Workplace Type", "value": workplace, "value_type": "single_select"},
         {"id": 4030000002u64, "name": "Employment Type", "value": employment, "value_type": "single_select"},
-        {"id": 4030000003u64, "name": "Visa sponsorship", "value": i % 2 == 0, "value_type": "yes_no"},
+        {"id": 4030000003u64, "name": "Visa sponsorship", "value": i.is_multiple_of(2), "value_type": "yes_no"},
         {"id": 4030000004u64, "name": "Travel (%)", "value": format!("{}.0", (i % 4) * 10), "value_type": "number"},
-        {"id": 4030000005u64, "name": "Skills", "value": if i % 4 == 0 { json!(["Rust", "Kubernetes"]) } else { json!([]) }, "value_type": "multi_select"},
-        {"id": 4030000006u64, "name": "Start date", "value": if i % 5 == 0 { json!("2027-01-15") } else { Value::Null }, "value_type": "date"}
+        {"id": 4030000005u64, "name": "Skills", "value": if i.is_multiple_of(4) { json!(["Rust", "Kubernetes"]) } else { json!([]) }, "value_type": "multi_select"},
+        {"id": 4030000006u64, "name": "Start date", "value": if i.is_multiple_of(5) { json!("2027-01-15") } else { Value::Null }, "value_type": "date"}
     ])
 }
 

@@ -102,7 +102,6 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
             let _ = data.set_with_str(SOURCE_TOKEN, src);
         }
         let url = url.clone();
-        let show_errors = show_errors.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let sent = gloo_net::http::Request::post(&url).body(data);
             let resp = match sent {
