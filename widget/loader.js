@@ -26,6 +26,16 @@
     script.parentNode.insertBefore(target, script.nextSibling);
   }
   var registry = (window.__greenhouseWidget = window.__greenhouseWidget || { count: 0, modules: {} });
+  // Loads a bundle once per page: the widget, the owner console, or (asked for by the widget
+  // when a job with a form opens) the application form.
+  registry.load = registry.load || function (from, bundle) {
+    if (!registry.modules[from + bundle]) {
+      registry.modules[from + bundle] = import(from + bundle + ".js").then(function (m) {
+        return m.default({ module_or_path: from + bundle + "_bg.wasm" }).then(function () { return m; });
+      });
+    }
+    return registry.modules[from + bundle];
+  };
   // Numbered by the tag's place in the document, not by which async script ran first, so
   // each widget keeps the same URL parameter prefix on every load.
   var tags = document.querySelectorAll("script[data-board]");
@@ -40,12 +50,7 @@
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
   var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
-  if (!registry.modules[base + bundle]) {
-    registry.modules[base + bundle] = import(base + bundle + ".js").then(function (m) {
-      return m.default({ module_or_path: base + bundle + "_bg.wasm" }).then(function () { return m; });
-    });
-  }
-  registry.modules[base + bundle].then(
+  registry.load(base, bundle).then(
     function (m) { m.mount(target, options); },
     function (err) {
       var link = document.createElement("a");

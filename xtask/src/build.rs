@@ -50,12 +50,13 @@ fn bundle(package: &str, name: &str, dir: &str) -> Result<()> {
         "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", bg_s, "-o", bg_s]).envs(tool_env()))
 }
 
-/// The visitor widget and the owner console (separate bundles), then the loader and the
+/// The visitor widget, the application form and the owner console (separate bundles), then the loader and the
 /// host pages from `www/`.
 pub fn widget() -> Result<()> {
     let root = root();
     let _ = fs::remove_dir_all(assets_dir());
     bundle("gh-widget", "gh_widget", "widget")?;
+    bundle("gh-apply", "gh_apply", "apply")?;
     bundle("gh-console", "gh_console", "console")?;
     let out = assets_dir();
     copy_dir(&root.join("www"), &out)?;

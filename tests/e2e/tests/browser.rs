@@ -57,6 +57,10 @@ async fn visitor_browses_searches_and_opens_a_job() {
     );
     assert_eq!(b.count_text().await, "3 jobs");
 
+    // Browsing downloads no application-form code.
+    let form_bundle = "return performance.getEntriesByType('resource').some(r => r.name.includes('/apply/gh_apply'))";
+    assert_eq!(b.client.execute(form_bundle, vec![]).await.unwrap(), false, "no form code while browsing");
+
     // Opening a job shows its description, facts and apply link; focus moves to its title.
     b.click_job("Embedded Software Engineer (Rust)").await;
     b.wait_until(10, "the job detail", async |b: &Browser| {
@@ -71,6 +75,8 @@ async fn visitor_browses_searches_and_opens_a_job() {
     let apply = b.in_widget("return root.querySelector('a.apply').href").await;
     assert!(apply.as_str().unwrap().starts_with("https://job-boards.greenhouse.io/northwind/jobs/"), "{apply}");
     assert_eq!(b.job_titles().await.len(), 0, "the list is hidden behind the detail");
+    b.wait_until(15, "the application form", async |b: &Browser| b.in_widget("return !!root.querySelector('.apply form')").await == true).await;
+    assert_eq!(b.client.execute(form_bundle, vec![]).await.unwrap(), true, "the form's bundle came with the job");
 
     // The widget's back button returns to the list with the search kept and focus on the job.
     b.widget_element("button.back").await.click().await.unwrap();
@@ -336,6 +342,7 @@ async fn list_and_detail_have_no_accessibility_violations() {
     assert!(list.is_empty(), "list view: {list:#?}");
     b.click_job("Security Engineer").await;
     b.wait_until(10, "the detail", async |b: &Browser| b.in_widget("return !!root.querySelector('.description')").await == true).await;
+    b.wait_until(15, "the application form", async |b: &Browser| b.in_widget("return !!root.querySelector('.apply form')").await == true).await;
     let detail = b.axe_violations().await;
     assert!(detail.is_empty(), "detail view: {detail:#?}");
     // Keyboard: the search box and every filter are reachable with Tab and labelled.

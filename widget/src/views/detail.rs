@@ -95,10 +95,56 @@ fn JobBody(d: JobDetail) -> impl IntoView {
         {match d.form.clone() {
             // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
             Some(form) => view! {
-                <crate::views::apply::ApplyView form job_id=d.job.id/>
+                <ApplySlot form job_id=d.job.id/>
                 <p class="alt-apply"><a class="apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}" ↗"</a></p>
             }.into_any(),
             None => view! { <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}</a></p> }.into_any(),
         }}
     }
+}
+
+/// Where the application form goes. Its code is a separate bundle (`apply/`), fetched through
+/// the loader only now, so visitors who just browse never download it.
+#[component]
+fn ApplySlot(form: shared::apply::ApplyForm, job_id: u64) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let slot = NodeRef::<leptos::html::Div>::new();
+    let opts = ctx.opts.clone();
+    let gh_src = ctx.tracking.iter().find(|(k, _)| k == "gh_src").map(|(_, v)| v.clone()).unwrap_or_default();
+    let form = StoredValue::new(form);
+    Effect::new(move |_| {
+        let Some(el) = slot.get() else { return };
+        let options = js_sys::Object::new();
+        let set = |k: &str, v: wasm_bindgen::JsValue| {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v);
+        };
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        set("form", form.with_value(|f| serde::Serialize::serialize(f, &ser)).unwrap_or(wasm_bindgen::JsValue::NULL));
+        set("jobId", job_id.to_string().into());
+        set("apiBase", opts.api_base.clone().into());
+        set("board", opts.board.clone().into());
+        set("prefix", opts.prefix.clone().into());
+        set("lang", opts.lang.tag().into());
+        set("ghSrc", gh_src.clone().into());
+        let base = opts.api_base.trim_end_matches("api/v1").to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            let el: web_sys::HtmlElement = el.into();
+            if let Err(e) = mount_form(&base, &el, &options).await {
+                web_sys::console::warn_2(&"greenhouse widget: the application form could not load".into(), &e);
+            }
+        });
+    });
+    view! { <div class="apply-slot" node_ref=slot></div> }
+}
+
+/// `window.__greenhouseWidget.load(base, "apply/gh_apply")`, then the bundle's `mount`.
+async fn mount_form(base: &str, el: &web_sys::HtmlElement, options: &js_sys::Object) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let registry = js_sys::Reflect::get(&window(), &"__greenhouseWidget".into())?;
+    let load: js_sys::Function = js_sys::Reflect::get(&registry, &"load".into())?.dyn_into()?;
+    let promise: js_sys::Promise = load.call2(&registry, &base.into(), &"apply/gh_apply".into())?.dyn_into()?;
+    let module = wasm_bindgen_futures::JsFuture::from(promise).await?;
+    let mount: js_sys::Function = js_sys::Reflect::get(&module, &"mount".into())?.dyn_into()?;
+    mount.call2(&module, el, options)?;
+    Ok(())
 }

@@ -1,4 +1,3 @@
-pub mod apply;
 pub mod board;
 pub mod detail;
 pub mod filters;

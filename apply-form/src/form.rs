@@ -2,7 +2,7 @@
 //! submit the widget reads them as FormData, runs the shared rules (the worker runs the same
 //! ones again), shows errors inline, and posts the form to the worker.
 
-use crate::app::Ctx;
+use crate::Ctx;
 use leptos::html::Form;
 use leptos::prelude::*;
 use shared::apply::{
@@ -55,15 +55,15 @@ fn submission_id() -> String {
 pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
-    let prefix = ctx.opts.prefix.clone();
+    let prefix = ctx.prefix.clone();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let state = RwSignal::new(State::Editing);
     let form_ref = NodeRef::<Form>::new();
     let summary = NodeRef::<leptos::html::P>::new();
     let id = StoredValue::new(submission_id());
     let model = StoredValue::new(form.clone());
-    let url = format!("{}/boards/{}/jobs/{job_id}/applications", ctx.opts.api_base, ctx.opts.board);
-    let source = ctx.tracking.iter().find(|(k, _)| k == "gh_src").map(|(_, v)| v.clone());
+    let url = format!("{}/boards/{}/jobs/{job_id}/applications", ctx.api_base, ctx.board);
+    let source = ctx.gh_src.clone();
     // Errors are listed inline; focus goes to the summary so screen readers announce it.
     let show_errors = move |list: Vec<FieldError>| {
         errors.set(list);
@@ -172,7 +172,7 @@ fn error_for(errors: RwSignal<Vec<FieldError>>, name: &str) -> impl Fn() -> Opti
 #[component]
 fn QuestionView(q: Question, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let (t, prefix) = (ctx.t, ctx.opts.prefix.clone());
+    let (t, prefix) = (ctx.t, ctx.prefix.clone());
     let first = q.fields.first().map(|f| f.name.clone()).unwrap_or_default();
     let err = error_for(errors, &first);
     let err_id = format!("{}-err", field_id(&prefix, &first));
@@ -269,7 +269,7 @@ fn QuestionView(q: Question, errors: RwSignal<Vec<FieldError>>) -> impl IntoView
 #[component]
 fn DemographicView(d: Demographic, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let prefix = ctx.opts.prefix.clone();
+    let prefix = ctx.prefix.clone();
     let questions = d
         .questions
         .into_iter()
@@ -322,7 +322,7 @@ fn DemographicView(d: Demographic, errors: RwSignal<Vec<FieldError>>) -> impl In
 fn ConsentView(c: Consent, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
-    let id = field_id(&ctx.opts.prefix, &c.name);
+    let id = field_id(&ctx.prefix, &c.name);
     let text = match c.name.as_str() {
         "gdpr_processing_consent_given" => t.consent_processing,
         "gdpr_retention_consent_given" => t.consent_retention,
