@@ -63,6 +63,8 @@ struct BoardState {
     failed_at: Option<u64>,
     /// Consecutive "board not found" answers while we still hold a copy.
     gone_strikes: u32,
+    /// When the slower layers (Cache API, KV) were last consulted for a newer copy.
+    looked_at: Option<u64>,
 }
 
 /// Pay ranges and application form of a job, keyed by (board, job id), with when read.
@@ -169,7 +171,7 @@ async fn refresh(cfg: &Config, env: &Env, token: &str, now: u64) -> Result<Rc<Pr
         }
     }
     INFLIGHT.with(|m| m.borrow_mut().insert(token.to_string(), now));
-    let result = match job_board::fetch_board(cfg, token).await {
+    match job_board::fetch_board(cfg, token).await {
         Ok(up) => {
             let p = Rc::new(Prepared::new(Snapshot::build(token, up, now)));
             let body = serde_json::to_string(&p.snapshot).unwrap_or_default();
@@ -189,16 +191,24 @@ async fn refresh(cfg: &Config, env: &Env, token: &str, now: u64) -> Result<Rc<Pr
             INFLIGHT.with(|m| m.borrow_mut().remove(token));
             Err(e)
         }
-    };
-    result
+    }
 }
 
 /// The newest copy any layer holds, and which layer it came from.
 async fn best_copy(l: &Layers<'_>, token: &str, now: u64) -> Option<(Rc<Prepared>, CacheStatus)> {
-    let mem = with_state(token, |s| s.copy.clone());
-    if let Some(p) = mem.as_ref().filter(|p| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token))) {
+    let fresh = l.cfg.fresh_for(token);
+    let (mem, looked_at) = with_state(token, |s| (s.copy.clone(), s.looked_at));
+    if let Some(p) = mem.as_ref().filter(|p| is_fresh(p.snapshot.fetched_at_ms, now, fresh)) {
         return Some((p.clone(), CacheStatus::Memory));
     }
+    // An expired memory copy asks the slower layers for a newer one at most once per
+    // freshness window, so a long stale spell does not parse snapshots on every request.
+    if let (Some(p), Some(at)) = (mem.as_ref(), looked_at) {
+        if is_fresh(at, now, fresh) {
+            return Some((p.clone(), CacheStatus::Memory));
+        }
+    }
+    with_state(token, |s| s.looked_at = Some(now));
     let mut best: Option<(Rc<Prepared>, CacheStatus)> = mem.map(|p| (p, CacheStatus::Memory));
     let newer = |b: &Option<(Rc<Prepared>, CacheStatus)>, s: &Snapshot| b.as_ref().is_none_or(|(p, _)| s.fetched_at_ms > p.snapshot.fetched_at_ms);
     if let Some(s) = edge_get(token).await {
@@ -234,9 +244,12 @@ pub async fn board(l: &Layers<'_>, token: &str, now: u64) -> Result<Served, ApiE
         // Old but usable: answer now, refresh in the background.
         let within = now.saturating_sub(p.snapshot.fetched_at_ms) < (l.cfg.fresh_for(token) + l.cfg.stale_secs) * 1000;
         if let (true, Some(ctx)) = (within, l.ctx) {
-            let failed = with_state(token, |s| s.failed_at.is_some());
+            let failed_at = with_state(token, |s| s.failed_at);
+            let failed = failed_at.is_some();
+            // After a failure, this isolate waits a freshness window before trying again.
+            let resting = failed_at.is_some_and(|f| is_fresh(f, now, l.cfg.fresh_for(token)));
             let busy = INFLIGHT.with(|m| m.borrow().contains_key(token));
-            if !busy && !locked_elsewhere(l.env, token, now, l.cfg.fresh_for(token).max(5)).await {
+            if !busy && !resting && !locked_elsewhere(l.env, token, now, l.cfg.fresh_for(token).max(5)).await {
                 let (cfg, env, token_owned) = (l.cfg.clone(), l.env.clone(), token.to_string());
                 ctx.wait_until(async move {
                     if let Err(UpstreamError::NotFound) = refresh(&cfg, &env, &token_owned, now).await {
