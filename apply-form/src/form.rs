@@ -5,11 +5,11 @@
 use crate::Ctx;
 use leptos::html::Form;
 use leptos::prelude::*;
+use shared::api::ErrorBody;
 use shared::apply::{
     demographic_field, demographic_text_field, ApplyForm, Consent, Demographic, ErrorCode, FieldError, FieldKind, FileMeta, Question, Submission,
     HONEYPOT, IDEMPOTENCY_KEY, SOURCE_TOKEN,
 };
-use shared::api::ErrorBody;
 use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy, PartialEq)]

@@ -24,7 +24,11 @@ pub struct Messages {
 
 impl Messages {
     pub fn pick(lang: &str) -> &'static Messages {
-        if lang == "de" { &DE } else { &EN }
+        if lang == "de" {
+            &DE
+        } else {
+            &EN
+        }
     }
 
     /// The catalogue's words for a validation error.

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::ErrorBody;
-use shared::owner::{Connection, ConnectInput, CredentialSummary, Kind, SyncReport};
+use shared::owner::{ConnectInput, Connection, CredentialSummary, Kind, SyncReport};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {

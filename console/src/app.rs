@@ -185,7 +185,13 @@ fn Card(kind: Kind, cred: Option<CredentialSummary>) -> impl IntoView {
     let slug = kind.slug();
     let confirm = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let edit = { let st = st.clone(); move |_| { st.notice.set(None); st.editing.set(Some(kind)); } };
+    let edit = {
+        let st = st.clone();
+        move |_| {
+            st.notice.set(None);
+            st.editing.set(Some(kind));
+        }
+    };
     let recheck = {
         let st = st.clone();
         move |_| {
@@ -298,7 +304,9 @@ fn ConnectForm(kind: Kind) -> impl IntoView {
     let sending = RwSignal::new(false);
     let fields: Vec<(&'static str, &'static str, bool)> = match kind {
         Kind::JobBoard => vec![("board_token", "Board token", false), ("api_key", "Job Board API key", true)],
-        Kind::HarvestV3 => vec![("client_id", "Client ID", false), ("client_secret", "Client secret", true), ("user_id", "Greenhouse user ID", false)],
+        Kind::HarvestV3 => {
+            vec![("client_id", "Client ID", false), ("client_secret", "Client secret", true), ("user_id", "Greenhouse user ID", false)]
+        }
         Kind::HarvestV1 => vec![("api_key", "Harvest API key", true), ("user_id", "Greenhouse user ID (optional)", false)],
         Kind::Ingestion => vec![("api_key", "Candidate Ingestion API key", true), ("email", "The key user's email", false)],
         Kind::WebHooks => vec![("api_key", "Web hook secret key", true)],
@@ -361,7 +369,10 @@ fn ConnectForm(kind: Kind) -> impl IntoView {
             });
         }
     };
-    let cancel = { let st = st.clone(); move |_| st.editing.set(None) };
+    let cancel = {
+        let st = st.clone();
+        move |_| st.editing.set(None)
+    };
     let help = steps(kind).iter().map(|s| view! { <li>{*s}</li> }).collect_view();
     view! {
         <form class="connect" id=format!("gc-form-{slug}") on:submit=submit aria-labelledby=format!("gc-form-{slug}-title") novalidate>

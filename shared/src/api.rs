@@ -142,8 +142,7 @@ impl ErrorBody {
 
 /// A board token as Greenhouse allows them: ASCII letters, digits, `-` and `_`, 1–100 long.
 pub fn valid_board_token(token: &str) -> bool {
-    (1..=100).contains(&token.len())
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=100).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Greenhouse's hosted board for a token: the link of last resort.

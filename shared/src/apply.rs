@@ -247,9 +247,11 @@ impl ApplyForm {
     pub fn knows(&self, name: &str) -> bool {
         self.all_questions().flat_map(|q| &q.fields).any(|f| f.name == name)
             || self.consents.iter().any(|c| c.name == name)
-            || self.demographic.iter().flat_map(|d| &d.questions).any(|q| {
-                name == demographic_field(q.id) || q.options.iter().any(|o| name == demographic_text_field(q.id, o.id))
-            })
+            || self
+                .demographic
+                .iter()
+                .flat_map(|d| &d.questions)
+                .any(|q| name == demographic_field(q.id) || q.options.iter().any(|o| name == demographic_text_field(q.id, o.id)))
     }
 
     /// Validates a submission; an empty list means it may go to Greenhouse.
@@ -470,7 +472,10 @@ mod tests {
 
     #[test]
     fn consent_and_demographic_rules() {
-        assert_eq!(codes(&with(good(), "gdpr_processing_consent_given", "false")), vec![("gdpr_processing_consent_given".into(), ErrorCode::ConsentRequired)]);
+        assert_eq!(
+            codes(&with(good(), "gdpr_processing_consent_given", "false")),
+            vec![("gdpr_processing_consent_given".into(), ErrorCode::ConsentRequired)]
+        );
         assert!(codes(&with(good(), "demographic_7", "70")).is_empty());
         assert_eq!(codes(&with(good(), "demographic_7", "71")), vec![("demographic_7_71".into(), ErrorCode::Required)], "free-form needs text");
         assert!(codes(&with(with(good(), "demographic_7", "71"), "demographic_7_71", "they/them")).is_empty());

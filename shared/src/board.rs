@@ -306,9 +306,7 @@ impl BoardIndex {
             && (except == Some(Facet::Department) || f.departments.is_empty() || e.departments.iter().any(|d| f.departments.contains(d)))
             && (except == Some(Facet::Office) || f.offices.is_empty() || e.offices.iter().any(|o| f.offices.contains(o)))
             && (except == Some(Facet::Location) || f.locations.is_empty() || f.locations.contains(&e.location))
-            && (except == Some(Facet::Workplace)
-                || f.workplace.is_empty()
-                || e.workplace.as_ref().is_some_and(|w| f.workplace.contains(w)))
+            && (except == Some(Facet::Workplace) || f.workplace.is_empty() || e.workplace.as_ref().is_some_and(|w| f.workplace.contains(w)))
     }
 
     /// Jobs in scope (indexes into `listing.jobs`).
@@ -565,7 +563,8 @@ mod tests {
     #[test]
     fn scope_limits_the_board_to_some_departments() {
         let l = listing();
-        let scope = Filters { departments: resolve_scope("engineering", l.departments.iter().map(|d| (d.id, d.name.as_str()))), ..Default::default() };
+        let scope =
+            Filters { departments: resolve_scope("engineering", l.departments.iter().map(|d| (d.id, d.name.as_str()))), ..Default::default() };
         let idx = BoardIndex::new(l, &scope);
         assert_eq!(idx.scope_len(), 2);
         assert_eq!(idx.select(&Filters::default()), vec![0, 1]);

@@ -10,6 +10,6 @@
 pub mod api;
 pub mod apply;
 pub mod board;
-pub mod owner;
 pub mod greenhouse;
+pub mod owner;
 pub mod seo;

@@ -135,7 +135,11 @@ pub fn check_input(kind: Kind, i: &ConnectInput) -> Vec<(&'static str, &'static 
 pub fn hint(secret: &str) -> String {
     let s = secret.trim();
     let tail: String = s.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    if s.chars().count() <= 8 { "••••".into() } else { format!("••••{tail}") }
+    if s.chars().count() <= 8 {
+        "••••".into()
+    } else {
+        format!("••••{tail}")
+    }
 }
 
 /// Harvest permissions the product uses (the list integrators such as SeekOut ask for).

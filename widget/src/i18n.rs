@@ -64,10 +64,13 @@ pub struct Messages {
 }
 
 impl Messages {
-
     /// "1 job" / "12 jobs".
     pub fn count(&self, n: usize) -> String {
-        if n == 1 { self.one_job.to_string() } else { self.many_jobs.replace("{n}", &n.to_string()) }
+        if n == 1 {
+            self.one_job.to_string()
+        } else {
+            self.many_jobs.replace("{n}", &n.to_string())
+        }
     }
 }
 

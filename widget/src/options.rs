@@ -33,10 +33,7 @@ fn get(obj: &JsValue, key: &str) -> Option<String> {
 
 impl Options {
     pub fn from_js(obj: &JsValue) -> Self {
-        let page_lang = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("lang"));
+        let page_lang = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang"));
         let index: usize = get(obj, "index").and_then(|s| s.parse().ok()).unwrap_or(0);
         Self {
             board: get(obj, "board").unwrap_or_default(),

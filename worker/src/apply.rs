@@ -78,8 +78,7 @@ pub fn greenhouse_body(form: &ApplyForm, s: &Submission, source: Option<&str>, a
             }
         }
     }
-    let consents: Map<String, Value> =
-        form.consents.iter().map(|c| (c.name.clone(), Value::Bool(s.first(&c.name) == Some("true")))).collect();
+    let consents: Map<String, Value> = form.consents.iter().map(|c| (c.name.clone(), Value::Bool(s.first(&c.name) == Some("true")))).collect();
     if !consents.is_empty() {
         body.insert("data_compliance".into(), Value::Object(consents));
     }
@@ -217,7 +216,10 @@ mod tests {
             outcome(200, r#"{"error":"Failed to save person","reason":"Job application not live"}"#),
             Outcome::Rejected("Job application not live".into())
         );
-        assert_eq!(outcome(401, r#"{"status":401,"error":"Invalid Basic Auth credentials"}"#), Outcome::Rejected("Invalid Basic Auth credentials".into()));
+        assert_eq!(
+            outcome(401, r#"{"status":401,"error":"Invalid Basic Auth credentials"}"#),
+            Outcome::Rejected("Invalid Basic Auth credentials".into())
+        );
         assert_eq!(outcome(503, "<html>"), Outcome::Retry("HTTP 503".into()));
         assert_eq!(outcome(429, ""), Outcome::Retry("HTTP 429".into()));
     }

@@ -121,16 +121,20 @@ impl Config {
                 .map(|m| m.into_iter().filter(|(_, v)| *v <= 86_400).collect())
                 .unwrap_or_default(),
             upstream_timeout_ms: num("UPSTREAM_TIMEOUT_MS", 8_000, 100..=60_000),
-            job_board_keys: Secret::new(
-                get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
-            ),
+            job_board_keys: Secret::new(get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
             outbox_backoff_secs: num("OUTBOX_BACKOFF_SECONDS", 60, 0..=86_400),
             hosts: Hosts {
                 boards_us: String::new(),
                 boards_eu: url("GREENHOUSE_BOARDS_API_EU", "https://boards-api.eu.greenhouse.io"),
-                harvest: [url("GREENHOUSE_HARVEST_API", "https://harvest.greenhouse.io"), url("GREENHOUSE_HARVEST_API_EU", "https://harvest.eu.greenhouse.io")],
+                harvest: [
+                    url("GREENHOUSE_HARVEST_API", "https://harvest.greenhouse.io"),
+                    url("GREENHOUSE_HARVEST_API_EU", "https://harvest.eu.greenhouse.io"),
+                ],
                 auth: [url("GREENHOUSE_AUTH_API", "https://auth.greenhouse.io"), url("GREENHOUSE_AUTH_API_EU", "https://auth.eu.greenhouse.io")],
-                ingestion: [url("GREENHOUSE_INGESTION_API", "https://api.greenhouse.io"), url("GREENHOUSE_INGESTION_API_EU", "https://api.eu.greenhouse.io")],
+                ingestion: [
+                    url("GREENHOUSE_INGESTION_API", "https://api.greenhouse.io"),
+                    url("GREENHOUSE_INGESTION_API_EU", "https://api.eu.greenhouse.io"),
+                ],
             },
             owner_secrets: Secret::new(get("OWNER_TOKEN_SECRETS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
             owner_audience: get("OWNER_TOKEN_AUDIENCE").filter(|a| !a.trim().is_empty()).unwrap_or_else(|| crate::auth::DEFAULT_AUDIENCE.into()),
@@ -153,9 +157,7 @@ impl Config {
 
     /// Reads vars and secrets alike (a secret wins over a var of the same name).
     pub fn from_env(env: &worker::Env) -> Self {
-        Self::from_lookup(|name| {
-            env.secret(name).ok().map(|v| v.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
-        })
+        Self::from_lookup(|name| env.secret(name).ok().map(|v| v.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string())))
     }
 
     /// How long `board`'s cached copy counts as fresh.

@@ -29,12 +29,10 @@ pub async fn verify(cfg: &Config, org: Option<&str>, kind: Kind, i: &ConnectInpu
             let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
             probe(&V1 { base: cfg.hosts.harvest(i.region).to_string(), key: i.api_key.trim().to_string(), on_behalf_of, timeout_ms: t }).await
         }
-        Kind::HarvestV3 => {
-            match gh::v3_token(cfg, i.region, org, i.client_id.trim(), i.client_secret.trim(), i.user_id.trim(), now).await {
-                Ok(token) => probe(&V3 { base: cfg.hosts.harvest(i.region).to_string(), token, timeout_ms: t }).await,
-                Err(v) => v,
-            }
-        }
+        Kind::HarvestV3 => match gh::v3_token(cfg, i.region, org, i.client_id.trim(), i.client_secret.trim(), i.user_id.trim(), now).await {
+            Ok(token) => probe(&V3 { base: cfg.hosts.harvest(i.region).to_string(), token, timeout_ms: t }).await,
+            Err(v) => v,
+        },
     }
 }
 
@@ -122,7 +120,16 @@ pub async fn list(db: &D1Database, org: &str) -> Result<Vec<CredentialSummary>, 
 
 /// Seals and stores (or replaces) a verified credential.
 #[allow(clippy::too_many_arguments)]
-pub async fn store(db: &D1Database, vault: &Vault, org: &str, kind: Kind, i: &ConnectInput, v: &Verified, by: &str, now: u64) -> Result<CredentialSummary, ApiError> {
+pub async fn store(
+    db: &D1Database,
+    vault: &Vault,
+    org: &str,
+    kind: Kind,
+    i: &ConnectInput,
+    v: &Verified,
+    by: &str,
+    now: u64,
+) -> Result<CredentialSummary, ApiError> {
     let plaintext = serde_json::to_vec(i).map_err(|e| ApiError::Internal(e.to_string()))?;
     let sealed = vault.seal(org, kind.slug(), &plaintext).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (account, hint) = account_and_hint(kind, i);
@@ -170,11 +177,11 @@ pub async fn store(db: &D1Database, vault: &Vault, org: &str, kind: Kind, i: &Co
 
 /// Opens a stored credential (for re-checks and for sending applications).
 pub async fn open(db: &D1Database, vault: &Vault, org: &str, kind: Kind) -> Result<Option<ConnectInput>, ApiError> {
-    let row: Option<Row> = db::first(db, &format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 AND kind = ?2"), &[org.into(), kind.slug().into()]).await?;
+    let row: Option<Row> =
+        db::first(db, &format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 AND kind = ?2"), &[org.into(), kind.slug().into()]).await?;
     let Some(row) = row else { return Ok(None) };
-    let plain = vault
-        .open(org, kind.slug(), &Sealed { nonce: row.nonce, ciphertext: row.ciphertext })
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let plain =
+        vault.open(org, kind.slug(), &Sealed { nonce: row.nonce, ciphertext: row.ciphertext }).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(serde_json::from_slice(&plain).ok())
 }
 
@@ -216,7 +223,8 @@ pub async fn job_board_key(cfg: &Config, db: Option<&D1Database>, board: &str) -
     struct Org {
         org: String,
     }
-    let row: Option<Org> = db::first(db, "SELECT org FROM credentials WHERE kind = 'job_board' AND account = ?1 LIMIT 1", &[board.into()]).await.ok()?;
+    let row: Option<Org> =
+        db::first(db, "SELECT org FROM credentials WHERE kind = 'job_board' AND account = ?1 LIMIT 1", &[board.into()]).await.ok()?;
     let vault = vault(cfg).ok()?;
     open(db, &vault, &row?.org, Kind::JobBoard).await.ok()?.map(|i| i.api_key.trim().to_string())
 }

@@ -165,9 +165,12 @@ pub async fn retry_due(db: &D1Database, cfg: &Config, now: u64) -> Result<usize,
             .await?;
     let mut delivered = 0;
     for Id { id } in due {
-        let claimed =
-            db::run(db, "UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status = 'queued'", &[id.as_str().into(), js(now)])
-                .await?;
+        let claimed = db::run(
+            db,
+            "UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status = 'queued'",
+            &[id.as_str().into(), js(now)],
+        )
+        .await?;
         if claimed != 1 {
             continue; // another run has it
         }

@@ -51,10 +51,8 @@ pub fn job_page(detail: &JobDetail, origin: &str) -> String {
     let url = job_url(origin, &detail.board.token, detail.job.id);
     let apply = detail.job.absolute_url.clone().unwrap_or_else(|| format!("{}/jobs/{}", detail.board.hosted_url, detail.job.id));
     let posting = shared::seo::job_posting(detail, Some(&url), false);
-    let ld = format!(
-        "<script type=\"application/ld+json\">{}</script>",
-        shared::seo::script_safe(&serde_json::to_string(&posting).unwrap_or_default())
-    );
+    let ld =
+        format!("<script type=\"application/ld+json\">{}</script>", shared::seo::script_safe(&serde_json::to_string(&posting).unwrap_or_default()));
     let teams: Vec<&str> = detail.departments.iter().map(|d| d.name.as_str()).collect();
     let body = format!(
         "<main><p><a href=\"{}\">All jobs at {}</a></p><h1>{}</h1><p class=\"meta\">{}{}</p>{}<p><a href=\"{}\">Apply for this job</a></p></main>",

@@ -59,12 +59,7 @@ impl Snapshot {
             jobs.push(summary(&job));
         }
 
-        let name = up
-            .board
-            .map(|b| b.name)
-            .filter(|n| !n.trim().is_empty())
-            .or(company)
-            .unwrap_or_else(|| token.to_string());
+        let name = up.board.map(|b| b.name).filter(|n| !n.trim().is_empty()).or(company).unwrap_or_else(|| token.to_string());
         Snapshot {
             listing: BoardListing {
                 v: API_VERSION,
@@ -140,7 +135,11 @@ pub fn apply_form(job: &gh::Job) -> ApplyForm {
                 label: q.label.trim().to_string(),
                 required: q.required,
                 multi: q.kind == "multi_value_multi_select",
-                options: q.answer_options.iter().map(|o| DemographicOption { id: o.id, label: o.label.trim().to_string(), free_form: o.free_form }).collect(),
+                options: q
+                    .answer_options
+                    .iter()
+                    .map(|o| DemographicOption { id: o.id, label: o.label.trim().to_string(), free_form: o.free_form })
+                    .collect(),
             })
             .collect(),
     });
@@ -207,12 +206,7 @@ fn add_department(into: &mut BTreeMap<u64, api::Department>, d: &gh::Department)
     if d.id == 0 {
         return;
     }
-    let e = into.entry(d.id).or_insert_with(|| api::Department {
-        id: d.id,
-        name: d.name.trim().to_string(),
-        parent_id: None,
-        child_ids: vec![],
-    });
+    let e = into.entry(d.id).or_insert_with(|| api::Department { id: d.id, name: d.name.trim().to_string(), parent_id: None, child_ids: vec![] });
     e.parent_id = e.parent_id.or(d.parent_id);
     for c in &d.child_ids {
         if !e.child_ids.contains(c) {
@@ -269,7 +263,11 @@ fn metadata(m: &gh::Metadata) -> MetadataField {
         Value::Bool(b) => MetadataValue::Bool(*b),
         Value::Array(items) => {
             let items: Vec<String> = items.iter().filter_map(scalar).collect();
-            if items.is_empty() { MetadataValue::Empty } else { MetadataValue::List(items) }
+            if items.is_empty() {
+                MetadataValue::Empty
+            } else {
+                MetadataValue::List(items)
+            }
         }
         v => scalar(v).map(MetadataValue::Text).unwrap_or(MetadataValue::Empty),
     };
@@ -338,22 +336,17 @@ mod tests {
 
     #[test]
     fn tree_endpoints_fill_in_parents_that_have_no_jobs() {
-        let departments: gh::DepartmentList = serde_json::from_str(
-            r#"{"departments":[{"id":1,"name":"Engineering","children":[{"id":2,"name":"Platform","children":[]}]}]}"#,
-        )
-        .unwrap();
+        let departments: gh::DepartmentList =
+            serde_json::from_str(r#"{"departments":[{"id":1,"name":"Engineering","children":[{"id":2,"name":"Platform","children":[]}]}]}"#).unwrap();
         let jobs = parse(r#"{"jobs":[{"id":9,"title":"SRE","departments":[{"id":2,"name":"Platform","parent_id":1,"child_ids":[]}]}]}"#);
         let s = Snapshot::build("t", Upstream { jobs, departments: Some(departments), offices: None, board: None }, 0);
-        let d: Vec<(u64, Option<u64>, Vec<u64>)> =
-            s.listing.departments.iter().map(|d| (d.id, d.parent_id, d.child_ids.clone())).collect();
+        let d: Vec<(u64, Option<u64>, Vec<u64>)> = s.listing.departments.iter().map(|d| (d.id, d.parent_id, d.child_ids.clone())).collect();
         assert_eq!(d, vec![(1, None, vec![2]), (2, Some(1), vec![])]);
     }
 
     #[test]
     fn pseudo_departments_and_unsafe_urls_are_dropped() {
-        let s = build(
-            r#"{"jobs":[{"id":1,"title":"x","absolute_url":"javascript:alert(1)","departments":[{"id":0,"name":"No Department"}]}]}"#,
-        );
+        let s = build(r#"{"jobs":[{"id":1,"title":"x","absolute_url":"javascript:alert(1)","departments":[{"id":0,"name":"No Department"}]}]}"#);
         assert!(s.listing.departments.is_empty());
         assert!(s.listing.jobs[0].department_ids.is_empty());
         assert_eq!(s.listing.jobs[0].absolute_url, None);

@@ -16,7 +16,8 @@ use crate::db;
 /// How many jobs Harvest lists for the org (v3 first, v1 as legacy), if Harvest is connected.
 async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<Option<usize>, ApiError> {
     let Ok(vault) = vault(l.cfg) else { return Ok(None) };
-    let paging = Paging { per_page: l.cfg.harvest_per_page, max_pages: 200, max_wait_secs: 60, max_retries: 5, window_secs: l.cfg.harvest_window_secs };
+    let paging =
+        Paging { per_page: l.cfg.harvest_per_page, max_pages: 200, max_wait_secs: 60, max_retries: 5, window_secs: l.cfg.harvest_window_secs };
     if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV3).await? {
         let token = v3_token(l.cfg, i.region, Some(org), i.client_id.trim(), i.client_secret.trim(), i.user_id.trim(), now)
             .await
@@ -26,7 +27,12 @@ async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> R
     }
     if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV1).await? {
         let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
-        let h = V1 { base: l.cfg.hosts.harvest(i.region).to_string(), key: i.api_key.trim().to_string(), on_behalf_of, timeout_ms: l.cfg.upstream_timeout_ms };
+        let h = V1 {
+            base: l.cfg.hosts.harvest(i.region).to_string(),
+            key: i.api_key.trim().to_string(),
+            on_behalf_of,
+            timeout_ms: l.cfg.upstream_timeout_ms,
+        };
         return Ok(Some(list_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?.len()));
     }
     Ok(None)
@@ -82,7 +88,8 @@ struct StatusRow {
 
 pub async fn status(db: &D1Database, board: &str) -> Result<Option<SyncStatus>, ApiError> {
     let row: Option<StatusRow> =
-        db::first(db, "SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE board = ?1", &[board.into()]).await?;
+        db::first(db, "SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE board = ?1", &[board.into()])
+            .await?;
     Ok(row.map(|r| SyncStatus {
         board: r.board,
         last_success_at: r.last_success_at.map(|v| v as u64),

@@ -50,10 +50,7 @@ impl Vault {
     pub fn seal(&self, org: &str, kind: &str, plaintext: &[u8]) -> Result<Sealed, VaultError> {
         let mut nonce = [0u8; 12];
         getrandom::getrandom(&mut nonce).map_err(|_| VaultError::Random)?;
-        let ct = self
-            .cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad(org, kind) })
-            .map_err(|_| VaultError::Decrypt)?;
+        let ct = self.cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad(org, kind) }).map_err(|_| VaultError::Decrypt)?;
         Ok(Sealed { nonce: B64.encode(nonce), ciphertext: B64.encode(ct) })
     }
 

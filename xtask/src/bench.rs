@@ -121,7 +121,11 @@ pub fn run(args: &[String]) -> Result<()> {
 
     // 1. What a visitor downloads: the loader, the JS glue and the wasm.
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e} (build first)", p.display()));
-    let parts = [("widget.js (loader)", assets.join("widget.js")), ("gh_widget.js (glue)", assets.join("widget/gh_widget.js")), ("gh_widget_bg.wasm", assets.join("widget/gh_widget_bg.wasm"))];
+    let parts = [
+        ("widget.js (loader)", assets.join("widget.js")),
+        ("gh_widget.js (glue)", assets.join("widget/gh_widget.js")),
+        ("gh_widget_bg.wasm", assets.join("widget/gh_widget_bg.wasm")),
+    ];
     let mut sizes = Vec::new();
     for (name, path) in &parts {
         sizes.push(sizes_of(name, &read(path)?));
@@ -151,11 +155,25 @@ pub fn run(args: &[String]) -> Result<()> {
     let state = std::env::temp_dir().join(format!("ghw-bench-{}", std::process::id()));
     let mut wrangler = {
         use std::os::unix::process::CommandExt;
-        let mut c = cmd(root.join("node_modules/.bin/wrangler").to_str().unwrap_or("wrangler"), &[
-            "dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &inspector.to_string(),
-            "--persist-to", state.to_str().unwrap_or_default(), "--log-level", "warn", "--show-interactive-dev-session=false",
-            "--var", &format!("GREENHOUSE_BOARDS_API:{}", fake.base_url()),
-        ]);
+        let mut c = cmd(
+            root.join("node_modules/.bin/wrangler").to_str().unwrap_or("wrangler"),
+            &[
+                "dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--inspector-port",
+                &inspector.to_string(),
+                "--persist-to",
+                state.to_str().unwrap_or_default(),
+                "--log-level",
+                "warn",
+                "--show-interactive-dev-session=false",
+                "--var",
+                &format!("GREENHOUSE_BOARDS_API:{}", fake.base_url()),
+            ],
+        );
         c.current_dir(&root).envs(tool_env()).env("GHW_SKIP_WORKER_BUILD", "1").stdin(Stdio::null()).stdout(Stdio::null()).process_group(0);
         c.spawn().map_err(|e| format!("wrangler: {e}"))?
     };

@@ -2,10 +2,10 @@
 //! with worker-build, pointing it at local tools so it downloads nothing.
 
 use crate::proc::{cmd, run};
-use xtask::{root, tool_env};
 use crate::setup::{wasm_bindgen_bin, worker_build_bin, Result};
 use std::fs;
 use std::path::Path;
+use xtask::{root, tool_env};
 
 pub fn assets_dir() -> std::path::PathBuf {
     root().join("dist/assets")
@@ -39,15 +39,39 @@ fn bundle(package: &str, name: &str, dir: &str) -> Result<()> {
     let out = assets_dir().join(dir);
     fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let wasm = root.join(format!("target/wasm32-unknown-unknown/widget-release/{name}.wasm"));
-    run(cmd(wasm_bindgen_bin().to_str().unwrap_or("wasm-bindgen"), &[
-        "--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section",
-        "--out-dir", out.to_str().unwrap_or_default(), "--out-name", name,
-        wasm.to_str().unwrap_or_default(),
-    ]))?;
+    run(cmd(
+        wasm_bindgen_bin().to_str().unwrap_or("wasm-bindgen"),
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+            out.to_str().unwrap_or_default(),
+            "--out-name",
+            name,
+            wasm.to_str().unwrap_or_default(),
+        ],
+    ))?;
     let bg = out.join(format!("{name}_bg.wasm"));
     let bg_s = bg.to_str().unwrap_or_default();
-    run(cmd("wasm-opt", &["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-        "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", bg_s, "-o", bg_s]).envs(tool_env()))
+    run(cmd(
+        "wasm-opt",
+        &[
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            bg_s,
+            "-o",
+            bg_s,
+        ],
+    )
+    .envs(tool_env()))
 }
 
 /// The visitor widget, the application form and the owner console (separate bundles), then the loader and the

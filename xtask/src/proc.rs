@@ -2,8 +2,8 @@
 //! commands that start them.
 
 use crate::setup::Result;
-use xtask::{root, tool_env};
 use std::process::{Command, Stdio};
+use xtask::{root, tool_env};
 
 pub fn cmd(program: &str, args: &[&str]) -> Command {
     let mut c = Command::new(program);
@@ -15,7 +15,11 @@ pub fn run(mut c: impl std::borrow::BorrowMut<Command>) -> Result<()> {
     let c = c.borrow_mut();
     let shown = format!("{:?}", c);
     let status = c.status().map_err(|e| format!("{shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
 }
 
 /// The demo: the Greenhouse fake (unless GREENHOUSE_BOARDS_API names a real one) and the
@@ -51,10 +55,7 @@ pub fn dev(args: &[String]) -> Result<()> {
             std::mem::forget(fake); // ends with this process group on Ctrl-C
             let url = format!("http://127.0.0.1:{fake_port}");
             vars.extend(xtask::fake_hosts(&url));
-            vars.push((
-                "JOB_BOARD_API_KEYS".into(),
-                format!("{{\"northwind\":\"{}\"}}", greenhouse_fake::seed::job_board_api_key("northwind")),
-            ));
+            vars.push(("JOB_BOARD_API_KEYS".into(), format!("{{\"northwind\":\"{}\"}}", greenhouse_fake::seed::job_board_api_key("northwind"))));
             url
         }
     };
@@ -117,7 +118,8 @@ fn mint(org: &str, sub: &str, email: &str, minutes: u64) -> String {
 
 /// Prints an owner token for the demo org, signed with the demo host's secret.
 pub fn mint_owner_token(args: &[String]) -> Result<()> {
-    let get = |name: &str, default: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_string());
+    let get =
+        |name: &str, default: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_string());
     let minutes: u64 = get("--minutes", "60").parse().map_err(|_| "--minutes takes a number".to_string())?;
     if minutes > 24 * 60 {
         return Err("owner tokens are short-lived: 1440 minutes at most".into());

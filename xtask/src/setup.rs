@@ -2,8 +2,8 @@
 //! nothing, and says what it does.
 
 use crate::proc::{cmd, run};
-use xtask::{cargo_bin, root, tool_env};
 use std::path::PathBuf;
+use xtask::{cargo_bin, root, tool_env};
 
 pub type Result<T> = std::result::Result<T, String>;
 

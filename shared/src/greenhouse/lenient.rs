@@ -18,11 +18,7 @@ pub fn lenient_opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D:
             .map(Some)
             .ok_or_else(|| serde::de::Error::custom(format!("id out of range: {n}"))),
         Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => s
-            .trim()
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| serde::de::Error::custom(format!("id is not a number: {s:?}"))),
+        Value::String(s) => s.trim().parse::<u64>().map(Some).map_err(|_| serde::de::Error::custom(format!("id is not a number: {s:?}"))),
         other => Err(serde::de::Error::custom(format!("unexpected id value: {other}"))),
     }
 }

@@ -7,8 +7,8 @@ use axum::response::Html;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -87,9 +87,7 @@ impl Browser {
 
     /// Like [`Browser::in_widget`], for the `n`th widget on the page.
     pub async fn in_widget_at(&self, n: usize, body: &str) -> Value {
-        let script = format!(
-            "const host = document.querySelectorAll('[data-greenhouse-board]')[{n}]; const root = host && host.shadowRoot; {body}"
-        );
+        let script = format!("const host = document.querySelectorAll('[data-greenhouse-board]')[{n}]; const root = host && host.shadowRoot; {body}");
         self.client.execute(&script, vec![]).await.expect("script runs")
     }
 
@@ -99,15 +97,18 @@ impl Browser {
     }
 
     pub async fn job_titles_at(&self, n: usize) -> Vec<String> {
-        let v = self
-            .in_widget_at(n, "return root ? [...root.querySelectorAll('.board:not([hidden]) .job-title')].map(e => e.textContent) : [];")
-            .await;
+        let v =
+            self.in_widget_at(n, "return root ? [...root.querySelectorAll('.board:not([hidden]) .job-title')].map(e => e.textContent) : [];").await;
         serde_json::from_value(v).unwrap_or_default()
     }
 
     /// The result count the widget announces ("12 jobs").
     pub async fn count_text(&self) -> String {
-        self.in_widget("const c = root && root.querySelector('.count'); return c ? c.textContent : '';").await.as_str().unwrap_or_default().to_string()
+        self.in_widget("const c = root && root.querySelector('.count'); return c ? c.textContent : '';")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Chooses an option of a filter select by its visible label's start ("Engineering").

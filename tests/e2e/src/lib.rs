@@ -43,8 +43,17 @@ pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str
 
 /// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
 pub const APPLY_BOARDS: [&str; 11] = [
-    "northwind--apply-ok", "northwind--apply-422", "northwind--apply-once", "northwind--apply-outbox", "northwind--apply-rejected",
-    "northwind--apply-limit", "northwind--apply-browser", "northwind--apply-browser-bad", "northwind--apply-secret", "northwind--apply-turnstile", "northwind",
+    "northwind--apply-ok",
+    "northwind--apply-422",
+    "northwind--apply-once",
+    "northwind--apply-outbox",
+    "northwind--apply-rejected",
+    "northwind--apply-limit",
+    "northwind--apply-browser",
+    "northwind--apply-browser-bad",
+    "northwind--apply-secret",
+    "northwind--apply-turnstile",
+    "northwind",
 ];
 
 /// The `JOB_BOARD_API_KEYS` secret the shared worker gets.
@@ -136,7 +145,12 @@ impl Worker {
             .stdin(Stdio::null())
             .output()
             .expect("wrangler d1 migrations apply");
-        assert!(migrate.status.success(), "D1 migrations failed:\n{}{}", String::from_utf8_lossy(&migrate.stdout), String::from_utf8_lossy(&migrate.stderr));
+        assert!(
+            migrate.status.success(),
+            "D1 migrations failed:\n{}{}",
+            String::from_utf8_lossy(&migrate.stdout),
+            String::from_utf8_lossy(&migrate.stderr)
+        );
         let mut cmd = Command::new(root.join("node_modules/.bin/wrangler"));
         cmd.current_dir(&root)
             .envs(xtask::tool_env())

@@ -99,12 +99,7 @@ fn every_validation_rule_answers_422_and_nothing_reaches_greenhouse() {
         ("bad option", Box::new(|f: Form| f.text("gender", "9")), "gender", "invalid_option"),
         ("bad file type", Box::new(|f: Form| f.part("resume", Part::bytes(b"MZ".to_vec()).file_name("cv.exe"))), "resume", "file_type"),
         ("empty file", Box::new(|f: Form| f.part("resume", Part::bytes(Vec::new()).file_name("cv.pdf"))), "resume", "file_empty"),
-        (
-            "huge file",
-            Box::new(|f: Form| f.part("resume", Part::bytes(vec![b'a'; 1_400_001]).file_name("cv.txt"))),
-            "resume",
-            "file_too_large",
-        ),
+        ("huge file", Box::new(|f: Form| f.part("resume", Part::bytes(vec![b'a'; 1_400_001]).file_name("cv.txt"))), "resume", "file_too_large"),
         ("no consent", Box::new(|f: Form| f.text("gdpr_processing_consent_given", "false")), "gdpr_processing_consent_given", "consent_required"),
     ];
     for (i, (what, edit, field, code)) in cases.into_iter().enumerate() {
@@ -256,7 +251,10 @@ fn turnstile_is_required_when_configured() {
     let s = stack();
     let verify = format!("{}/turnstile/v0/siteverify", s.fake_url);
     let keys = e2e::job_board_keys();
-    let w = e2e::Worker::start(&s.fake_url, &[("TURNSTILE_SECRET", greenhouse_fake::routes::TURNSTILE_SECRET), ("TURNSTILE_VERIFY_URL", &verify), ("JOB_BOARD_API_KEYS", &keys)]);
+    let w = e2e::Worker::start(
+        &s.fake_url,
+        &[("TURNSTILE_SECRET", greenhouse_fake::routes::TURNSTILE_SECRET), ("TURNSTILE_VERIFY_URL", &verify), ("JOB_BOARD_API_KEYS", &keys)],
+    );
     let board = "northwind--apply-turnstile";
     let l: BoardListing = Client::new().get(format!("{}/api/v1/boards/{board}/jobs", w.base)).send().unwrap().json().unwrap();
     let job = l.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;

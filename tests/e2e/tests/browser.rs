@@ -201,7 +201,12 @@ async fn deep_links_back_forward_and_json_ld() {
     // Pay ranges from pay_transparency, formatted for the locale.
     b.client.back().await.unwrap();
     b.wait_until(10, "list", async |b: &Browser| b.job_titles().await.len() == 44).await;
-    let paid = seed::northwind().jobs.iter().map(|j| (j["id"].as_u64().unwrap(), j["title"].as_str().unwrap().to_string())).find(|(id, _)| id % 3 == 0).unwrap();
+    let paid = seed::northwind()
+        .jobs
+        .iter()
+        .map(|j| (j["id"].as_u64().unwrap(), j["title"].as_str().unwrap().to_string()))
+        .find(|(id, _)| id % 3 == 0)
+        .unwrap();
     b.click_job(&paid.1).await;
     b.wait_until(10, "pay", async |b: &Browser| b.in_widget("return !!root.querySelector('.pay')").await == true).await;
     assert_eq!(b.in_widget("return root.querySelector('.pay li').textContent").await, "Base salary: $120,000 – $160,000");
@@ -257,7 +262,8 @@ async fn empty_unknown_and_degraded_boards_say_what_happened() {
     let t = board("northwind", "down-browser");
     s.fake.set_fault(&t, Fault::Down);
     b.client.goto(&format!("{}/?board={t}", host.base)).await.unwrap();
-    b.wait_until(30, "the failure state", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('[role=alert]')").await == true).await;
+    b.wait_until(30, "the failure state", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('[role=alert]')").await == true)
+        .await;
     assert!(b.in_widget("return root.querySelector('[role=alert]').textContent").await.as_str().unwrap().contains("could not be loaded"));
     assert!(!b.in_widget("return root.querySelector('[role=alert] button')").await.is_null(), "a retry button");
     b.close().await;
@@ -307,8 +313,13 @@ async fn two_widgets_hostile_css_german_and_options() {
     assert!(!url.query_pairs().any(|(k, _)| k == "ghw_q"), "{url}");
 
     // Hostile host CSS did not reach inside: the widgets are visible and styled by us.
-    let visible = b.in_widget_at(0, "const a = root.querySelector('.job-title'); const r = a.getBoundingClientRect(); \
-                                      const cs = getComputedStyle(a); return [r.width > 50, r.height > 10, cs.visibility, cs.display, cs.fontSize]").await;
+    let visible = b
+        .in_widget_at(
+            0,
+            "const a = root.querySelector('.job-title'); const r = a.getBoundingClientRect(); \
+                                      const cs = getComputedStyle(a); return [r.width > 50, r.height > 10, cs.visibility, cs.display, cs.fontSize]",
+        )
+        .await;
     assert_eq!(visible, serde_json::json!([true, true, "visible", "block", "16px"]));
     let errors = b.console_errors().await;
     assert!(errors.is_empty(), "{errors:#?}");
@@ -320,8 +331,12 @@ async fn two_widgets_hostile_css_german_and_options() {
 async fn german_detail_formats_dates_and_pay_for_the_locale() {
     let Some((_, host, b)) = setup().await else { return };
     let paid = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 3 == 0).unwrap();
-    let url = host.page("de", "de-DE", "", &format!(
-        "<main><script src=\"{{worker}}/widget.js\" data-board=\"{}\" async></script></main>", board("northwind", "de")));
+    let url = host.page(
+        "de",
+        "de-DE",
+        "",
+        &format!("<main><script src=\"{{worker}}/widget.js\" data-board=\"{}\" async></script></main>", board("northwind", "de")),
+    );
     b.client.goto(&format!("{url}?gh_jid={paid}")).await.unwrap();
     b.wait_until(30, "the pay block", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.pay li')").await == true).await;
     assert_eq!(b.in_widget("return root.querySelector('.back').textContent").await, "← Alle Stellen");
@@ -369,7 +384,8 @@ async fn fill(b: &Browser, css: &str, text: &str) {
 
 async fn open_form(b: &Browser, host: &HostSite, board: &str, job: u64, extra: &str) {
     b.client.goto(&format!("{}/?board={board}&gh_jid={job}{extra}", host.base)).await.unwrap();
-    b.wait_until(30, "the application form", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.apply form')").await == true).await;
+    b.wait_until(30, "the application form", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.apply form')").await == true)
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -416,11 +432,10 @@ async fn a_candidate_applies_from_the_widget() {
     assert_eq!(f("demographic_answers"), vec![r#"{"answer_options":[{"answer_option_id":4400000013,"text":"they/them"}],"question_id":4400000001}"#]);
     assert!(f("data_compliance")[0].contains(r#""gdpr_processing_consent_given":true"#));
     assert_eq!(a.files.get("resume"), Some(&(cv.file_name().unwrap().to_string_lossy().to_string(), 24)));
-    let expected: std::collections::BTreeSet<&str> = [
-        "first_name", "last_name", "email", "phone", "gender", "mapped_url_token", "applicant_ip", "demographic_answers", "data_compliance",
-    ]
-    .into_iter()
-    .collect();
+    let expected: std::collections::BTreeSet<&str> =
+        ["first_name", "last_name", "email", "phone", "gender", "mapped_url_token", "applicant_ip", "demographic_answers", "data_compliance"]
+            .into_iter()
+            .collect();
     let mut keys: std::collections::BTreeSet<String> = a.fields.keys().cloned().collect();
     keys.remove(&q(2));
     keys.remove(&q(3));

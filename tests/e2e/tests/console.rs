@@ -20,7 +20,11 @@ fn console_page(host: &HostSite, name: &str, org: &str, token: &str) -> String {
 }
 
 async fn text(b: &Browser, css: &str) -> String {
-    b.in_widget(&format!("const e = root && root.querySelector({css:?}); return e ? e.textContent : ''")).await.as_str().unwrap_or_default().to_string()
+    b.in_widget(&format!("const e = root && root.querySelector({css:?}); return e ? e.textContent : ''"))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 async fn connect(b: &Browser, kind: &str, fields: &[(&str, &str)], button: &str) {
@@ -34,7 +38,8 @@ async fn connect(b: &Browser, kind: &str, fields: &[(&str, &str)], button: &str)
 
 async fn saved(b: &Browser, kind: &str) {
     b.wait_until(15, "saved", async |b: &Browser| {
-        text(b, ".notice").await.contains("verified and saved") && b.in_widget(&format!("return !root.querySelector('#gc-form-{kind}')")).await == true
+        text(b, ".notice").await.contains("verified and saved")
+            && b.in_widget(&format!("return !root.querySelector('#gc-form-{kind}')")).await == true
     })
     .await;
 }
@@ -126,7 +131,11 @@ async fn an_owner_connects_edits_rotates_and_removes() {
     b.wait_until(30, "the board", async |b: &Browser| b.job_titles().await.len() == 44).await;
     let page = b.in_widget("return root.innerHTML").await.to_string();
     assert!(!page.contains("Greenhouse connection") && !page.contains("harvest"), "no owner UI for visitors");
-    let loaded = b.client.execute("return performance.getEntriesByType('resource').map(r => r.name).filter(n => n.includes('/console/gh_console'))", vec![]).await.unwrap();
+    let loaded = b
+        .client
+        .execute("return performance.getEntriesByType('resource').map(r => r.name).filter(n => n.includes('/console/gh_console'))", vec![])
+        .await
+        .unwrap();
     assert_eq!(loaded, serde_json::json!([]), "visitors never download the console bundle");
     b.close().await;
 }

@@ -3,7 +3,7 @@
 //! board removed only on confirmation, signed web hooks, sync now, the cron, Harvest 429s.
 
 use e2e::{board, owner_token, stack, Fault};
-use greenhouse_fake::harvest::{V1_FULL};
+use greenhouse_fake::harvest::V1_FULL;
 use greenhouse_fake::seed;
 use reqwest::blocking::{Client, Response};
 use serde_json::{json, Value};
@@ -50,7 +50,12 @@ fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) ->
 }
 
 fn connect_board(org: &str, token: &str, hook_secret: Option<&str>) {
-    let r = owner(reqwest::Method::PUT, org, "/connection/job_board", Some(json!({"board_token": token, "api_key": seed::job_board_api_key("northwind")})));
+    let r = owner(
+        reqwest::Method::PUT,
+        org,
+        "/connection/job_board",
+        Some(json!({"board_token": token, "api_key": seed::job_board_api_key("northwind")})),
+    );
     assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
     if let Some(secret) = hook_secret {
         assert_eq!(owner(reqwest::Method::PUT, org, "/connection/web_hooks", Some(json!({"api_key": secret}))).status(), 200);

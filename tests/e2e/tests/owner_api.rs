@@ -33,14 +33,7 @@ fn connection(org: &str, token: &str) -> Connection {
 }
 
 fn secrets() -> Vec<String> {
-    vec![
-        seed::job_board_api_key("northwind"),
-        V1_FULL.into(),
-        V1_PARTIAL.into(),
-        V3_FULL.1.into(),
-        V3_PARTIAL.1.into(),
-        INGESTION_KEY.into(),
-    ]
+    vec![seed::job_board_api_key("northwind"), V1_FULL.into(), V1_PARTIAL.into(), V3_FULL.1.into(), V3_PARTIAL.1.into(), INGESTION_KEY.into()]
 }
 
 #[test]
@@ -90,10 +83,7 @@ fn each_credential_type_is_verified_stored_and_shown_masked() {
     let v1: CredentialSummary = put(org, Kind::HarvestV1, &t, json!({"api_key": V1_PARTIAL})).json().unwrap();
     assert_eq!(v1.health, Health::MissingPermissions);
     let missing: Vec<Permission> = v1.permissions.iter().filter(|p| !p.granted).map(|p| p.permission).collect();
-    assert_eq!(
-        missing,
-        vec![Permission::ProspectPools, Permission::JobPosts, Permission::JobStages, Permission::Openings, Permission::CloseReasons]
-    );
+    assert_eq!(missing, vec![Permission::ProspectPools, Permission::JobPosts, Permission::JobStages, Permission::Openings, Permission::CloseReasons]);
     assert!(v1.permissions.iter().find(|p| p.permission == Permission::JobPosts).unwrap().disables.contains("Publishing"));
     let ing = put(org, Kind::Ingestion, &t, json!({"api_key": INGESTION_KEY, "email": INGESTION_EMAIL}));
     assert_eq!(ing.status(), 200);

@@ -237,9 +237,8 @@ fn a_minimal_documented_upstream_is_enough() {
         "offices":[{"id":8304,"name":"East Coast","location":"United States","parent_id":null,"child_ids":[8787]},
                    {"id":8787,"name":"New York City","location":"New York, NY, United States","parent_id":8304,"child_ids":[]}]}],"meta":{"total":1}}"#;
     let addr = rt.block_on(async move {
-        let app = axum::Router::new().route("/v1/boards/vaulttec/jobs", axum::routing::get(move || async move {
-            ([("content-type", "application/json")], doc_example)
-        }));
+        let app = axum::Router::new()
+            .route("/v1/boards/vaulttec/jobs", axum::routing::get(move || async move { ([("content-type", "application/json")], doc_example) }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

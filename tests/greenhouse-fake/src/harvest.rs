@@ -89,7 +89,9 @@ fn items(fake: &Fake, resource: &str) -> Vec<Value> {
     let jobs: Vec<Value> = g
         .boards
         .get(crate::seed::DEMO_BOARD)
-        .map(|b| b.jobs.iter().filter_map(|j| j["internal_job_id"].as_u64().map(|id| json!({"id": id, "name": j["title"], "status": "open"}))).collect())
+        .map(|b| {
+            b.jobs.iter().filter_map(|j| j["internal_job_id"].as_u64().map(|id| json!({"id": id, "name": j["title"], "status": "open"}))).collect()
+        })
         .unwrap_or_default();
     match resource {
         "jobs" => jobs,
@@ -196,7 +198,8 @@ async fn token(State(fake): State<Fake>, headers: HeaderMap, Form(form): Form<BT
 }
 
 async fn v3_list(State(fake): State<Fake>, Path(resource): Path<String>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
-    let tok = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default().to_string();
+    let tok =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default().to_string();
     let client = fake.0.lock().unwrap().harvest.tokens.get(&tok).cloned();
     let Some(grants) = client.as_deref().and_then(grants_v3) else { return message(StatusCode::UNAUTHORIZED, "Invalid access token") };
     if !RESOURCES.contains(&resource.as_str()) {

@@ -140,11 +140,7 @@ fn standard_questions(job_id: u64) -> Value {
     ])
 }
 
-async fn job(
-    State(fake): State<Fake>,
-    Path((token, id)): Path<(String, String)>,
-    Query(q): Query<BTreeMap<String, String>>,
-) -> Response {
+async fn job(State(fake): State<Fake>, Path((token, id)): Path<(String, String)>, Query(q): Query<BTreeMap<String, String>>) -> Response {
     let Ok(id) = id.parse::<u64>() else { return not_found("Job not found") };
     let found = with_board(&fake, &token, |b| b.jobs.iter().find(|j| j["id"].as_u64() == Some(id)).cloned());
     match found {
@@ -256,13 +252,14 @@ fn office_with_departments(b: &crate::seed::BoardData, office: &Value) -> Value 
                 .into_iter()
                 .flatten()
                 .filter(|stub| {
-                    b.jobs.iter().any(|j| {
-                        j["id"] == stub["id"] && j["offices"].as_array().is_some_and(|os| os.iter().any(|x| x["id"] == office["id"]))
-                    })
+                    b.jobs
+                        .iter()
+                        .any(|j| j["id"] == stub["id"] && j["offices"].as_array().is_some_and(|os| os.iter().any(|x| x["id"] == office["id"])))
                 })
                 .cloned()
                 .collect();
-            (!jobs.is_empty()).then(|| json!({"id": d["id"], "name": d["name"], "parent_id": d["parent_id"], "child_ids": d["child_ids"], "jobs": jobs}))
+            (!jobs.is_empty())
+                .then(|| json!({"id": d["id"], "name": d["name"], "parent_id": d["parent_id"], "child_ids": d["child_ids"], "jobs": jobs}))
         })
         .collect();
     o["departments"] = Value::Array(departments);
@@ -335,14 +332,7 @@ async fn apply(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>,
         // Greenhouse answers 200 with an error body here; integrations must treat it as failure.
         return Json(json!({"error": "Failed to save person", "reason": "Job application not live"})).into_response();
     }
-    fake.0.lock().unwrap().applications.push(ReceivedApplication {
-        board: token,
-        job_id: id,
-        authorization: auth,
-        content_type,
-        fields,
-        files,
-    });
+    fake.0.lock().unwrap().applications.push(ReceivedApplication { board: token, job_id: id, authorization: auth, content_type, fields, files });
     Json(json!({"success": "Candidate saved successfully"})).into_response()
 }
 

@@ -141,7 +141,13 @@ fn description(title: &str, dept: &str, location: &str, i: usize) -> String {
 }
 
 fn metadata(i: usize, workplace: &str) -> Value {
-    let employment = if i % 11 == 5 { "Contract" } else if i % 13 == 7 { "Internship" } else { "Full-time" };
+    let employment = if i % 11 == 5 {
+        "Contract"
+    } else if i % 13 == 7 {
+        "Internship"
+    } else {
+        "Full-time"
+    };
     json!([
         {"id": 4030000001u64, "name": "Workplace Type", "value": workplace, "value_type": "single_select"},
         {"id": 4030000002u64, "name": "Employment Type", "value": employment, "value_type": "single_select"},
@@ -191,11 +197,8 @@ pub fn northwind() -> BoardData {
     let departments = DEPARTMENTS
         .iter()
         .map(|(id, _, _)| {
-            let stubs: Vec<Value> = jobs
-                .iter()
-                .filter(|j| j["departments"].as_array().is_some_and(|d| d.iter().any(|d| d["id"] == json!(id))))
-                .map(stub)
-                .collect();
+            let stubs: Vec<Value> =
+                jobs.iter().filter(|j| j["departments"].as_array().is_some_and(|d| d.iter().any(|d| d["id"] == json!(id)))).map(stub).collect();
             department_json(*id, &stubs)
         })
         .collect();
@@ -253,11 +256,8 @@ pub fn captured(name: &str, raw: &str) -> BoardData {
         }
     }
     for d in &mut departments {
-        let stubs: Vec<Value> = jobs
-            .iter()
-            .filter(|j| j["departments"].as_array().is_some_and(|ds| ds.iter().any(|x| x["id"] == d["id"])))
-            .map(stub)
-            .collect();
+        let stubs: Vec<Value> =
+            jobs.iter().filter(|j| j["departments"].as_array().is_some_and(|ds| ds.iter().any(|x| x["id"] == d["id"]))).map(stub).collect();
         d["jobs"] = Value::Array(stubs);
     }
     let company = jobs.first().and_then(|j| j["company_name"].as_str()).unwrap_or(name).to_string();

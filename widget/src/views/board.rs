@@ -4,11 +4,11 @@ use crate::app::Ctx;
 use crate::views::detail::DetailView;
 use crate::views::filters::FilterBar;
 use leptos::html::Div;
-use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 use shared::api::{hosted_board_url, JobSummary};
 use shared::board::BoardIndex;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 #[derive(Clone, PartialEq)]
 struct GroupRow {

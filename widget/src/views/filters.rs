@@ -57,13 +57,14 @@ fn FacetSelect(index: Arc<BoardIndex>, facet: Facet, label: &'static str, id: St
         })
     });
     let current = move || {
-        filters.with(|f| match facet {
-            Facet::Department => f.departments.first().map(u64::to_string),
-            Facet::Office => f.offices.first().map(u64::to_string),
-            Facet::Location => f.locations.first().cloned(),
-            Facet::Workplace => f.workplace.first().cloned(),
-        })
-        .unwrap_or_default()
+        filters
+            .with(|f| match facet {
+                Facet::Department => f.departments.first().map(u64::to_string),
+                Facet::Office => f.offices.first().map(u64::to_string),
+                Facet::Location => f.locations.first().cloned(),
+                Facet::Workplace => f.workplace.first().cloned(),
+            })
+            .unwrap_or_default()
     };
     let on_change = move |ev| {
         let key = event_target_value(&ev);
@@ -98,4 +99,3 @@ fn FacetSelect(index: Arc<BoardIndex>, facet: Facet, label: &'static str, id: St
         </div>
     }
 }
-

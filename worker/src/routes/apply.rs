@@ -4,9 +4,9 @@
 
 use crate::apply::{fallback_form, field_names, greenhouse_body};
 use crate::cache;
-use crate::App;
 use crate::error::ApiError;
 use crate::outbox::{self, NewApplication, Status};
+use crate::App;
 use base64::Engine;
 use serde_json::json;
 use shared::apply::{FileMeta, Submission, HONEYPOT, IDEMPOTENCY_KEY, MAX_BODY_BYTES, SOURCE_TOKEN};
@@ -54,7 +54,11 @@ async fn turnstile(ctx: &Ctx, token: Option<&str>, ip: &str) -> Result<(), ApiEr
     .await
     .map_err(ApiError::Upstream)?;
     let ok = serde_json::from_str::<serde_json::Value>(&reply.body).ok().and_then(|v| v.get("success")?.as_bool()).unwrap_or(false);
-    if ok { Ok(()) } else { Err(ApiError::ChallengeFailed) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::ChallengeFailed)
+    }
 }
 
 fn valid_submission_id(id: &str) -> bool {

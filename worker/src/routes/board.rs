@@ -1,9 +1,9 @@
 //! The public read API for a board: list, one job, departments, offices.
 
 use crate::cache::{self, Served};
-use crate::App;
 use crate::error::ApiError;
 use crate::http::{cached_json, etag};
+use crate::App;
 use serde::Serialize;
 use shared::api::{self, API_VERSION};
 use worker::{Date, Request, Response, RouteContext};

@@ -2,10 +2,10 @@
 //! owner token against the org in the path; visitors (no token) get 401 and no data.
 
 use crate::auth::{self, OwnerClaims};
-use crate::App;
 use crate::connect::{self, vault};
 use crate::error::ApiError;
 use crate::upstream::greenhouse_api::Verified;
+use crate::App;
 use serde::Serialize;
 use shared::owner::{check_input, ConnectInput, Connection, Kind};
 use worker::{Date, Headers, Request, Response, RouteContext};
@@ -14,7 +14,11 @@ type Ctx = RouteContext<App>;
 
 fn org(ctx: &Ctx) -> Result<String, ApiError> {
     let o = ctx.param("org").cloned().unwrap_or_default();
-    if shared::api::valid_board_token(&o) { Ok(o) } else { Err(ApiError::BadRequest("Unknown organisation id.".into())) }
+    if shared::api::valid_board_token(&o) {
+        Ok(o)
+    } else {
+        Err(ApiError::BadRequest("Unknown organisation id.".into()))
+    }
 }
 
 fn kind(ctx: &Ctx) -> Result<Kind, ApiError> {

@@ -1,10 +1,10 @@
 //! The no-JS pages and sitemap, served from the same cached snapshot as the read API.
 
 use crate::cache;
-use crate::App;
 use crate::error::ApiError;
 use crate::http::etag;
 use crate::pages;
+use crate::App;
 use worker::{Date, Headers, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;

@@ -40,7 +40,11 @@ pub struct V1 {
 }
 
 fn absolute(base: &str, url: &str) -> String {
-    if url.starts_with("http://") || url.starts_with("https://") { url.to_string() } else { format!("{base}{url}") }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        url.to_string()
+    } else {
+        format!("{base}{url}")
+    }
 }
 
 impl Harvest for V1 {
@@ -144,7 +148,15 @@ pub fn forget_token(org: &str) {
 }
 
 /// A v3 access token by client credentials; cached per org until a minute before expiry.
-pub async fn v3_token(cfg: &Config, region: Region, org: Option<&str>, client_id: &str, secret: &str, sub: &str, now_ms: u64) -> Result<String, Verified> {
+pub async fn v3_token(
+    cfg: &Config,
+    region: Region,
+    org: Option<&str>,
+    client_id: &str,
+    secret: &str,
+    sub: &str,
+    now_ms: u64,
+) -> Result<String, Verified> {
     if let Some(org) = org {
         if let Some((tok, until)) = TOKENS.with(|t| t.borrow().get(org).cloned()) {
             if until > now_ms {
@@ -184,9 +196,7 @@ pub async fn verify_ingestion(cfg: &Config, region: Region, key: &str, email: &s
     let auth = basic(key, "");
     match send(Method::Get, &url, &[("Authorization", auth.as_str()), ("On-Behalf-Of", email)], None, cfg.upstream_timeout_ms).await {
         Ok(r) if (200..300).contains(&r.status) => Verified::Ok(vec![]),
-        Ok(r) if r.status == 401 || r.status == 403 => {
-            Verified::Invalid("Greenhouse did not accept this key for that user's email.".into())
-        }
+        Ok(r) if r.status == 401 || r.status == 403 => Verified::Invalid("Greenhouse did not accept this key for that user's email.".into()),
         Ok(r) => Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
         Err(e) => Verified::Unreachable(e.to_string()),
     }
@@ -205,7 +215,15 @@ pub async fn verify_job_board(cfg: &Config, region: Region, board: &str, key: &s
     }
     let auth = basic(key, "");
     let url = format!("{base}/v1/boards/{board}/jobs/0");
-    match send(Method::Post, &url, &[("Authorization", auth.as_str()), ("Content-Type", "application/json")], Some("{}".into()), cfg.upstream_timeout_ms).await {
+    match send(
+        Method::Post,
+        &url,
+        &[("Authorization", auth.as_str()), ("Content-Type", "application/json")],
+        Some("{}".into()),
+        cfg.upstream_timeout_ms,
+    )
+    .await
+    {
         Ok(r) if r.status == 401 || r.status == 403 => Verified::Invalid("Greenhouse did not accept this Job Board API key.".into()),
         Ok(r) if r.status >= 500 => Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
         Ok(_) => Verified::Ok(vec![]),
