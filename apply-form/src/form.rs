@@ -17,6 +17,8 @@ enum State {
     Editing,
     Sending,
     Received,
+    /// Kept safely by the worker; goes to Greenhouse as soon as it can.
+    Queued,
     Failed,
 }
 
@@ -109,7 +111,9 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
                 Err(_) => None,
             };
             match resp {
-                Some(r) if r.status() == 201 || r.status() == 202 => state.set(State::Received),
+                // 409: this form's submission was already recorded (an earlier try went through).
+                Some(r) if r.status() == 201 || r.status() == 409 => state.set(State::Received),
+                Some(r) if r.status() == 202 => state.set(State::Queued),
                 Some(r) if r.status() == 422 => {
                     let raw = web_sys::Response::from(r).json().ok();
                     let body = match raw {
@@ -144,7 +148,8 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
         <section class="apply" part="apply-form" aria-labelledby=format!("{prefix}apply-title")>
             <h3 id=format!("{prefix}apply-title")>{t.apply_heading}</h3>
             {move || (state.get() == State::Received).then(|| view! { <p class="success" role="status">{t.received}</p> })}
-            <form node_ref=form_ref novalidate on:submit=on_submit hidden=move || state.get() == State::Received>
+            {move || (state.get() == State::Queued).then(|| view! { <p class="success" role="status">{t.queued}</p> })}
+            <form node_ref=form_ref novalidate on:submit=on_submit hidden=move || matches!(state.get(), State::Received | State::Queued)>
                 <p class="error-summary" role="alert" tabindex="-1" node_ref=summary hidden=move || errors.with(Vec::is_empty)>{t.fix_errors}</p>
                 {sections}
                 {eeoc}

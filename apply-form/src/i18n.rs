@@ -7,6 +7,7 @@ pub struct Messages {
     pub submit: &'static str,
     pub submitting: &'static str,
     pub received: &'static str,
+    pub queued: &'static str,
     pub submit_failed: &'static str,
     pub fix_errors: &'static str,
     pub required_mark: &'static str,
@@ -55,6 +56,8 @@ pub static EN: Messages = Messages {
     submit: "Submit application",
     submitting: "Sending…",
     received: "Thank you! Your application has been received.",
+    queued: "Thank you! Your application is saved. Greenhouse cannot take it right this minute, so we will send it on \
+             automatically as soon as it can, usually within the hour. You do not need to apply again.",
     submit_failed: "Your application could not be sent. Please try again in a moment.",
     fix_errors: "Please check the fields marked below.",
     required_mark: "required",
@@ -87,6 +90,8 @@ pub static DE: Messages = Messages {
     submit: "Bewerbung absenden",
     submitting: "Wird gesendet…",
     received: "Vielen Dank! Ihre Bewerbung ist eingegangen.",
+    queued: "Vielen Dank! Ihre Bewerbung ist gespeichert. Greenhouse kann sie gerade nicht annehmen; wir leiten sie \
+             automatisch weiter, sobald es möglich ist, meist innerhalb einer Stunde. Sie müssen sich nicht erneut bewerben.",
     submit_failed: "Ihre Bewerbung konnte nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal.",
     fix_errors: "Bitte prüfen Sie die markierten Felder.",
     required_mark: "Pflichtfeld",

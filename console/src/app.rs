@@ -167,8 +167,11 @@ fn Overview(c: Connection) -> impl IntoView {
         view! { <p class="sync-status">{ok}{err}</p> }
     });
     let has_board = c.board_token.is_some();
+    // Applications Greenhouse does not have yet: a key problem, failures, or a queue.
+    let pending = c.pending.notice().map(|n| view! { <p class="pending" id="gc-pending" role="status">{n}</p> });
     view! {
         <p class="board">{match c.board_token { Some(b) => format!("Job board: {b}"), None => "No job board connected yet.".into() }}</p>
+        {pending}
         {status}
         {has_board.then(|| view! {
             <p><button type="button" class="button" id="gc-sync" disabled=move || syncing.get() on:click=sync_now>

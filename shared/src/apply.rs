@@ -17,7 +17,7 @@ pub const HONEYPOT: &str = "website_url";
 pub const IDEMPOTENCY_KEY: &str = "_submission_id";
 pub const SOURCE_TOKEN: &str = "_gh_src";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApplyForm {
     pub questions: Vec<Question>,
     pub location_questions: Vec<Question>,
@@ -267,6 +267,15 @@ impl ApplyForm {
                 errors.extend(self.check_field(f, s));
             }
         }
+        // A file is accepted only under a field that takes files.
+        let mut refused: Vec<&str> = Vec::new();
+        for f in &s.files {
+            let takes_files = self.all_questions().flat_map(|q| &q.fields).any(|x| x.name == f.field && x.kind == FieldKind::File);
+            if !takes_files && !refused.contains(&f.field.as_str()) {
+                refused.push(&f.field);
+                errors.push(FieldError { field: f.field.clone(), code: ErrorCode::Invalid, message: "A file cannot be sent here.".into() });
+            }
+        }
         for c in self.consents.iter().filter(|c| c.required) {
             if s.first(&c.name) != Some("true") {
                 errors.push(err(&c.name, ErrorCode::ConsentRequired));
@@ -299,8 +308,13 @@ impl ApplyForm {
         let name = f.name.as_str();
         match f.kind {
             FieldKind::File => {
-                if let Some(file) = s.file(name) {
-                    out.extend(check_file(name, file));
+                // Every file of the field is checked, and a field takes one file.
+                let files: Vec<&FileMeta> = s.files.iter().filter(|f| f.field == name).collect();
+                if files.len() > 1 {
+                    out.push(FieldError { field: name.into(), code: ErrorCode::Invalid, message: "Attach one file here.".into() });
+                }
+                if let Some(e) = files.iter().find_map(|file| check_file(name, file)) {
+                    out.push(e);
                 }
             }
             FieldKind::SingleSelect | FieldKind::MultiSelect => {
@@ -335,6 +349,31 @@ impl ApplyForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_file_of_a_field_is_checked_and_files_elsewhere_are_refused() {
+        let form = ApplyForm {
+            questions: vec![
+                q("Resume", true, &[("resume", FieldKind::File, &[])]),
+                q("Why us?", false, &[("question_1", FieldKind::Textarea, &[])]),
+            ],
+            ..Default::default()
+        };
+        let meta = |field: &str, name: &str, size| FileMeta { field: field.into(), filename: name.into(), size };
+        let sub = |files: Vec<FileMeta>| Submission { values: vec![], files };
+        let codes = |s: &Submission| form.validate(s).into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>();
+        assert!(codes(&sub(vec![meta("resume", "cv.pdf", 10)])).is_empty());
+        // A good first file no longer hides a bad second one.
+        assert_eq!(
+            codes(&sub(vec![meta("resume", "cv.pdf", 10), meta("resume", "evil.exe", 10)])),
+            vec![("resume".to_string(), ErrorCode::Invalid), ("resume".to_string(), ErrorCode::FileType)]
+        );
+        assert_eq!(
+            codes(&sub(vec![meta("resume", "cv.pdf", 10), meta("question_1", "notes.pdf", 10)])),
+            vec![("question_1".to_string(), ErrorCode::Invalid)],
+            "a file under a text field"
+        );
+    }
 
     fn q(label: &str, required: bool, fields: &[(&str, FieldKind, &[(&str, &str)])]) -> Question {
         Question {

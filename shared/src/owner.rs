@@ -132,14 +132,17 @@ pub fn check_input(kind: Kind, i: &ConnectInput) -> Vec<(&'static str, &'static 
 }
 
 /// The last 4 characters of a secret, for "which key is this?" without revealing it.
+/// Secrets shorter than this show no hint at all: four characters of a short secret are
+/// too large a share of it. Owners then recognise the credential by its account part.
+pub const HINT_MIN_SECRET_CHARS: usize = 16;
+
 pub fn hint(secret: &str) -> String {
     let s = secret.trim();
-    let tail: String = s.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    if s.chars().count() <= 8 {
-        "••••".into()
-    } else {
-        format!("••••{tail}")
+    if s.chars().count() < HINT_MIN_SECRET_CHARS {
+        return String::new();
     }
+    let tail: String = s.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("••••{tail}")
 }
 
 /// Harvest permissions the product uses (the list integrators such as SeekOut ask for).
@@ -268,6 +271,90 @@ pub struct Connection {
     /// How the board's last syncs went.
     #[serde(default)]
     pub sync: Option<SyncStatus>,
+    /// Applications not yet in Greenhouse, by state (for the console's notice).
+    #[serde(default)]
+    pub pending: PendingCounts,
+}
+
+/// Where an application is on its way to Greenhouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationState {
+    /// Being sent right now.
+    Sending,
+    /// Waiting for Greenhouse to be reachable again; retried automatically.
+    Queued,
+    /// Greenhouse refused the Job Board key (or none is set): delivered once it is fixed.
+    NeedsAttention,
+    Delivered,
+    /// Greenhouse refused the application itself, or it could not be delivered in time.
+    Failed,
+    /// An owner dismissed a failed application.
+    Dismissed,
+}
+
+impl ApplicationState {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Sending => "sending",
+            Self::Queued => "queued",
+            Self::NeedsAttention => "needs_attention",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Sending, Self::Queued, Self::NeedsAttention, Self::Delivered, Self::Failed, Self::Dismissed].into_iter().find(|k| k.slug() == s)
+    }
+}
+
+/// Counts of applications owners should know about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCounts {
+    pub queued: u32,
+    pub needs_attention: u32,
+    pub failed: u32,
+}
+
+impl PendingCounts {
+    /// The console's one-line notice, if anything needs saying.
+    pub fn notice(&self) -> Option<String> {
+        let plural = |n: u32| if n == 1 { "application" } else { "applications" };
+        if self.needs_attention > 0 {
+            return Some(format!(
+                "{} {} waiting: the Job Board key was refused. Fix the key and they are delivered automatically.",
+                self.needs_attention,
+                plural(self.needs_attention)
+            ));
+        }
+        if self.failed > 0 {
+            return Some(format!("{} {} could not be delivered: retry or export them.", self.failed, plural(self.failed)));
+        }
+        (self.queued > 0).then(|| format!("{} {} queued: Greenhouse is not reachable right now; retried automatically.", self.queued, plural(self.queued)))
+    }
+}
+
+/// One application not (yet) in Greenhouse, as owners see it: no answers, no files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingApplication {
+    pub id: String,
+    pub board: String,
+    pub job_id: u64,
+    pub state: ApplicationState,
+    /// Why it is not delivered (Greenhouse's answer or ours).
+    pub reason: Option<String>,
+    pub attempts: u32,
+    pub created_at: u64,
+    pub updated_at: u64,
+}
+
+/// `GET /api/v1/orgs/{org}/applications`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingApplications {
+    pub counts: PendingCounts,
+    pub applications: Vec<PendingApplication>,
 }
 
 /// What one sync of a board changed.
@@ -300,7 +387,9 @@ mod tests {
     #[test]
     fn hints_show_only_a_tail() {
         assert_eq!(hint("0d031d8227eafa61dc375a6c2e067e24"), "••••7e24");
-        assert_eq!(hint("short"), "••••", "short secrets show nothing");
+        assert_eq!(hint("short"), "", "short secrets show nothing");
+        assert_eq!(hint("fifteen-chars-x"), "", "15 characters: still no hint");
+        assert_eq!(hint("sixteen-chars-xy"), "••••s-xy");
     }
 
     #[test]

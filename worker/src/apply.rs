@@ -114,10 +114,29 @@ pub fn greenhouse_body(form: &ApplyForm, s: &Submission, source: Option<&str>, a
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Delivered,
-    /// A definitive no (bad key, job not live, validation): retrying will not help.
+    /// Greenhouse refused the application itself (job not live, validation): final.
     Rejected(String),
+    /// Greenhouse refused our Job Board key (401/403, or an error about credentials): an
+    /// operator problem. The application waits until the key is fixed.
+    KeyRefused(String),
     /// A passing failure (5xx, 429): keep it and try again later.
     Retry(String),
+}
+
+/// Whether a Greenhouse error text is about our credentials rather than the application.
+pub fn about_credentials(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    ["auth", "credential", "api key", "unauthori", "forbidden", "permission", "access denied"].iter().any(|w| r.contains(w))
+}
+
+/// What a candidate may be told of a refusal: Greenhouse's reason, unless it is about our
+/// credentials (that is ours to fix, not theirs to read).
+pub fn public_reason(reason: &str) -> String {
+    if about_credentials(reason) {
+        "the job board is not set up to take applications right now".into()
+    } else {
+        reason.chars().take(300).collect()
+    }
 }
 
 /// Greenhouse answers some failures with HTTP 200 and an `error` body, so both the status
@@ -131,11 +150,16 @@ pub fn outcome(status: u16, body: &str) -> Outcome {
     });
     match status {
         200..=299 => match error {
+            Some(reason) if about_credentials(&reason) => Outcome::KeyRefused(reason),
             Some(reason) => Outcome::Rejected(reason),
             None => Outcome::Delivered,
         },
-        429 | 500..=599 => Outcome::Retry(format!("HTTP {status}")),
-        _ => Outcome::Rejected(error.unwrap_or_else(|| format!("HTTP {status}"))),
+        401 | 403 => Outcome::KeyRefused(error.unwrap_or_else(|| format!("HTTP {status}"))),
+        408 | 429 | 500..=599 => Outcome::Retry(format!("HTTP {status}")),
+        _ => match error {
+            Some(reason) if about_credentials(&reason) => Outcome::KeyRefused(reason),
+            other => Outcome::Rejected(other.unwrap_or_else(|| format!("HTTP {status}"))),
+        },
     }
 }
 
@@ -216,12 +240,23 @@ mod tests {
             outcome(200, r#"{"error":"Failed to save person","reason":"Job application not live"}"#),
             Outcome::Rejected("Job application not live".into())
         );
+        // A refused key is ours to fix: the application waits, it is not refused.
         assert_eq!(
             outcome(401, r#"{"status":401,"error":"Invalid Basic Auth credentials"}"#),
-            Outcome::Rejected("Invalid Basic Auth credentials".into())
+            Outcome::KeyRefused("Invalid Basic Auth credentials".into())
         );
+        assert_eq!(outcome(403, ""), Outcome::KeyRefused("HTTP 403".into()));
+        assert_eq!(outcome(200, r#"{"error":"Unauthorized: API key revoked"}"#), Outcome::KeyRefused("Unauthorized: API key revoked".into()));
+        assert_eq!(outcome(422, r#"{"error":"Email is invalid"}"#), Outcome::Rejected("Email is invalid".into()));
         assert_eq!(outcome(503, "<html>"), Outcome::Retry("HTTP 503".into()));
         assert_eq!(outcome(429, ""), Outcome::Retry("HTTP 429".into()));
+    }
+
+    #[test]
+    fn candidates_never_read_about_our_credentials() {
+        assert_eq!(public_reason("Job application not live"), "Job application not live");
+        let r = public_reason("Invalid Basic Auth credentials for key 0d03…");
+        assert!(!r.contains("Basic") && !r.contains("0d03"), "{r}");
     }
 
     #[test]

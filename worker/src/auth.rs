@@ -1,6 +1,11 @@
 //! Owner tokens: the host site proves "this user owns org X" with a short-lived HS256 JWT,
 //! signed with that host's secret (the worker holds one secret per issuer). Owner routes
 //! refuse missing, malformed, forged, expired, overlong, wrong-audience and other-org tokens.
+//!
+//! Tenancy: each issuer (host site) may speak only for the orgs configuration lists for it
+//! (`{"acme-site": {"secret": "…", "orgs": ["acme", "acme-*"]}}`). The older form
+//! `{"site": "secret"}` still works for a deployment with one signer, which may then speak
+//! for any org; among several signers, one without an org list speaks for none.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
@@ -47,6 +52,59 @@ pub enum AuthError {
     WrongAudience,
     #[error("the owner token is for another organisation")]
     WrongOrg,
+    #[error("the owner token's issuer may not act for this organisation")]
+    IssuerNotAllowed,
+}
+
+/// One host site that may sign owner tokens, and the orgs it may sign them for.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Signer {
+    pub secret: String,
+    /// `None`: any org (only for a deployment's single signer). Patterns are exact ids or a
+    /// prefix ending in `*`.
+    pub orgs: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer").field("secret", &"<redacted>").field("orgs", &self.orgs).finish()
+    }
+}
+
+impl Signer {
+    pub fn may_act_for(&self, org: &str) -> bool {
+        match &self.orgs {
+            None => true,
+            Some(patterns) => patterns.iter().any(|p| match p.strip_suffix('*') {
+                Some(prefix) => !prefix.is_empty() && org.starts_with(prefix),
+                None => p == org,
+            }),
+        }
+    }
+}
+
+/// Parses `OWNER_TOKEN_SECRETS`: issuer → secret, or issuer → `{secret, orgs}`. With more
+/// than one signer, a signer without `orgs` may act for no org (a safe default, logged).
+pub fn parse_signers(json: &str) -> HashMap<String, Signer> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Secret(String),
+        Scoped { secret: String, orgs: Vec<String> },
+    }
+    let Ok(entries) = serde_json::from_str::<HashMap<String, Entry>>(json) else { return HashMap::new() };
+    let single = entries.len() == 1;
+    entries
+        .into_iter()
+        .map(|(iss, e)| {
+            let signer = match e {
+                Entry::Secret(secret) if single => Signer { secret, orgs: None },
+                Entry::Secret(secret) => Signer { secret, orgs: Some(vec![]) },
+                Entry::Scoped { secret, orgs } => Signer { secret, orgs: Some(orgs.into_iter().map(|o| o.trim().to_string()).collect()) },
+            };
+            (iss, signer)
+        })
+        .collect()
 }
 
 fn sign(secret: &str, data: &str) -> Vec<u8> {
@@ -64,8 +122,8 @@ pub fn mint(claims: &OwnerClaims, secret: &str) -> String {
     format!("{data}.{sig}")
 }
 
-/// Verifies a token for `org` at `now` (seconds). `secrets` maps issuer → secret.
-pub fn verify(token: Option<&str>, secrets: &HashMap<String, String>, audience: &str, org: &str, now: u64) -> Result<OwnerClaims, AuthError> {
+/// Verifies a token for `org` at `now` (seconds). `signers` maps issuer → secret and orgs.
+pub fn verify(token: Option<&str>, signers: &HashMap<String, Signer>, audience: &str, org: &str, now: u64) -> Result<OwnerClaims, AuthError> {
     let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or(AuthError::Missing)?;
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
@@ -76,7 +134,8 @@ pub fn verify(token: Option<&str>, secrets: &HashMap<String, String>, audience: 
         return Err(AuthError::Malformed); // never "none", never another algorithm
     }
     let claims: OwnerClaims = B64.decode(p).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or(AuthError::Malformed)?;
-    let secret = secrets.get(&claims.iss).filter(|s| !s.is_empty()).ok_or(AuthError::UnknownIssuer)?;
+    let signer = signers.get(&claims.iss).filter(|s| !s.secret.is_empty()).ok_or(AuthError::UnknownIssuer)?;
+    let secret = &signer.secret;
     let sig = B64.decode(s).map_err(|_| AuthError::Malformed)?;
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| AuthError::BadSignature)?;
     mac.update(format!("{h}.{p}").as_bytes());
@@ -93,6 +152,9 @@ pub fn verify(token: Option<&str>, secrets: &HashMap<String, String>, audience: 
     if claims.org != org {
         return Err(AuthError::WrongOrg);
     }
+    if !signer.may_act_for(&claims.org) {
+        return Err(AuthError::IssuerNotAllowed);
+    }
     Ok(claims)
 }
 
@@ -107,8 +169,8 @@ mod tests {
 
     const NOW: u64 = 1_800_000_000;
 
-    fn secrets() -> HashMap<String, String> {
-        HashMap::from([("acme-site".to_string(), "host-secret-1".to_string())])
+    fn secrets() -> HashMap<String, Signer> {
+        parse_signers(r#"{"acme-site": "host-secret-1"}"#)
     }
 
     fn claims() -> OwnerClaims {
@@ -150,6 +212,31 @@ mod tests {
         assert_eq!(check(&ok, "other-org"), Err(AuthError::WrongOrg));
         let none_alg = format!("{}.{}.", B64.encode(br#"{"alg":"none"}"#), ok.split('.').nth(1).unwrap());
         assert_eq!(check(&none_alg, "northwind"), Err(AuthError::Malformed), "alg none is refused");
+    }
+
+    #[test]
+    fn each_host_site_speaks_only_for_its_orgs() {
+        let signers = parse_signers(
+            r#"{"acme-site": {"secret": "s-acme", "orgs": ["acme", "acme-*"]},
+                "globex-site": {"secret": "s-globex", "orgs": ["globex"]},
+                "legacy": "s-legacy"}"#,
+        );
+        let token = |iss: &str, secret: &str, org: &str| mint(&OwnerClaims { iss: iss.into(), org: org.into(), ..claims() }, secret);
+        let check = |t: &str, org: &str| verify(Some(t), &signers, DEFAULT_AUDIENCE, org, NOW).map(|c| c.org);
+        assert_eq!(check(&token("acme-site", "s-acme", "acme"), "acme"), Ok("acme".into()));
+        assert_eq!(check(&token("acme-site", "s-acme", "acme-eu"), "acme-eu"), Ok("acme-eu".into()), "prefix pattern");
+        assert_eq!(check(&token("acme-site", "s-acme", "globex"), "globex"), Err(AuthError::IssuerNotAllowed), "a cross-signer token");
+        assert_eq!(check(&token("globex-site", "s-globex", "acme"), "acme"), Err(AuthError::IssuerNotAllowed));
+        assert_eq!(check(&token("globex-site", "s-acme", "globex"), "globex"), Err(AuthError::BadSignature), "acme's secret cannot sign for globex");
+        assert_eq!(check(&token("acme-site", "s-acme", "acmeish"), "acmeish"), Err(AuthError::IssuerNotAllowed), "acme-* is not acme*");
+        assert_eq!(check(&token("legacy", "s-legacy", "acme"), "acme"), Err(AuthError::IssuerNotAllowed), "unscoped among several: no org");
+        // The old one-signer form keeps working for every org.
+        let one = parse_signers(r#"{"site": "s"}"#);
+        assert!(verify(Some(&token("site", "s", "anything")), &one, DEFAULT_AUDIENCE, "anything", NOW).is_ok());
+        assert!(parse_signers("not json").is_empty());
+        assert!(!format!("{:?}", signers).contains("s-acme"), "Debug redacts secrets");
+        let bare = Signer { secret: "x".into(), orgs: Some(vec!["*".into()]) };
+        assert!(!bare.may_act_for("acme"), "a bare * is not a wildcard for every org");
     }
 
     #[test]

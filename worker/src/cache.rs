@@ -292,6 +292,12 @@ async fn gone(env: &Env, token: &str) -> bool {
     }
 }
 
+/// Whether some layer holds a copy of `token` still within its freshness window (the cron
+/// then leaves it alone).
+pub async fn has_fresh_copy(l: &Layers<'_>, token: &str, now: u64) -> bool {
+    best_copy(l, token, now).await.is_some_and(|(p, _)| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token)))
+}
+
 /// Refreshes a board now, whatever its freshness (sync, web hooks), and returns the copy
 /// before and after.
 pub async fn refresh_now(l: &Layers<'_>, token: &str, now: u64) -> Result<(Option<Rc<Prepared>>, Rc<Prepared>), ApiError> {
@@ -314,6 +320,12 @@ pub async fn refresh_now(l: &Layers<'_>, token: &str, now: u64) -> Result<(Optio
 pub struct Extras {
     pub pay_ranges: Vec<api::PayRange>,
     pub form: Option<shared::apply::ApplyForm>,
+}
+
+/// The job's application form from any copy, or None when no copy exists anywhere and
+/// Greenhouse cannot be asked (the application route then keeps the raw submission).
+pub async fn job_form(l: &Layers<'_>, token: &str, id: u64, now_ms: u64) -> Option<shared::apply::ApplyForm> {
+    job_extras(l.cfg, token, id, now_ms).await.form.clone()
 }
 
 /// A job's extras, cached like the board. When Greenhouse fails the last known extras (or

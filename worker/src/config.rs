@@ -56,6 +56,37 @@ impl Hosts {
     }
 }
 
+/// The vault's keys: id → base64 key, and the id new records are sealed with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VaultKeys {
+    pub active: String,
+    pub keys: std::collections::HashMap<String, String>,
+}
+
+impl VaultKeys {
+    /// `VAULT_KEYS` (`{"active": "id", "keys": {"id": "base64", …}}`) plus the single
+    /// `VAULT_KEY` as id `k0` (active when `VAULT_KEYS` does not name one).
+    pub fn parse(keys: Option<&str>, single: Option<&str>) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Keys {
+            active: String,
+            keys: std::collections::HashMap<String, String>,
+        }
+        let mut out = VaultKeys::default();
+        if let Some(k) = keys.and_then(|j| serde_json::from_str::<Keys>(j).ok()) {
+            out.active = k.active;
+            out.keys = k.keys;
+        }
+        if let Some(s) = single.map(str::trim).filter(|s| !s.is_empty()) {
+            out.keys.entry(crate::vault::LEGACY_KEY_ID.to_string()).or_insert_with(|| s.to_string());
+            if out.active.is_empty() {
+                out.active = crate::vault::LEGACY_KEY_ID.to_string();
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Base URL of the Job Board API, without a trailing slash (`GREENHOUSE_BOARDS_API`).
@@ -77,12 +108,13 @@ pub struct Config {
     /// The authenticated APIs' hosts, US and EU (`GREENHOUSE_HARVEST_API[_EU]`,
     /// `GREENHOUSE_AUTH_API[_EU]`, `GREENHOUSE_INGESTION_API[_EU]`, `GREENHOUSE_BOARDS_API_EU`).
     pub hosts: Hosts,
-    /// Owner-token secrets per issuing host site (`OWNER_TOKEN_SECRETS`, a JSON secret).
-    pub owner_secrets: Secret<std::collections::HashMap<String, String>>,
+    /// Owner-token signers per issuing host site, with the orgs each may act for
+    /// (`OWNER_TOKEN_SECRETS`, a JSON secret; see [`crate::auth::parse_signers`]).
+    pub owner_secrets: Secret<std::collections::HashMap<String, crate::auth::Signer>>,
     /// The audience owner tokens must name (`OWNER_TOKEN_AUDIENCE`).
     pub owner_audience: String,
-    /// The credential vault's key (`VAULT_KEY`, 32 bytes base64).
-    pub vault_key: Secret<String>,
+    /// The vault's keys by id and the active one (`VAULT_KEYS`, and `VAULT_KEY` as id `k0`).
+    pub vault_keys: Secret<VaultKeys>,
     /// When set, applications need a valid Cloudflare Turnstile token (`TURNSTILE_SECRET`).
     pub turnstile_secret: Secret<String>,
     /// Where Turnstile tokens are verified (`TURNSTILE_VERIFY_URL`).
@@ -93,6 +125,12 @@ pub struct Config {
     pub harvest_per_page: u32,
     /// Harvest's rate-limit window in seconds (`HARVEST_WINDOW_SECONDS`, default 10).
     pub harvest_window_secs: u64,
+    /// Days an application (and a web hook event id) is kept after its final state
+    /// (`RETENTION_DAYS`, default 30).
+    pub retention_days: u64,
+    /// A board's web hooks refresh it at most once per this many seconds, however many
+    /// deliveries (or replays) arrive (`WEBHOOK_REFRESH_SECONDS`, default 10).
+    pub webhook_refresh_secs: u64,
 }
 
 impl Config {
@@ -136,9 +174,9 @@ impl Config {
                     url("GREENHOUSE_INGESTION_API_EU", "https://api.eu.greenhouse.io"),
                 ],
             },
-            owner_secrets: Secret::new(get("OWNER_TOKEN_SECRETS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
+            owner_secrets: Secret::new(get("OWNER_TOKEN_SECRETS").map(|j| crate::auth::parse_signers(&j)).unwrap_or_default()),
             owner_audience: get("OWNER_TOKEN_AUDIENCE").filter(|a| !a.trim().is_empty()).unwrap_or_else(|| crate::auth::DEFAULT_AUDIENCE.into()),
-            vault_key: Secret::new(get("VAULT_KEY").unwrap_or_default()),
+            vault_keys: Secret::new(VaultKeys::parse(get("VAULT_KEYS").as_deref(), get("VAULT_KEY").as_deref())),
             turnstile_secret: Secret::new(get("TURNSTILE_SECRET").unwrap_or_default()),
             turnstile_verify_url: url("TURNSTILE_VERIFY_URL", "https://challenges.cloudflare.com/turnstile/v0/siteverify"),
             sync_boards: get("SYNC_BOARDS")
@@ -146,6 +184,8 @@ impl Config {
                 .unwrap_or_default(),
             harvest_per_page: num("HARVEST_PER_PAGE", 100, 1..=500) as u32,
             harvest_window_secs: num("HARVEST_WINDOW_SECONDS", 10, 1..=60),
+            retention_days: num("RETENTION_DAYS", 30, 1..=3650),
+            webhook_refresh_secs: num("WEBHOOK_REFRESH_SECONDS", 10, 0..=3600),
         }
         .with_boards_us()
     }
@@ -208,6 +248,16 @@ mod tests {
         let c = cfg(&[("VAULT_KEY", "c2VjcmV0LXZhdWx0LWtleQ=="), ("OWNER_TOKEN_SECRETS", r#"{"site":"host-secret-xyz"}"#)]);
         let d = format!("{c:?}");
         assert!(!d.contains("c2VjcmV0") && !d.contains("host-secret-xyz"), "{d}");
+    }
+
+    #[test]
+    fn vault_keys_combine_the_old_single_key_and_the_rotation_set() {
+        let single = VaultKeys::parse(None, Some("AAAA"));
+        assert_eq!((single.active.as_str(), single.keys.len()), ("k0", 1));
+        let both = VaultKeys::parse(Some(r#"{"active":"2026-11","keys":{"2026-11":"BBBB"}}"#), Some("AAAA"));
+        assert_eq!(both.active, "2026-11");
+        assert_eq!(both.keys.get("k0").map(String::as_str), Some("AAAA"), "old rows stay readable");
+        assert_eq!(VaultKeys::parse(Some("nonsense"), None), VaultKeys::default());
     }
 
     #[test]

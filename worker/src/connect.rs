@@ -14,7 +14,8 @@ use worker::D1Database;
 use crate::db;
 
 pub fn vault(cfg: &Config) -> Result<Vault, ApiError> {
-    Vault::from_base64(cfg.vault_key.expose()).map_err(|_| ApiError::NotConfigured)
+    let k = cfg.vault_keys.expose();
+    Vault::from_keys(&k.active, &k.keys).map_err(|_| ApiError::NotConfigured)
 }
 
 /// Asks Greenhouse whether the credentials work (and with which Harvest permissions).
@@ -67,6 +68,8 @@ struct Row {
     hint: String,
     nonce: String,
     ciphertext: String,
+    #[serde(default)]
+    key_id: Option<String>,
     health: String,
     permissions: String,
     message: Option<String>,
@@ -110,7 +113,18 @@ impl Row {
     }
 }
 
-const COLUMNS: &str = "kind, region, account, hint, nonce, ciphertext, health, permissions, message, verified_at, checked_at, updated_by";
+const COLUMNS: &str = "kind, region, account, hint, nonce, ciphertext, key_id, health, permissions, message, verified_at, checked_at, updated_by";
+
+/// The org that has connected `board`, if any (board tokens compare case-insensitively).
+pub async fn board_owner(db: &D1Database, board: &str) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Org {
+        org: String,
+    }
+    let row: Option<Org> =
+        db::first(db, "SELECT org FROM credentials WHERE kind = 'job_board' AND lower(account) = lower(?1) LIMIT 1", &[board.into()]).await?;
+    Ok(row.map(|r| r.org))
+}
 
 /// Every credential of an org, masked.
 pub async fn list(db: &D1Database, org: &str) -> Result<Vec<CredentialSummary>, ApiError> {
@@ -130,18 +144,27 @@ pub async fn store(
     by: &str,
     now: u64,
 ) -> Result<CredentialSummary, ApiError> {
+    let mut input = i.clone();
+    if kind == Kind::JobBoard {
+        // One board, one org: another org's board cannot be taken over (or shadowed).
+        input.board_token = i.board_token.trim().to_ascii_lowercase();
+        if board_owner(db, &input.board_token).await?.is_some_and(|o| o != org) {
+            return Err(ApiError::BoardAlreadyConnected);
+        }
+    }
+    let i = &input;
     let plaintext = serde_json::to_vec(i).map_err(|e| ApiError::Internal(e.to_string()))?;
     let sealed = vault.seal(org, kind.slug(), &plaintext).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (account, hint) = account_and_hint(kind, i);
     let (health, granted, message) = health(kind, v);
     let perms = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
     let now_js = JsValue::from_f64(now as f64);
-    db::run(
+    let stored = db::run(
         db,
-        "INSERT INTO credentials (org, kind, region, account, hint, nonce, ciphertext, health, permissions, message, verified_at, checked_at, updated_by, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11) \
+        "INSERT INTO credentials (org, kind, region, account, hint, nonce, ciphertext, health, permissions, message, verified_at, checked_at, updated_by, updated_at, key_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?11, ?13) \
          ON CONFLICT (org, kind) DO UPDATE SET region = ?3, account = ?4, hint = ?5, nonce = ?6, ciphertext = ?7, health = ?8, \
-         permissions = ?9, message = ?10, verified_at = ?11, checked_at = ?11, updated_by = ?12, updated_at = ?11",
+         permissions = ?9, message = ?10, verified_at = ?11, checked_at = ?11, updated_by = ?12, updated_at = ?11, key_id = ?13",
         &[
         org.into(),
         kind.slug().into(),
@@ -155,9 +178,21 @@ pub async fn store(
         message.clone().map(JsValue::from).unwrap_or(JsValue::NULL),
             now_js,
             by.into(),
+            sealed.key_id.into(),
         ],
     )
-    .await?;
+    .await;
+    // The unique index settles a race between two orgs connecting the same board.
+    if let Err(e) = stored {
+        if kind == Kind::JobBoard && board_owner(db, &i.board_token).await?.is_some_and(|o| o != org) {
+            return Err(ApiError::BoardAlreadyConnected);
+        }
+        return Err(e);
+    }
+    if kind == Kind::JobBoard {
+        // Applications that waited for a working key go out at the next cron run.
+        crate::outbox::key_changed(db, &i.board_token).await?;
+    }
     let row = Row {
         kind: kind.slug().into(),
         region: region_name(i.region).into(),
@@ -165,6 +200,7 @@ pub async fn store(
         hint,
         nonce: String::new(),
         ciphertext: String::new(),
+        key_id: None,
         health: health_name(health).into(),
         permissions: serde_json::to_string(&granted).unwrap_or_default(),
         message,
@@ -180,8 +216,19 @@ pub async fn open(db: &D1Database, vault: &Vault, org: &str, kind: Kind) -> Resu
     let row: Option<Row> =
         db::first(db, &format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 AND kind = ?2"), &[org.into(), kind.slug().into()]).await?;
     let Some(row) = row else { return Ok(None) };
-    let plain =
-        vault.open(org, kind.slug(), &Sealed { nonce: row.nonce, ciphertext: row.ciphertext }).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let key_id = row.key_id.clone().unwrap_or_else(|| crate::vault::LEGACY_KEY_ID.into());
+    let sealed = Sealed { key_id: key_id.clone(), nonce: row.nonce, ciphertext: row.ciphertext };
+    let plain = vault.open(org, kind.slug(), &sealed).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if vault.needs_reseal(&key_id) {
+        // Rotation: sealed again under the active key the first time it is read.
+        let fresh = vault.seal(org, kind.slug(), &plain).map_err(|e| ApiError::Internal(e.to_string()))?;
+        db::run(
+            db,
+            "UPDATE credentials SET nonce = ?3, ciphertext = ?4, key_id = ?5 WHERE org = ?1 AND kind = ?2 AND key_id = ?6",
+            &[org.into(), kind.slug().into(), fresh.nonce.into(), fresh.ciphertext.into(), fresh.key_id.into(), key_id.into()],
+        )
+        .await?;
+    }
     Ok(serde_json::from_slice(&plain).ok())
 }
 
@@ -213,21 +260,35 @@ pub async fn remove(db: &D1Database, org: &str, kind: Kind) -> Result<bool, ApiE
     Ok(removed > 0)
 }
 
-/// The Job Board API key for a board: configured, or connected by the board's org.
-pub async fn job_board_key(cfg: &Config, db: Option<&D1Database>, board: &str) -> Option<String> {
+/// The Job Board API key for a board and the region its org connected it in: configured
+/// (`JOB_BOARD_API_KEYS`, US), or connected by the board's org.
+pub async fn job_board_key(cfg: &Config, db: Option<&D1Database>, board: &str) -> Option<(String, Region)> {
     if let Some(k) = cfg.job_board_key(board) {
-        return Some(k.to_string());
+        return Some((k.to_string(), Region::Us));
     }
     let db = db?;
-    #[derive(Deserialize)]
-    struct Org {
-        org: String,
-    }
-    let row: Option<Org> =
-        db::first(db, "SELECT org FROM credentials WHERE kind = 'job_board' AND account = ?1 LIMIT 1", &[board.into()]).await.ok()?;
+    let org = board_owner(db, board).await.ok()??;
     let vault = vault(cfg).ok()?;
-    open(db, &vault, &row?.org, Kind::JobBoard).await.ok()?.map(|i| i.api_key.trim().to_string())
+    open(db, &vault, &org, Kind::JobBoard).await.ok()?.map(|i| (i.api_key.trim().to_string(), i.region))
 }
+
+/// The region of a connected board (US for boards no org has connected).
+pub async fn board_region(db: &D1Database, board: &str) -> Region {
+    #[derive(Deserialize)]
+    struct R {
+        region: String,
+    }
+    let row: Option<R> =
+        db::first(db, "SELECT region FROM credentials WHERE kind = 'job_board' AND lower(account) = lower(?1) LIMIT 1", &[board.into()]).await.ok().flatten();
+    if row.is_some_and(|r| r.region == "eu") {
+        Region::Eu
+    } else {
+        Region::Us
+    }
+}
+
+/// How often one credential is re-checked against Greenhouse at most.
+pub const RECHECK_EVERY_MS: u64 = 3600 * 1000;
 
 /// Re-checks every stored credential (the cron), oldest check first, a few per run.
 pub async fn recheck_some(db: &D1Database, cfg: &Config, now: u64, limit: u32) -> Result<usize, ApiError> {
@@ -236,7 +297,12 @@ pub async fn recheck_some(db: &D1Database, cfg: &Config, now: u64, limit: u32) -
         org: String,
         kind: String,
     }
-    let keys: Vec<Key> = db::all(db, "SELECT org, kind FROM credentials ORDER BY checked_at LIMIT ?1", &[db::num(limit.into())]).await?;
+    let keys: Vec<Key> = db::all(
+        db,
+        "SELECT org, kind FROM credentials WHERE checked_at IS NULL OR checked_at < ?2 ORDER BY checked_at LIMIT ?1",
+        &[db::num(limit.into()), db::num(now.saturating_sub(RECHECK_EVERY_MS))],
+    )
+    .await?;
     let vault = vault(cfg)?;
     let mut n = 0;
     for k in keys {
@@ -270,5 +336,7 @@ mod tests {
         assert_eq!(account_and_hint(Kind::JobBoard, &i), ("northwind".to_string(), "••••7e24".to_string()));
         let v3 = ConnectInput { client_id: "cid-1".into(), client_secret: "very-secret-value".into(), user_id: "42".into(), ..Default::default() };
         assert_eq!(account_and_hint(Kind::HarvestV3, &v3), ("cid-1 (user 42)".to_string(), "••••alue".to_string()));
+        let short = ConnectInput { email: "ops@northwind.example".into(), api_key: "abcd1234efgh".into(), ..Default::default() };
+        assert_eq!(account_and_hint(Kind::Ingestion, &short), ("ops@northwind.example".to_string(), String::new()), "account only");
     }
 }

@@ -39,3 +39,22 @@ pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Res
     }
     Ok(())
 }
+
+/// Takes the lease `name` for `holder` until `now + ttl_ms` if it is free or expired.
+/// Returns whether this holder has it (one statement: atomic in D1).
+pub async fn lease(db: &D1Database, name: &str, holder: &str, now: u64, ttl_ms: u64) -> Result<bool, ApiError> {
+    let changed = run(
+        db,
+        "INSERT INTO leases (name, holder, until_ms) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (name) DO UPDATE SET holder = ?2, until_ms = ?3 WHERE leases.until_ms <= ?4",
+        &[name.into(), holder.into(), num(now + ttl_ms), num(now)],
+    )
+    .await?;
+    Ok(changed == 1)
+}
+
+/// Gives the lease back early (only if this holder still has it).
+pub async fn release(db: &D1Database, name: &str, holder: &str) -> Result<(), ApiError> {
+    run(db, "DELETE FROM leases WHERE name = ?1 AND holder = ?2", &[name.into(), holder.into()]).await?;
+    Ok(())
+}

@@ -47,6 +47,10 @@ pub enum ApiError {
     CredentialsInvalid(String),
     #[error("Please check the highlighted fields.")]
     InvalidInput(Vec<(&'static str, &'static str)>),
+    #[error("This job board is already connected by another organisation.")]
+    BoardAlreadyConnected,
+    #[error("This submission id was already used for a different application.")]
+    SubmissionConflict,
     #[error("Internal error.")]
     Internal(String),
 }
@@ -62,10 +66,11 @@ impl ApiError {
             Self::PayloadTooLarge => 413,
             Self::Rejected(_) => 502,
             Self::NotConfigured => 503,
-            Self::Unauthorized(crate::auth::AuthError::WrongOrg) => 403,
+            Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed) => 403,
             Self::Unauthorized(_) => 401,
             Self::CredentialsInvalid(_) | Self::InvalidInput(_) => 422,
             Self::Upstream(_) => 502,
+            Self::BoardAlreadyConnected | Self::SubmissionConflict => 409,
             Self::Internal(_) => 500,
         }
     }
@@ -83,10 +88,12 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Rejected(_) => "application_rejected",
             Self::NotConfigured => "not_configured",
-            Self::Unauthorized(crate::auth::AuthError::WrongOrg) => "forbidden",
+            Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed) => "forbidden",
             Self::Unauthorized(_) => "unauthorized",
             Self::CredentialsInvalid(_) => "credentials_invalid",
             Self::InvalidInput(_) => "validation_failed",
+            Self::BoardAlreadyConnected => "board_already_connected",
+            Self::SubmissionConflict => "conflict",
             Self::Internal(_) => "internal",
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod auth;
+pub mod body;
 pub mod cache;
 pub mod config;
 pub mod connect;
@@ -68,6 +69,10 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .delete_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::delete(req, ctx)))
         .post_async("/api/v1/orgs/:org/connection/:kind/check", |req, ctx| handle(routes::owner::check(req, ctx)))
         .post_async("/api/v1/orgs/:org/sync", |req, ctx| handle(routes::owner::sync(req, ctx)))
+        .get_async("/api/v1/orgs/:org/applications", |req, ctx| handle(routes::owner::applications(req, ctx)))
+        .get_async("/api/v1/orgs/:org/applications/:id", |req, ctx| handle(routes::owner::export_application(req, ctx)))
+        .post_async("/api/v1/orgs/:org/applications/:id/retry", |req, ctx| handle(routes::owner::retry_application(req, ctx)))
+        .post_async("/api/v1/orgs/:org/applications/:id/dismiss", |req, ctx| handle(routes::owner::dismiss_application(req, ctx)))
         .post_async("/hooks/greenhouse/:org", |req, ctx| handle(routes::hooks::receive(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
@@ -79,7 +84,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .await
 }
 
-/// The cron: retries queued applications whose time has come, re-checks connections.
+/// The cron: one run at a time (a D1 lease), then queued applications, board refreshes,
+/// connection health re-checks and the retention purge.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
@@ -89,20 +95,42 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         return;
     };
     let now = worker::Date::now().as_millis();
-    match outbox::retry_due(&db, &cfg, now).await {
-        Ok(n) if n > 0 => worker::console_log!("outbox: delivered {n} queued application(s)"),
-        Ok(_) => {}
-        Err(e) => worker::console_error!("outbox: {e:?}"),
+    let holder = format!("cron-{now}-{}", js_sys::Math::random());
+    match db::lease(&db, "cron", &holder, now, CRON_LEASE_MS).await {
+        Ok(true) => {}
+        Ok(false) => {
+            worker::console_log!("cron: the previous run is still going; skipping this one");
+            return;
+        }
+        Err(e) => {
+            worker::console_error!("cron lease: {e:?}");
+            return;
+        }
     }
-    // Every connected board, fresh in every cache layer.
     let layers = cache::Layers { cfg: &cfg, env: &env, ctx: None };
+    match connect::vault(&cfg) {
+        Ok(vault) => match outbox::retry_due(&layers, &db, &vault, now).await {
+            Ok(n) if n > 0 => worker::console_log!("outbox: delivered {n} queued application(s)"),
+            Ok(_) => {}
+            Err(e) => worker::console_error!("outbox: {e:?}"),
+        },
+        Err(_) => worker::console_error!("outbox: VAULT_KEY is not set; queued applications wait"),
+    }
+    // Connected boards whose copy is older than their freshness window.
     if let Err(e) = sync::all(&layers, &db, now).await {
         worker::console_error!("sync: {e:?}");
     }
-    // Connection health, a few credentials per run, oldest check first.
+    // Connection health: a few credentials per run, none more often than hourly.
     if let Err(e) = connect::recheck_some(&db, &cfg, now, 5).await {
         if !matches!(e, ApiError::NotConfigured) {
             worker::console_error!("health check: {e:?}");
         }
     }
+    if let Err(e) = outbox::purge(&db, now, cfg.retention_days * 86_400_000).await {
+        worker::console_error!("retention purge: {e:?}");
+    }
+    let _ = db::release(&db, "cron", &holder).await;
 }
+
+/// How long one cron run may hold the lease (a run that dies holds it no longer).
+const CRON_LEASE_MS: u64 = 5 * 60 * 1000;

@@ -1,52 +1,186 @@
-//! The application outbox in D1. Every application is written here first, then sent; a
-//! failure Greenhouse may recover from leaves it queued for the cron to retry with backoff.
+//! The application outbox in D1. Every application is written here first (row and files in
+//! one batch, sealed with the vault), then sent; nothing a candidate typed is lost:
+//!
+//! * Greenhouse down or rate limiting → `queued`, retried by the cron with backoff.
+//! * Greenhouse refusing *our key* (401/403), or no key → `needs_attention`: an operator
+//!   problem, shown to the org's owners and delivered once the key is fixed.
+//! * Greenhouse refusing *the application* → `failed`, kept with its answers for owners to
+//!   retry or export until they dismiss it (or the retention period ends).
+//! * Delivered → the answers and files are deleted at once.
+//!
 //! A row is claimed (status `sending`) before each attempt, so two runs never send it twice.
 
-use crate::apply::{backoff_secs, outcome, Outcome};
-use crate::config::Config;
+use crate::apply::{backoff_secs, greenhouse_body, outcome, Outcome};
+use crate::cache::Layers;
 use crate::error::ApiError;
 use crate::upstream::job_board;
-use serde::Deserialize;
+use crate::vault::{application_aad, Sealed, Vault};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use shared::apply::Submission;
+use shared::owner::{ApplicationState as Status, PendingApplication, PendingCounts};
+use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-/// Stop retrying after this many attempts (about a week with hourly caps).
+use crate::db::{self, num as js};
+
+/// Stop retrying after this many attempts (about a week with the 6 h cap).
 const MAX_ATTEMPTS: u32 = 40;
 /// A `sending` claim older than this was lost with its worker: queue it again.
 const STALE_CLAIM_MS: u64 = 10 * 60 * 1000;
+/// How often an application waiting for a key is tried again on its own (the key may have
+/// been fixed as a worker secret rather than in the console).
+const ATTENTION_RETRY_MS: u64 = 3600 * 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Delivered,
-    Queued,
-    Failed,
-    Sending,
+/// What is stored for an application: Greenhouse's body, or, when no copy of the job's
+/// questions existed anywhere, the submission as sent, mapped at delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payload {
+    Mapped { body: Map<String, Value> },
+    Raw { values: Vec<(String, String)>, source: Option<String>, ip: Option<String> },
 }
 
-impl Status {
-    fn parse(s: &str) -> Self {
-        match s {
-            "delivered" => Self::Delivered,
-            "queued" => Self::Queued,
-            "failed" => Self::Failed,
-            _ => Self::Sending,
+impl Payload {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Mapped { .. } => "mapped",
+            Self::Raw { .. } => "raw",
         }
     }
 }
 
-use crate::db::{self, num as js};
+/// An uploaded file: field, file name, bytes.
+pub struct NewFile {
+    pub field: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
 
-const ROW: &str = "SELECT status, board, job_id, body, attempts, last_error FROM applications WHERE id = ?1";
+pub struct NewApplication<'a> {
+    pub id: &'a str,
+    pub board: &'a str,
+    pub job_id: u64,
+    pub payload: &'a Payload,
+    pub files: &'a [NewFile],
+    /// See [`fingerprint`].
+    pub fingerprint: &'a str,
+}
+
+/// A digest of what the candidate sent (job, every value in order, every file's name and
+/// bytes), so a repeated submission id can be told apart from a different application.
+pub fn fingerprint(board: &str, job_id: u64, values: &[(String, String)], files: &[NewFile]) -> String {
+    let mut h = Sha256::new();
+    let mut part = |s: &[u8]| {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s);
+    };
+    part(board.as_bytes());
+    part(&job_id.to_le_bytes());
+    for (k, v) in values {
+        part(k.as_bytes());
+        part(v.as_bytes());
+    }
+    for f in files {
+        part(f.field.as_bytes());
+        part(f.filename.as_bytes());
+        part(&Sha256::digest(&f.bytes));
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What an earlier submission with the same id came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Earlier {
+    /// The same application again: its state and, if refused, why.
+    Same(Status, Option<String>),
+    /// The same id with a different application.
+    Conflict,
+}
+
+#[derive(Deserialize)]
+struct Seen {
+    status: String,
+    fingerprint: String,
+    last_error: Option<String>,
+}
+
+fn status(s: &str) -> Status {
+    Status::parse(s).unwrap_or(Status::Sending)
+}
+
+/// Looks a submission id up before anything else is checked, so a client's retry of a
+/// request that already went through gets its first answer (not a challenge or a limit).
+pub async fn earlier(db: &D1Database, id: &str, fingerprint: &str) -> Result<Option<Earlier>, ApiError> {
+    let row: Option<Seen> = db::first(db, "SELECT status, fingerprint, last_error FROM applications WHERE id = ?1", &[id.into()]).await?;
+    Ok(row.map(|r| {
+        // Rows from before fingerprints existed match anything.
+        if r.fingerprint.is_empty() || r.fingerprint == fingerprint {
+            Earlier::Same(status(&r.status), r.last_error)
+        } else {
+            Earlier::Conflict
+        }
+    }))
+}
+
+fn seal(vault: &Vault, aad: &str, plain: &[u8]) -> Result<Sealed, ApiError> {
+    vault.seal_aad(aad, plain).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Records an application, row and files in one batch (all or nothing), sealed. Returns
+/// the earlier outcome instead if the id was already recorded (also under a race).
+pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, now: u64) -> Result<Option<Earlier>, ApiError> {
+    if let Some(e) = earlier(db, app.id, app.fingerprint).await? {
+        return Ok(Some(e));
+    }
+    let plain = serde_json::to_vec(app.payload).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = seal(vault, &application_aad(app.id, "body"), &plain)?;
+    let mut statements = vec![db::stmt(
+        db,
+        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        &[
+            app.id.into(),
+            app.board.into(),
+            js(app.job_id),
+            app.payload.kind().into(),
+            body.ciphertext.into(),
+            body.key_id.into(),
+            body.nonce.into(),
+            app.fingerprint.into(),
+            js(now),
+        ],
+    )?];
+    for f in app.files {
+        let sealed = seal(vault, &application_aad(app.id, &format!("file:{}", f.field)), &f.bytes)?;
+        statements.push(db::stmt(
+            db,
+            "INSERT INTO application_files (application_id, field, filename, content_base64, key_id, nonce) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[app.id.into(), f.field.as_str().into(), f.filename.as_str().into(), sealed.ciphertext.into(), sealed.key_id.into(), sealed.nonce.into()],
+        )?);
+    }
+    if let Err(e) = db::batch(db, statements).await {
+        // A concurrent request with the same id won the insert: answer as it did.
+        return match earlier(db, app.id, app.fingerprint).await? {
+            Some(earlier) => Ok(Some(earlier)),
+            None => Err(e),
+        };
+    }
+    Ok(None)
+}
 
 #[derive(Deserialize)]
 struct Row {
-    status: String,
     board: String,
     job_id: f64,
+    body_kind: String,
     body: Option<String>,
+    key_id: Option<String>,
+    nonce: Option<String>,
     attempts: f64,
-    last_error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -54,129 +188,321 @@ struct FileRow {
     field: String,
     filename: String,
     content_base64: String,
+    key_id: Option<String>,
+    nonce: Option<String>,
 }
 
-pub struct NewApplication<'a> {
-    pub id: &'a str,
-    pub board: &'a str,
+/// An application's stored answers and files, opened.
+pub struct Opened {
+    pub board: String,
     pub job_id: u64,
-    pub body: &'a Map<String, Value>,
-    /// (field, filename, base64 content)
-    pub files: &'a [(String, String, String)],
+    pub payload: Payload,
+    /// (field, file name, base64 content)
+    pub files: Vec<(String, String, String)>,
+    attempts: u32,
 }
 
-/// Records an application before anything is sent. Returns the status of an earlier
-/// submission with the same id instead, if there was one.
-pub async fn record(db: &D1Database, app: &NewApplication<'_>, now: u64) -> Result<Option<(Status, Option<String>)>, ApiError> {
-    let body = serde_json::to_string(app.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let changed = db::run(
-        db,
-        "INSERT INTO applications (id, board, job_id, status, body, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?5) ON CONFLICT (id) DO NOTHING",
-        &[app.id.into(), app.board.into(), js(app.job_id), body.into(), js(now)],
-    )
-    .await?;
-    if changed == 0 {
-        let row: Option<Row> = db::first(db, ROW, &[app.id.into()]).await?;
-        return Ok(row.map(|r| (Status::parse(&r.status), r.last_error)));
-    }
+/// Opens a stored part: sealed (key id and nonce set) or, for rows written before sealing,
+/// plain. A part sealed under a retired key is sealed again under the active one.
+fn open_part(vault: &Vault, aad: &str, stored: &str, key_id: Option<&str>, nonce: Option<&str>) -> Result<(Vec<u8>, Option<Sealed>), ApiError> {
+    let (Some(key_id), Some(nonce)) = (key_id, nonce) else { return Ok((stored.as_bytes().to_vec(), None)) };
+    let sealed = Sealed { key_id: key_id.into(), nonce: nonce.into(), ciphertext: stored.into() };
+    let plain = vault.open_aad(aad, &sealed).map_err(|e| ApiError::Internal(format!("application {aad}: {e}")))?;
+    let reseal = if vault.needs_reseal(key_id) { Some(seal(vault, aad, &plain)?) } else { None };
+    Ok((plain, reseal))
+}
+
+/// Reads and opens an application's answers and files (for delivery and for owners' export).
+pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Opened>, ApiError> {
+    let row: Option<Row> =
+        db::first(db, "SELECT board, job_id, body_kind, body, key_id, nonce, attempts FROM applications WHERE id = ?1", &[id.into()]).await?;
+    let Some(row) = row else { return Ok(None) };
+    let Some(stored) = row.body.as_deref() else { return Ok(None) };
+    let (plain, reseal) = open_part(vault, &application_aad(id, "body"), stored, row.key_id.as_deref(), row.nonce.as_deref())?;
+    let payload = if row.key_id.is_none() {
+        // Before sealing, bodies were Greenhouse's JSON as such.
+        Payload::Mapped { body: serde_json::from_slice(&plain).unwrap_or_default() }
+    } else {
+        serde_json::from_slice(&plain).map_err(|e| ApiError::Internal(format!("application {id}: {e}")))?
+    };
     let mut statements = Vec::new();
-    for (field, filename, content) in app.files {
+    if let Some(s) = reseal {
         statements.push(db::stmt(
             db,
-            "INSERT INTO application_files (application_id, field, filename, content_base64) VALUES (?1, ?2, ?3, ?4)",
-            &[app.id.into(), field.as_str().into(), filename.as_str().into(), content.as_str().into()],
+            "UPDATE applications SET body = ?2, key_id = ?3, nonce = ?4 WHERE id = ?1",
+            &[id.into(), s.ciphertext.into(), s.key_id.into(), s.nonce.into()],
         )?);
     }
+    let rows: Vec<FileRow> =
+        db::all(db, "SELECT field, filename, content_base64, key_id, nonce FROM application_files WHERE application_id = ?1", &[id.into()]).await?;
+    let mut files = Vec::new();
+    for f in rows {
+        let aad = application_aad(id, &format!("file:{}", f.field));
+        let content = if f.key_id.is_none() {
+            f.content_base64.clone() // plain base64 from before sealing
+        } else {
+            let (bytes, reseal) = open_part(vault, &aad, &f.content_base64, f.key_id.as_deref(), f.nonce.as_deref())?;
+            if let Some(s) = reseal {
+                statements.push(db::stmt(
+                    db,
+                    "UPDATE application_files SET content_base64 = ?3, key_id = ?4, nonce = ?5 WHERE application_id = ?1 AND field = ?2",
+                    &[id.into(), f.field.as_str().into(), s.ciphertext.into(), s.key_id.into(), s.nonce.into()],
+                )?);
+            }
+            B64.encode(bytes)
+        };
+        files.push((f.field, f.filename, content));
+    }
     db::batch(db, statements).await?;
-    Ok(None)
+    let _ = row.body_kind;
+    Ok(Some(Opened { board: row.board, job_id: row.job_id as u64, payload, files, attempts: row.attempts as u32 }))
+}
+
+/// Greenhouse's body for an opened application: as stored, or mapped now from the raw
+/// submission with the job's questions (None while no copy of them can be had).
+async fn greenhouse_json(l: &Layers<'_>, o: &Opened, now: u64) -> Option<Map<String, Value>> {
+    let mut body = match &o.payload {
+        Payload::Mapped { body } => body.clone(),
+        Payload::Raw { values, source, ip } => {
+            let form = crate::cache::job_form(l, &o.board, o.job_id, now).await?;
+            let s = Submission { values: values.clone(), files: vec![] };
+            greenhouse_body(&form, &s, source.as_deref(), ip.as_deref())
+        }
+    };
+    for (field, filename, content) in &o.files {
+        body.insert(format!("{field}_content"), Value::from(content.as_str()));
+        body.insert(format!("{field}_content_filename"), Value::from(filename.as_str()));
+    }
+    Some(body)
 }
 
 /// Sends a recorded (and claimed) application to Greenhouse and records what happened.
-pub async fn attempt(db: &D1Database, cfg: &Config, id: &str, now: u64) -> Result<(Status, Option<String>), ApiError> {
-    let row: Row = db::first(db, ROW, &[id.into()]).await?.ok_or_else(|| ApiError::Internal("outbox row vanished".into()))?;
-    let files: Vec<FileRow> =
-        db::all(db, "SELECT field, filename, content_base64 FROM application_files WHERE application_id = ?1", &[id.into()]).await?;
-    let mut body: Map<String, Value> = row.body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default();
-    for f in files {
-        body.insert(format!("{}_content", f.field), Value::from(f.content_base64));
-        body.insert(format!("{}_content_filename", f.field), Value::from(f.filename));
-    }
-    let attempts = row.attempts as u32 + 1;
-    let job_id = row.job_id as u64;
-    let result = match crate::connect::job_board_key(cfg, Some(db), &row.board).await {
-        None => Outcome::Retry("no Job Board API key configured for this board".into()),
-        Some(key) => {
-            let text = serde_json::to_string(&body).unwrap_or_default();
-            match job_board::submit_application(cfg, &row.board, job_id, &key, &text).await {
-                Ok((status, resp)) => outcome(status, &resp),
-                Err(e) => Outcome::Retry(e.to_string()),
+pub async fn attempt(l: &Layers<'_>, db: &D1Database, vault: &Vault, id: &str, now: u64) -> Result<(Status, Option<String>), ApiError> {
+    let opened = open(db, vault, id).await?.ok_or_else(|| ApiError::Internal("outbox row vanished".into()))?;
+    let attempts = opened.attempts + 1;
+    let result = match crate::connect::job_board_key(l.cfg, Some(db), &opened.board).await {
+        None => Outcome::KeyRefused("no Job Board API key is set for this board".into()),
+        Some((key, region)) => match greenhouse_json(l, &opened, now).await {
+            None => Outcome::Retry("the job's questions could not be read from Greenhouse".into()),
+            Some(body) => {
+                let text = serde_json::to_string(&body).unwrap_or_default();
+                match job_board::submit_application(l.cfg, region, &opened.board, opened.job_id, &key, &text).await {
+                    Ok((status, resp)) => outcome(status, &resp),
+                    Err(e) => Outcome::Retry(e.to_string()),
+                }
             }
-        }
+        },
     };
-    let (status, error) = match result {
-        Outcome::Delivered => (Status::Delivered, None),
-        Outcome::Rejected(reason) => (Status::Failed, Some(reason)),
-        Outcome::Retry(reason) if attempts >= MAX_ATTEMPTS => (Status::Failed, Some(reason)),
-        Outcome::Retry(reason) => (Status::Queued, Some(reason)),
+    let (status, error, next) = match result {
+        Outcome::Delivered => (Status::Delivered, None, now),
+        Outcome::Rejected(reason) => (Status::Failed, Some(reason), now),
+        Outcome::KeyRefused(reason) => (Status::NeedsAttention, Some(reason), now + ATTENTION_RETRY_MS),
+        Outcome::Retry(reason) if attempts >= MAX_ATTEMPTS => (Status::Failed, Some(format!("gave up after {attempts} attempts: {reason}")), now),
+        Outcome::Retry(reason) => (Status::Queued, Some(reason), now + backoff_secs(l.cfg.outbox_backoff_secs, attempts) * 1000),
     };
-    let next = now + backoff_secs(cfg.outbox_backoff_secs, attempts) * 1000;
-    let done = status != Status::Queued;
-    let name = match status {
-        Status::Delivered => "delivered",
-        Status::Failed => "failed",
-        _ => "queued",
-    };
+    let delivered = status == Status::Delivered;
+    let is_final = matches!(status, Status::Delivered | Status::Failed);
     let mut statements = vec![db::stmt(
         db,
         "UPDATE applications SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, updated_at = ?6, \
-         body = CASE WHEN ?7 THEN NULL ELSE body END WHERE id = ?1",
+         final_at = CASE WHEN ?7 THEN ?6 ELSE NULL END, body = CASE WHEN ?8 THEN NULL ELSE body END WHERE id = ?1",
         &[
             id.into(),
-            name.into(),
+            status.slug().into(),
             JsValue::from_f64(attempts as f64),
             js(next),
             error.clone().map(JsValue::from).unwrap_or(JsValue::NULL),
             js(now),
-            JsValue::from_f64(if done { 1.0 } else { 0.0 }),
+            JsValue::from_bool(is_final),
+            JsValue::from_bool(delivered),
         ],
     )?];
-    if done {
-        // Personal data leaves our store once Greenhouse has it (or definitively refused it).
+    if delivered {
+        // Personal data leaves our store once Greenhouse has it.
         statements.push(db::stmt(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()])?);
     }
     db::batch(db, statements).await?;
     if let Some(e) = &error {
-        worker::console_warn!("application {id} to {}/{job_id}: {name} ({e})", row.board);
+        worker::console_warn!("application {id} to {}/{}: {} ({e})", opened.board, opened.job_id, status.slug());
     }
     Ok((status, error))
 }
 
-/// Retries every due application, each claimed first. Returns how many were delivered.
-pub async fn retry_due(db: &D1Database, cfg: &Config, now: u64) -> Result<usize, ApiError> {
+/// Retries every due application (queued, and waiting for a key), each claimed first.
+/// Returns how many were delivered.
+pub async fn retry_due(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) -> Result<usize, ApiError> {
     db::run(db, "UPDATE applications SET status = 'queued' WHERE status = 'sending' AND updated_at < ?1", &[js(now.saturating_sub(STALE_CLAIM_MS))])
         .await?;
     #[derive(Deserialize)]
     struct Id {
         id: String,
     }
-    let due: Vec<Id> =
-        db::all(db, "SELECT id FROM applications WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 25", &[js(now)])
-            .await?;
+    let due: Vec<Id> = db::all(
+        db,
+        "SELECT id FROM applications WHERE status IN ('queued', 'needs_attention') AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 25",
+        &[js(now)],
+    )
+    .await?;
     let mut delivered = 0;
     for Id { id } in due {
-        let claimed = db::run(
-            db,
-            "UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status = 'queued'",
-            &[id.as_str().into(), js(now)],
-        )
-        .await?;
-        if claimed != 1 {
+        if !claim(db, &id, now, &["queued", "needs_attention"]).await? {
             continue; // another run has it
         }
-        if attempt(db, cfg, &id, now).await?.0 == Status::Delivered {
-            delivered += 1;
+        match attempt(l, db, vault, &id, now).await {
+            Ok((Status::Delivered, _)) => delivered += 1,
+            Ok(_) => {}
+            // One unreadable row must not stop the others; it is logged and re-queued later.
+            Err(e) => worker::console_error!("outbox: application {id}: {e:?}"),
         }
     }
     Ok(delivered)
+}
+
+/// Claims a row for one attempt if it is in one of `from`.
+pub async fn claim(db: &D1Database, id: &str, now: u64, from: &[&str]) -> Result<bool, ApiError> {
+    let list = from.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(", ");
+    let sql = format!("UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status IN ({list})");
+    Ok(db::run(db, &sql, &[id.into(), js(now)]).await? == 1)
+}
+
+/// Applications waiting for a key on `board` are tried again at the next cron run (the
+/// owner has just stored a new key).
+pub async fn key_changed(db: &D1Database, board: &str) -> Result<usize, ApiError> {
+    db::run(db, "UPDATE applications SET status = 'queued', next_attempt_at = 0 WHERE board = ?1 AND status = 'needs_attention'", &[board.into()]).await
+}
+
+#[derive(Deserialize)]
+struct PendingRow {
+    id: String,
+    board: String,
+    job_id: f64,
+    status: String,
+    last_error: Option<String>,
+    attempts: f64,
+    created_at: f64,
+    updated_at: f64,
+}
+
+/// Applications of `board` owners should know about (not delivered, not dismissed), newest
+/// first, and their counts.
+pub async fn pending(db: &D1Database, board: &str, limit: u32) -> Result<(PendingCounts, Vec<PendingApplication>), ApiError> {
+    let rows: Vec<PendingRow> = db::all(
+        db,
+        "SELECT id, board, job_id, status, last_error, attempts, created_at, updated_at FROM applications \
+         WHERE board = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') ORDER BY created_at DESC LIMIT ?2",
+        &[board.into(), js(limit.into())],
+    )
+    .await?;
+    let counts = counts(db, board).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| PendingApplication {
+            id: r.id,
+            board: r.board,
+            job_id: r.job_id as u64,
+            state: status(&r.status),
+            reason: r.last_error,
+            attempts: r.attempts as u32,
+            created_at: r.created_at as u64,
+            updated_at: r.updated_at as u64,
+        })
+        .collect();
+    Ok((counts, items))
+}
+
+pub async fn counts(db: &D1Database, board: &str) -> Result<PendingCounts, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        status: String,
+        n: f64,
+    }
+    let rows: Vec<Count> = db::all(
+        db,
+        "SELECT status, COUNT(*) AS n FROM applications WHERE board = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') GROUP BY status",
+        &[board.into()],
+    )
+    .await?;
+    let mut c = PendingCounts::default();
+    for r in rows {
+        match status(&r.status) {
+            Status::Queued | Status::Sending => c.queued += r.n as u32,
+            Status::NeedsAttention => c.needs_attention += r.n as u32,
+            Status::Failed => c.failed += r.n as u32,
+            _ => {}
+        }
+    }
+    Ok(c)
+}
+
+/// An owner's "retry": a failed or waiting application goes back to the queue, due now.
+pub async fn retry_now(db: &D1Database, board: &str, id: &str, now: u64) -> Result<bool, ApiError> {
+    let n = db::run(
+        db,
+        "UPDATE applications SET status = 'queued', next_attempt_at = 0, final_at = NULL, updated_at = ?3 \
+         WHERE id = ?1 AND board = ?2 AND status IN ('queued', 'needs_attention', 'failed') AND body IS NOT NULL",
+        &[id.into(), board.into(), js(now)],
+    )
+    .await?;
+    Ok(n == 1)
+}
+
+/// An owner's "dismiss": a failed application's answers and files are deleted; its row (no
+/// personal data) stays until the retention period ends.
+pub async fn dismiss(db: &D1Database, board: &str, id: &str, now: u64) -> Result<bool, ApiError> {
+    let n = db::run(
+        db,
+        "UPDATE applications SET status = 'dismissed', body = NULL, updated_at = ?3, final_at = ?3 WHERE id = ?1 AND board = ?2 AND status = 'failed'",
+        &[id.into(), board.into(), js(now)],
+    )
+    .await?;
+    if n == 1 {
+        db::run(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()]).await?;
+    }
+    Ok(n == 1)
+}
+
+/// Deletes applications (and their files) that reached a final state more than
+/// `retention_ms` ago, and web hook event ids older than that. Returns rows deleted.
+pub async fn purge(db: &D1Database, now: u64, retention_ms: u64) -> Result<usize, ApiError> {
+    let before = js(now.saturating_sub(retention_ms));
+    let statements = vec![
+        db::stmt(
+            db,
+            "DELETE FROM application_files WHERE application_id IN (SELECT id FROM applications WHERE final_at IS NOT NULL AND final_at < ?1)",
+            std::slice::from_ref(&before),
+        )?,
+        db::stmt(db, "DELETE FROM applications WHERE final_at IS NOT NULL AND final_at < ?1", std::slice::from_ref(&before))?,
+        db::stmt(db, "DELETE FROM webhook_events WHERE received_at < ?1", std::slice::from_ref(&before))?,
+    ];
+    db::batch(db, statements).await?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(field: &str, bytes: &[u8]) -> NewFile {
+        NewFile { field: field.into(), filename: "cv.pdf".into(), bytes: bytes.to_vec() }
+    }
+
+    #[test]
+    fn fingerprints_tell_a_retry_from_another_application() {
+        let v = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, x)| (k.to_string(), x.to_string())).collect::<Vec<_>>();
+        let a = fingerprint("b", 1, &v(&[("first_name", "Ada")]), &[file("resume", b"%PDF")]);
+        assert_eq!(a, fingerprint("b", 1, &v(&[("first_name", "Ada")]), &[file("resume", b"%PDF")]), "a retry");
+        assert_ne!(a, fingerprint("b", 1, &v(&[("first_name", "Eve")]), &[file("resume", b"%PDF")]), "another answer");
+        assert_ne!(a, fingerprint("b", 1, &v(&[("first_name", "Ada")]), &[file("resume", b"%PDF-2")]), "another file");
+        assert_ne!(a, fingerprint("b", 2, &v(&[("first_name", "Ada")]), &[file("resume", b"%PDF")]), "another job");
+        // Length-prefixed: moving a boundary changes the digest.
+        assert_ne!(fingerprint("b", 1, &v(&[("ab", "c")]), &[]), fingerprint("b", 1, &v(&[("a", "bc")]), &[]));
+    }
+
+    #[test]
+    fn payloads_round_trip_in_both_kinds() {
+        let raw = Payload::Raw { values: vec![("question_1".into(), "yes".into())], source: Some("linkedin".into()), ip: None };
+        let back: Payload = serde_json::from_slice(&serde_json::to_vec(&raw).unwrap()).unwrap();
+        assert_eq!(back, raw);
+        assert_eq!(raw.kind(), "raw");
+    }
 }

@@ -6,7 +6,7 @@ use crate::cache::{self, Layers};
 use crate::connect::{self, vault};
 use crate::error::ApiError;
 use crate::snapshot::diff;
-use crate::upstream::greenhouse_api::{list_all, v3_token, Paging, V1, V3};
+use crate::upstream::greenhouse_api::{count_all, v3_token, Paging, V1, V3};
 use serde::Deserialize;
 use shared::owner::{Kind, SyncReport, SyncStatus};
 use worker::D1Database;
@@ -23,7 +23,7 @@ async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> R
             .await
             .map_err(|_| ApiError::Upstream(crate::error::UpstreamError::Status(401)))?;
         let h = V3 { base: l.cfg.hosts.harvest(i.region).to_string(), token, timeout_ms: l.cfg.upstream_timeout_ms };
-        return Ok(Some(list_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?.len()));
+        return Ok(Some(count_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?));
     }
     if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV1).await? {
         let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
@@ -33,20 +33,25 @@ async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> R
             on_behalf_of,
             timeout_ms: l.cfg.upstream_timeout_ms,
         };
-        return Ok(Some(list_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?.len()));
+        return Ok(Some(count_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?));
     }
     Ok(None)
 }
 
-/// Syncs one board (and, with `org`, counts its Harvest jobs); records the outcome.
+/// Syncs one board (and, with `count_harvest`, counts its org's Harvest jobs); records the
+/// outcome under the org (`None`: a board only `SYNC_BOARDS` lists).
 pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, now: u64) -> Result<SyncReport, ApiError> {
+    board_with(l, db, board, org, org.is_some(), now).await
+}
+
+pub async fn board_with(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, count_harvest: bool, now: u64) -> Result<SyncReport, ApiError> {
     let result: Result<SyncReport, ApiError> = async {
         let (before, after) = cache::refresh_now(l, board, now).await?;
         let (added, updated, removed) = match &before {
             Some(b) => diff(&b.snapshot, &after.snapshot),
             None => (after.snapshot.listing.jobs.iter().map(|j| j.id).collect(), vec![], vec![]),
         };
-        let harvest_jobs = match org {
+        let harvest_jobs = match org.filter(|_| count_harvest) {
             Some(o) => harvest_jobs(l, db, o, now).await?,
             None => None,
         };
@@ -58,18 +63,18 @@ pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&st
         Ok(report) => {
             db::run(
                 db,
-                "INSERT INTO sync_status (board, last_success_at, last_report) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (board) DO UPDATE SET last_success_at = ?2, last_report = ?3",
-                &[board.into(), now_js, serde_json::to_string(report).unwrap_or_default().into()],
+                "INSERT INTO sync_status (org, board, last_success_at, last_report) VALUES (?4, ?1, ?2, ?3) \
+                 ON CONFLICT (org, board) DO UPDATE SET last_success_at = ?2, last_report = ?3",
+                &[board.into(), now_js, serde_json::to_string(report).unwrap_or_default().into(), org.unwrap_or_default().into()],
             )
             .await?
         }
         Err(e) => {
             db::run(
                 db,
-                "INSERT INTO sync_status (board, last_error, last_error_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (board) DO UPDATE SET last_error = ?2, last_error_at = ?3",
-                &[board.into(), e.to_string().into(), now_js],
+                "INSERT INTO sync_status (org, board, last_error, last_error_at) VALUES (?4, ?1, ?2, ?3) \
+                 ON CONFLICT (org, board) DO UPDATE SET last_error = ?2, last_error_at = ?3",
+                &[board.into(), e.to_string().into(), now_js, org.unwrap_or_default().into()],
             )
             .await?
         }
@@ -86,10 +91,14 @@ struct StatusRow {
     last_report: Option<String>,
 }
 
-pub async fn status(db: &D1Database, board: &str) -> Result<Option<SyncStatus>, ApiError> {
-    let row: Option<StatusRow> =
-        db::first(db, "SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE board = ?1", &[board.into()])
-            .await?;
+/// How `org`'s syncs of `board` went (another org's syncs of a board are not shown).
+pub async fn status(db: &D1Database, org: &str, board: &str) -> Result<Option<SyncStatus>, ApiError> {
+    let row: Option<StatusRow> = db::first(
+        db,
+        "SELECT board, last_success_at, last_error, last_error_at, last_report FROM sync_status WHERE org = ?1 AND board = ?2",
+        &[org.into(), board.into()],
+    )
+    .await?;
     Ok(row.map(|r| SyncStatus {
         board: r.board,
         last_success_at: r.last_success_at.map(|v| v as u64),
@@ -99,7 +108,9 @@ pub async fn status(db: &D1Database, board: &str) -> Result<Option<SyncStatus>, 
     }))
 }
 
-/// The cron: every board an org has connected (and every board in `SYNC_BOARDS`).
+/// The cron: every board an org has connected (and every board in `SYNC_BOARDS`) whose
+/// copy is older than its freshness window; a board visitors keep fresh costs nothing.
+/// The Harvest count is an owner's "sync now" only, not a per-minute cost.
 pub async fn all(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, ApiError> {
     #[derive(Deserialize)]
     struct Connected {
@@ -115,7 +126,10 @@ pub async fn all(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, Api
     }
     let mut ok = 0;
     for (token, org) in boards {
-        match board(l, db, &token, org.as_deref(), now).await {
+        if cache::has_fresh_copy(l, &token, now).await {
+            continue;
+        }
+        match board_with(l, db, &token, org.as_deref(), false, now).await {
             Ok(_) => ok += 1,
             Err(e) => worker::console_warn!("sync of {token}: {e}"),
         }

@@ -42,7 +42,10 @@ pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str
 }
 
 /// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
-pub const APPLY_BOARDS: [&str; 11] = [
+pub const APPLY_BOARDS: [&str; 14] = [
+    "northwind--apply-raw",
+    "northwind--apply-conflict",
+    "northwind--apply-files",
     "northwind--apply-ok",
     "northwind--apply-422",
     "northwind--apply-once",

@@ -7,6 +7,7 @@ use reqwest::blocking::multipart::{Form, Part};
 use reqwest::blocking::{Client, Response};
 use serde_json::Value;
 use shared::api::{BoardListing, ErrorBody, JobDetail};
+use shared::apply::ApplyForm;
 
 fn key() -> String {
     seed::job_board_api_key("northwind")
@@ -22,7 +23,10 @@ fn detail(board: &str, pick: impl Fn(&u64) -> bool) -> JobDetail {
 /// A complete application for a job of the fake (even ids ask for GDPR consent and have
 /// demographic questions).
 fn good_form(d: &JobDetail, submission: &str) -> Form {
-    let f = d.form.as_ref().expect("the job's form");
+    form_for(d.form.as_ref().expect("the job's form"), d.job.id, submission)
+}
+
+fn form_for(f: &ApplyForm, job_id: u64, submission: &str) -> Form {
     let q = |label: &str| f.questions.iter().find(|q| q.label.starts_with(label)).unwrap().fields[0].name.clone();
     let mut form = Form::new()
         .text("_submission_id", submission.to_string())
@@ -37,7 +41,7 @@ fn good_form(d: &JobDetail, submission: &str) -> Form {
         .text("gender", "2")
         .text("not_a_question", "dropped")
         .part("resume", Part::bytes(b"%PDF-1.4 resume".to_vec()).file_name("ada-cv.pdf"));
-    if d.job.id.is_multiple_of(2) {
+    if job_id.is_multiple_of(2) {
         form = form.text("gdpr_processing_consent_given", "true");
     }
     form
@@ -253,7 +257,12 @@ fn turnstile_is_required_when_configured() {
     let keys = e2e::job_board_keys();
     let w = e2e::Worker::start(
         &s.fake_url,
-        &[("TURNSTILE_SECRET", greenhouse_fake::routes::TURNSTILE_SECRET), ("TURNSTILE_VERIFY_URL", &verify), ("JOB_BOARD_API_KEYS", &keys)],
+        &[
+            ("TURNSTILE_SECRET", greenhouse_fake::routes::TURNSTILE_SECRET),
+            ("TURNSTILE_VERIFY_URL", &verify),
+            ("JOB_BOARD_API_KEYS", &keys),
+            ("VAULT_KEY", xtask::DEMO_VAULT_KEY),
+        ],
     );
     let board = "northwind--apply-turnstile";
     let l: BoardListing = Client::new().get(format!("{}/api/v1/boards/{board}/jobs", w.base)).send().unwrap().json().unwrap();
@@ -268,4 +277,230 @@ fn turnstile_is_required_when_configured() {
     let ok = send(good_form(&d, "turnstile-000003").text("cf-turnstile-response", greenhouse_fake::routes::TURNSTILE_PASS));
     assert_eq!(ok.status(), 201, "{}", ok.text().unwrap_or_default());
     assert_eq!(received(board).len(), before + 1);
+    // Issue 9: the client's network retry (Turnstile tokens are single-use, so it has none
+    // left) gets its first answer, not a 403.
+    let retry = send(good_form(&d, "turnstile-000003"));
+    assert_eq!(retry.status(), 201, "{}", retry.text().unwrap_or_default());
+    assert_eq!(received(board).len(), before + 1, "and nothing is sent twice");
+}
+
+/// A job's questions read from the fake directly, so the worker has never seen them.
+fn questions_behind_the_workers_back(board: &str, job: u64) -> ApplyForm {
+    let url = format!("{}/v1/boards/{board}/jobs/{job}?questions=true", stack().fake_url);
+    let j: shared::greenhouse::job_board::Job = Client::new().get(url).send().unwrap().json().unwrap();
+    gh_worker::snapshot::apply_form(&j)
+}
+
+fn listing(board: &str) -> BoardListing {
+    Client::new().get(format!("{}/api/v1/boards/{board}/jobs", stack().worker.base)).send().unwrap().json().unwrap()
+}
+
+fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) -> Response {
+    let mut r = Client::new()
+        .request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base))
+        .bearer_auth(e2e::owner_token(org, "ops", 600));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().unwrap()
+}
+
+fn connect(org: &str, board: &str) {
+    let body = serde_json::json!({"board_token": board, "api_key": key()});
+    let r = owner(reqwest::Method::PUT, org, "/connection/job_board", Some(body));
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+}
+
+fn row(id: &str) -> Value {
+    stack().worker.d1(&format!("SELECT status, body_kind, body, key_id, last_error, final_at FROM applications WHERE id = '{id}'"))[0].clone()
+}
+
+/// Issue 9: during an outage, an application for a job whose questions this worker never
+/// read lost every custom, EEOC, demographic and consent answer (the fallback form kept
+/// only name, email, phone, resume). Now the submission is kept as sent and mapped with
+/// the job's real questions at delivery.
+#[test]
+fn an_outage_loses_no_answer_even_for_a_job_never_read_before() {
+    let s = stack();
+    let board = "northwind--apply-raw";
+    let job = listing(board).jobs.iter().map(|j| j.id).find(|id| id.is_multiple_of(2)).unwrap();
+    let form = questions_behind_the_workers_back("northwind", job);
+    s.fake.set_fault(board, Fault::Down);
+    let r = post(board, job, form_for(&form, job, "raw-0000000001"), "192.0.2.60");
+    assert_eq!(r.status(), 202, "{}", r.text().unwrap_or_default());
+    let stored = row("raw-0000000001");
+    assert_eq!(stored["status"], "queued");
+    assert_eq!(stored["body_kind"], "raw", "kept as sent: no copy of the questions existed");
+    let body = stored["body"].as_str().unwrap();
+    assert!(!body.contains("Lovelace") && !body.contains("ada@example.com"), "answers are sealed at rest");
+    let file = s.worker.d1("SELECT content_base64 FROM application_files WHERE application_id = 'raw-0000000001'");
+    use base64::Engine;
+    let plain = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4 resume");
+    assert_ne!(file[0]["content_base64"].as_str().unwrap(), plain, "files are sealed at rest");
+
+    s.fake.set_fault(board, Fault::None);
+    s.worker.run_cron();
+    let got = received(board);
+    assert_eq!(got.len(), 1, "delivered after recovery");
+    let a = &got[0];
+    let f = |k: &str| a.fields.get(k).cloned().unwrap_or_default();
+    let multi = form.questions.iter().find(|q| q.label.starts_with("Which of these")).unwrap().fields[0].name.clone();
+    let legal = form.questions.iter().find(|q| q.label.starts_with("Are you legally")).unwrap().fields[0].name.clone();
+    assert_eq!(f("first_name"), vec!["Ada"]);
+    assert_eq!(f(&legal), vec!["1"], "a custom question");
+    assert_eq!(f(&multi), vec!["11", "13"], "a multi-select question");
+    assert_eq!(f("gender"), vec!["2"], "an EEOC answer");
+    assert!(f("data_compliance")[0].contains(r#""gdpr_processing_consent_given":true"#), "the consent: {:?}", f("data_compliance"));
+    assert_eq!(f("mapped_url_token"), vec!["linkedin"]);
+    assert_eq!(a.files.get("resume"), Some(&("ada-cv.pdf".to_string(), 15)), "with its file");
+    assert_eq!(row("raw-0000000001")["body"], Value::Null, "answers deleted once delivered");
+}
+
+/// Issue 9: a 401 from Greenhouse (a rotated key) made the outbox delete the application and
+/// told the candidate Greenhouse's words about our credentials. Now it waits, owners are
+/// told, and it goes out once the key is fixed.
+#[test]
+fn a_refused_key_keeps_the_application_until_an_owner_fixes_it() {
+    let s = stack();
+    let (org, board) = ("keyfix-org", "northwind--apply-keyfix");
+    connect(org, board);
+    let job = listing(board).jobs.iter().map(|j| j.id).find(|id| id % 2 == 1).unwrap();
+    let d: JobDetail = Client::new().get(format!("{}/api/v1/boards/{board}/jobs/{job}", s.worker.base)).send().unwrap().json().unwrap();
+    s.fake.set_fault(board, Fault::RefuseKey);
+    let r = post(board, job, good_form(&d, "keyfix-0000001"), "192.0.2.61");
+    assert_eq!(r.status(), 202, "the candidate's application is safe");
+    let text = r.text().unwrap();
+    assert!(text.contains("queued") && !text.contains("Basic") && !text.contains("credentials"), "{text}");
+    assert_eq!(row("keyfix-0000001")["status"], "needs_attention");
+    s.worker.run_cron();
+    assert_eq!(row("keyfix-0000001")["status"], "needs_attention", "not retried into oblivion, not deleted");
+
+    let c: shared::owner::Connection = owner(reqwest::Method::GET, org, "/connection", None).json().unwrap();
+    assert_eq!(c.pending.needs_attention, 1);
+    assert!(c.pending.notice().unwrap().starts_with("1 application waiting: the Job Board key was refused"));
+    let list: shared::owner::PendingApplications = owner(reqwest::Method::GET, org, "/applications", None).json().unwrap();
+    assert_eq!(list.applications.len(), 1);
+    assert_eq!(list.applications[0].state, shared::owner::ApplicationState::NeedsAttention);
+    assert_eq!(list.applications[0].job_id, job);
+    // Another org sees nothing of it.
+    let other: shared::owner::PendingApplications = owner(reqwest::Method::GET, "other-org", "/applications", None).json().unwrap();
+    assert!(other.applications.is_empty());
+
+    // The owner fixes the key: it is delivered at the next cron run, with its answers.
+    s.fake.set_fault(board, Fault::None);
+    connect(org, board);
+    s.worker.run_cron();
+    assert_eq!(received(board).len(), 1);
+    assert_eq!(received(board)[0].fields.get("last_name").cloned(), Some(vec!["Lovelace".to_string()]));
+    assert_eq!(row("keyfix-0000001")["status"], "delivered");
+}
+
+/// Issue 9: a refused application stays visible to owners with its reason; they can export
+/// it, retry it, or dismiss it (which deletes its answers).
+#[test]
+fn owners_see_retry_export_and_dismiss_failed_applications() {
+    let s = stack();
+    let (org, board) = ("failed-org", "northwind--apply-failed");
+    connect(org, board);
+    let job = listing(board).jobs.iter().map(|j| j.id).find(|id| id % 2 == 1).unwrap();
+    let d: JobDetail = Client::new().get(format!("{}/api/v1/boards/{board}/jobs/{job}", s.worker.base)).send().unwrap().json().unwrap();
+    s.fake.set_fault(board, Fault::RejectApplications);
+    assert_eq!(post(board, job, good_form(&d, "failed-0000001"), "192.0.2.62").status(), 502);
+    assert_eq!(post(board, job, good_form(&d, "failed-0000002"), "192.0.2.62").status(), 502);
+    let list: shared::owner::PendingApplications = owner(reqwest::Method::GET, org, "/applications", None).json().unwrap();
+    assert_eq!(list.counts.failed, 2);
+    assert!(list.applications.iter().all(|a| a.reason.as_deref() == Some("Job application not live")));
+
+    let export: Value = owner(reqwest::Method::GET, org, "/applications/failed-0000001", None).json().unwrap();
+    assert_eq!(export["answers"]["first_name"], "Ada");
+    assert_eq!(export["files"][0]["filename"], "ada-cv.pdf");
+    assert_eq!(owner(reqwest::Method::GET, "other-org", "/applications/failed-0000001", None).status(), 404, "another org cannot read it");
+
+    s.fake.set_fault(board, Fault::None);
+    assert_eq!(owner(reqwest::Method::POST, org, "/applications/failed-0000001/retry", None).status(), 200);
+    s.worker.run_cron();
+    assert_eq!(received(board).len(), 1, "the retried one was delivered");
+    assert_eq!(owner(reqwest::Method::POST, org, "/applications/failed-0000002/dismiss", None).status(), 200);
+    let after = row("failed-0000002");
+    assert_eq!((after["status"].as_str(), after["body"].is_null()), (Some("dismissed"), true));
+    let list: shared::owner::PendingApplications = owner(reqwest::Method::GET, org, "/applications", None).json().unwrap();
+    assert!(list.applications.is_empty(), "{:?}", list.applications);
+
+    // Past the retention period, final rows are purged by the cron.
+    s.worker.d1("UPDATE applications SET final_at = 1 WHERE id IN ('failed-0000001', 'failed-0000002')");
+    s.worker.run_cron();
+    assert!(s.worker.d1("SELECT id FROM applications WHERE id LIKE 'failed-%'").as_array().unwrap().is_empty());
+}
+
+/// Issue 9: the same submission id with another body answered the earlier outcome; now 409.
+#[test]
+fn the_same_submission_id_with_another_body_is_a_conflict() {
+    let board = "northwind--apply-conflict";
+    let d = detail(board, |id| id % 2 == 1);
+    assert_eq!(post(board, d.job.id, good_form(&d, "conflict-00001"), "192.0.2.63").status(), 201);
+    let r = post(board, d.job.id, good_form(&d, "conflict-00001").text("first_name", "Eve"), "192.0.2.63");
+    assert_eq!(r.status(), 409);
+    assert_eq!(r.json::<ErrorBody>().unwrap().error.code, "conflict");
+    assert_eq!(received(board).len(), 1);
+}
+
+/// Issue 9: only the first file of a field was checked, and files under text fields were
+/// silently accepted.
+#[test]
+fn every_file_is_checked_and_files_go_only_under_file_fields() {
+    let board = "northwind--apply-files";
+    let d = detail(board, |id| id % 2 == 1);
+    let two = good_form(&d, "files-00000001").part("resume", Part::bytes(b"MZ".to_vec()).file_name("evil.exe"));
+    let r = post(board, d.job.id, two, "192.0.2.64");
+    assert_eq!(r.status(), 422);
+    let fields: Vec<String> = r.json::<ErrorBody>().unwrap().fields.into_iter().map(|f| f.field).collect();
+    assert!(fields.iter().all(|f| f == "resume") && !fields.is_empty(), "{fields:?}");
+    let misplaced = good_form(&d, "files-00000002").part("first_name", Part::bytes(b"%PDF".to_vec()).file_name("x.pdf"));
+    let r = post(board, d.job.id, misplaced, "192.0.2.64");
+    assert_eq!(r.status(), 422);
+    assert!(received(board).is_empty());
+    assert!(stack().worker.d1("SELECT id FROM applications WHERE id LIKE 'files-%'").as_array().unwrap().is_empty(), "nothing recorded");
+}
+
+/// Issue 9: a body past the cap is refused even without a Content-Length (chunked).
+#[test]
+fn an_oversized_chunked_body_is_refused() {
+    let board = "northwind--apply-files";
+    let d = detail(board, |id| id % 2 == 1);
+    let chunks = (0..50).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 100_000]));
+    let body = reqwest::blocking::Body::new(ChunkedReader::new(chunks));
+    let r = Client::new()
+        .post(format!("{}/api/v1/boards/{board}/jobs/{}/applications", stack().worker.base, d.job.id))
+        .header("Content-Type", "multipart/form-data; boundary=x")
+        .body(body)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
+
+/// A reader over chunks, so reqwest sends the body chunked (no Content-Length).
+struct ChunkedReader<I> {
+    chunks: I,
+    current: std::io::Cursor<Vec<u8>>,
+}
+
+impl<I: Iterator<Item = std::io::Result<Vec<u8>>>> ChunkedReader<I> {
+    fn new(chunks: I) -> Self {
+        Self { chunks, current: std::io::Cursor::new(Vec::new()) }
+    }
+}
+
+impl<I: Iterator<Item = std::io::Result<Vec<u8>>>> std::io::Read for ChunkedReader<I> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            match self.chunks.next() {
+                Some(c) => self.current = std::io::Cursor::new(c?),
+                None => return Ok(0),
+            }
+        }
+    }
 }

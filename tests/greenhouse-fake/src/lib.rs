@@ -36,6 +36,9 @@ pub enum Fault {
     /// Answer application POSTs with HTTP 200 and an `error` body, as Greenhouse does for a
     /// job that is not live; reads work.
     RejectApplications,
+    /// Answer application POSTs with HTTP 401, as Greenhouse does for a key that was
+    /// rotated or revoked; reads work.
+    RefuseKey,
 }
 
 /// An application as the fake received it.

@@ -72,6 +72,10 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
         Fault::None => next.run(req).await,
         Fault::RejectApplications if is_post => Json(json!({"error": "Failed to save person", "reason": "Job application not live"})).into_response(),
         Fault::RejectApplications => next.run(req).await,
+        Fault::RefuseKey if is_post => {
+            (StatusCode::UNAUTHORIZED, Json(json!({"status": 401, "error": "Invalid Basic Auth credentials"}))).into_response()
+        }
+        Fault::RefuseKey => next.run(req).await,
         Fault::Gone => not_found("Job board not found"),
         Fault::Down => (StatusCode::SERVICE_UNAVAILABLE, "<html>503 Service Unavailable</html>").into_response(),
         Fault::Malformed => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"jobs\": [{\"id\": ").into_response(),

@@ -1,18 +1,30 @@
 //! `POST /api/v1/boards/{token}/jobs/{id}/applications`: the widget's multipart form. The
-//! worker re-validates it against the job's current questions, records it in the outbox and
-//! sends it to Greenhouse with the board's Job Board API key, which never leaves the worker.
+//! worker re-validates it against the job's questions, records it in the outbox (sealed,
+//! row and files at once) and sends it to Greenhouse with the board's Job Board API key,
+//! which never leaves the worker.
+//!
+//! Order matters: the body is read with a hard cap; a repeated submission id is answered
+//! from the outbox before Turnstile or the job's state are looked at (a client's network
+//! retry must get its first answer, not a challenge); a different body under the same id
+//! is a conflict.
 
-use crate::apply::{fallback_form, field_names, greenhouse_body};
+use crate::apply::{fallback_form, greenhouse_body, public_reason, source_token};
+use crate::body;
 use crate::cache;
 use crate::error::ApiError;
-use crate::outbox::{self, NewApplication, Status};
+use crate::outbox::{self, Earlier, NewApplication, NewFile, Payload};
 use crate::App;
-use base64::Engine;
 use serde_json::json;
-use shared::apply::{FileMeta, Submission, HONEYPOT, IDEMPOTENCY_KEY, MAX_BODY_BYTES, SOURCE_TOKEN};
+use shared::apply::{check_file, ApplyForm, ErrorCode, FieldError, FieldKind, FileMeta, Submission, HONEYPOT, IDEMPOTENCY_KEY, MAX_BODY_BYTES, SOURCE_TOKEN};
+use shared::owner::ApplicationState as Status;
 use worker::{Date, FormEntry, Headers, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
+
+/// Fields the widget sends that are ours, not the candidate's answers.
+const OURS: [&str; 4] = [IDEMPOTENCY_KEY, SOURCE_TOKEN, HONEYPOT, "cf-turnstile-response"];
+/// At most this many files in one application (resume, cover letter, file questions).
+const MAX_FILES: usize = 8;
 
 fn answer(status: u16, state: &str) -> Result<Response, ApiError> {
     let headers = Headers::new();
@@ -20,6 +32,16 @@ fn answer(status: u16, state: &str) -> Result<Response, ApiError> {
     headers.set("Cache-Control", "no-store")?;
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     Ok(Response::ok(json!({ "status": state }).to_string())?.with_status(status).with_headers(headers))
+}
+
+/// What the candidate is told about an application in `status`.
+fn outcome(status: Status, reason: Option<String>) -> Result<Response, ApiError> {
+    match status {
+        Status::Delivered => answer(201, "delivered"),
+        // Waiting for Greenhouse or for the key: it is safe with us and goes out on its own.
+        Status::Queued | Status::Sending | Status::NeedsAttention => answer(202, "queued"),
+        Status::Failed | Status::Dismissed => Err(ApiError::Rejected(public_reason(&reason.unwrap_or_default()))),
+    }
 }
 
 /// Per-IP and per-board limits (Workers rate-limiting bindings). A missing binding means
@@ -65,74 +87,115 @@ fn valid_submission_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
+/// Every answer and file of the form, as sent (our own fields left out).
+async fn entries(form: &body::Form) -> Result<(Vec<(String, String)>, Vec<NewFile>), ApiError> {
+    let mut values = Vec::new();
+    let mut files = Vec::new();
+    for name in form.names.iter().filter(|n| !OURS.contains(&n.as_str())) {
+        for entry in form.data.get_all(name).unwrap_or_default() {
+            match entry {
+                FormEntry::Field(v) => values.push((name.clone(), v)),
+                FormEntry::File(f) if !f.name().is_empty() => {
+                    if files.len() == MAX_FILES {
+                        return Err(ApiError::BadRequest(format!("At most {MAX_FILES} files can be sent.")));
+                    }
+                    files.push(NewFile { field: name.clone(), filename: f.name(), bytes: f.bytes().await? });
+                }
+                FormEntry::File(_) => {}
+            }
+        }
+    }
+    Ok((values, files))
+}
+
 pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let board = super::board::token(&ctx)?;
     let id: u64 = ctx.param("id").and_then(|i| i.parse().ok()).ok_or_else(|| ApiError::JobNotFound {
         board: board.clone(),
         job: ctx.param("id").cloned().unwrap_or_default().chars().take(40).collect(),
     })?;
-    let length: u64 = req.headers().get("Content-Length").ok().flatten().and_then(|l| l.parse().ok()).unwrap_or(0);
-    if length > MAX_BODY_BYTES {
-        return Err(ApiError::PayloadTooLarge);
-    }
     let ip = req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".into());
     rate_limit(&ctx, &ip, &board).await?;
 
-    let now = Date::now().as_millis();
-    let snapshot = cache::board(&super::layers(&ctx), &board, now).await?;
-    if snapshot.prepared.snapshot.detail(id).is_none() {
-        return Err(ApiError::JobNotFound { board, job: id.to_string() });
-    }
-    let db = ctx.env.d1("DB")?;
-    if crate::connect::job_board_key(&ctx.data.cfg, Some(&db), &board).await.is_none() {
-        return Err(ApiError::NotConfigured);
-    }
-    let form = cache::job_extras(&ctx.data.cfg, &board, id, now).await.form.clone().unwrap_or_else(fallback_form);
-
-    let data = req.form_data().await.map_err(|_| ApiError::BadRequest("Send the application as multipart/form-data.".into()))?;
-    if data.get_field(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
+    let raw = body::read_capped(&mut req, MAX_BODY_BYTES as usize).await?;
+    let form = body::form_data(&req, raw).await?;
+    if form.data.get_field(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
         // A bot filled the hidden field: say "received" and keep nothing.
         return answer(202, "received");
     }
-    turnstile(&ctx, data.get_field("cf-turnstile-response").as_deref(), &ip).await?;
-    let submission_id = data.get_field(IDEMPOTENCY_KEY).unwrap_or_default();
+    let submission_id = form.data.get_field(IDEMPOTENCY_KEY).unwrap_or_default();
     if !valid_submission_id(&submission_id) {
         return Err(ApiError::BadRequest("A submission id is required.".into()));
     }
-    // Only fields this job's form knows are read at all.
-    let mut submission = Submission::default();
-    let mut files = Vec::new();
-    for name in field_names(&form) {
-        for entry in data.get_all(&name).unwrap_or_default() {
-            match entry {
-                FormEntry::Field(v) => submission.values.push((name.clone(), v)),
-                FormEntry::File(f) if !f.name().is_empty() => {
-                    submission.files.push(FileMeta { field: name.clone(), filename: f.name(), size: f.size() as u64 });
-                    files.push((name.clone(), f));
-                }
-                FormEntry::File(_) => {}
-            }
-        }
+    let (values, files) = entries(&form).await?;
+    let fingerprint = outbox::fingerprint(&board, id, &values, &files);
+    let db = ctx.env.d1("DB")?;
+    match outbox::earlier(&db, &submission_id, &fingerprint).await? {
+        Some(Earlier::Same(status, reason)) => return outcome(status, reason),
+        Some(Earlier::Conflict) => return Err(ApiError::SubmissionConflict),
+        None => {}
     }
-    let errors = form.validate(&submission);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let body = greenhouse_body(&form, &submission, data.get_field(SOURCE_TOKEN).as_deref(), Some(&ip));
-    let mut encoded = Vec::new();
-    for (field, f) in files {
-        let bytes = f.bytes().await?;
-        encoded.push((field, f.name(), base64::engine::general_purpose::STANDARD.encode(bytes)));
-    }
+    turnstile(&ctx, form.data.get_field("cf-turnstile-response").as_deref(), &ip).await?;
 
-    let app = NewApplication { id: &submission_id, board: &board, job_id: id, body: &body, files: &encoded };
-    let (status, error) = match outbox::record(&db, &app, now).await? {
-        Some(earlier) => earlier, // the same submission again: report, never resend
-        None => outbox::attempt(&db, &ctx.data.cfg, &submission_id, now).await?,
-    };
-    match status {
-        Status::Delivered => answer(201, "delivered"),
-        Status::Queued | Status::Sending => answer(202, "queued"),
-        Status::Failed => Err(ApiError::Rejected(error.unwrap_or_default())),
+    let now = Date::now().as_millis();
+    let layers = super::layers(&ctx);
+    let snapshot = cache::board(&layers, &board, now).await?;
+    if snapshot.prepared.snapshot.detail(id).is_none() {
+        return Err(ApiError::JobNotFound { board, job: id.to_string() });
     }
+    if crate::connect::job_board_key(&ctx.data.cfg, Some(&db), &board).await.is_none() {
+        return Err(ApiError::NotConfigured);
+    }
+    let vault = crate::connect::vault(&ctx.data.cfg)?;
+
+    // The job's questions from any copy (memory, KV); without one, the submission is kept
+    // as sent and mapped at delivery, so no answer is dropped.
+    let job_form: Option<ApplyForm> = cache::job_form(&layers, &board, id, now).await;
+    let submission = Submission {
+        values: values.clone(),
+        files: files.iter().map(|f| FileMeta { field: f.field.clone(), filename: f.filename.clone(), size: f.bytes.len() as u64 }).collect(),
+    };
+    let source = form.data.get_field(SOURCE_TOKEN);
+    let payload = match &job_form {
+        Some(f) => {
+            let errors = f.validate(&submission);
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            Payload::Mapped { body: greenhouse_body(f, &submission, source.as_deref(), Some(&ip)) }
+        }
+        None => {
+            // What every Greenhouse form asks is still checked; the rest is checked by
+            // Greenhouse's own form when it is mapped.
+            let basic = fallback_form();
+            let takes_file = |name: &str| basic.all_questions().flat_map(|q| &q.fields).any(|f| f.kind == FieldKind::File && f.name == name);
+            let (known, other): (Vec<FileMeta>, Vec<FileMeta>) = submission.files.iter().cloned().partition(|f| takes_file(&f.field));
+            let mut errors = basic.validate(&Submission { values: values.clone(), files: known });
+            for (i, f) in other.iter().enumerate() {
+                if other[..i].iter().any(|g| g.field == f.field) {
+                    errors.push(FieldError { field: f.field.clone(), code: ErrorCode::Invalid, message: "Attach one file here.".into() });
+                } else if let Some(e) = check_file(&f.field, f) {
+                    errors.push(e);
+                }
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            let ip = Some(ip.clone()).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
+            Payload::Raw { values: values.clone(), source: source_token(source.as_deref()), ip }
+        }
+    };
+    // Only files under fields that take files are kept (validation refused the rest).
+    let files: Vec<NewFile> = match &job_form {
+        Some(f) => files.into_iter().filter(|x| f.all_questions().flat_map(|q| &q.fields).any(|k| k.name == x.field)).collect(),
+        None => files,
+    };
+
+    let app = NewApplication { id: &submission_id, board: &board, job_id: id, payload: &payload, files: &files, fingerprint: &fingerprint };
+    let (status, reason) = match outbox::record(&db, &vault, &app, now).await? {
+        Some(Earlier::Same(status, reason)) => (status, reason), // recorded meanwhile: report, never resend
+        Some(Earlier::Conflict) => return Err(ApiError::SubmissionConflict),
+        None => outbox::attempt(&layers, &db, &vault, &submission_id, now).await?,
+    };
+    outcome(status, reason)
 }

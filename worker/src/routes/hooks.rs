@@ -1,7 +1,9 @@
-//! `POST /hooks/greenhouse/{org}`: Greenhouse web hooks. The body must carry a valid
-//! `Signature: sha256 <hex>` (HMAC-SHA256 of the raw body with the org's web hook secret,
-//! compared in constant time), else 401 and nothing changes. Deliveries are de-duplicated by
-//! `Greenhouse-Event-ID`; a ping is answered; job and job post events sync the board at once.
+//! `POST /hooks/greenhouse/{org}`: Greenhouse web hooks. The body (read with a hard cap)
+//! must carry a valid `Signature: sha256 <hex>` (HMAC-SHA256 of the raw body with the org's
+//! web hook secret, compared in constant time), else 401 and nothing changes. The route is
+//! rate limited per org; deliveries are de-duplicated per org by `Greenhouse-Event-ID`; a
+//! ping is answered; job and job post events sync the board, at most once per
+//! `WEBHOOK_REFRESH_SECONDS` however many deliveries (or replays under new ids) arrive.
 
 use crate::connect::{self, vault};
 use crate::error::ApiError;
@@ -26,6 +28,9 @@ pub fn signature_ok(secret: &str, body: &[u8], header: Option<&str>) -> bool {
     mac.verify_slice(&sig).is_ok()
 }
 
+/// Greenhouse's web hook bodies are small JSON documents; anything larger is refused.
+pub const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
+
 fn reply(status: u16, v: Value) -> Result<Response, ApiError> {
     Ok(Response::from_json(&v)?.with_status(status))
 }
@@ -35,7 +40,12 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     if !shared::api::valid_board_token(&org) {
         return Err(ApiError::NotFound);
     }
-    let body = req.bytes().await.map_err(|_| ApiError::BadRequest("unreadable body".into()))?;
+    if let Ok(limiter) = ctx.env.rate_limiter("WEBHOOK_LIMIT") {
+        if !limiter.limit(org.clone()).await?.success {
+            return Err(ApiError::RateLimited);
+        }
+    }
+    let body = crate::body::read_capped(&mut req, MAX_WEBHOOK_BYTES).await?;
     let db = ctx.env.d1("DB")?;
     let vault = vault(&ctx.data.cfg)?;
     let secret = connect::open(&db, &vault, &org, Kind::WebHooks).await?.map(|i| i.api_key);
@@ -46,11 +56,11 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     let event: Value = serde_json::from_slice(&body).map_err(|_| ApiError::BadRequest("the body is not JSON".into()))?;
     let action = event.get("action").and_then(Value::as_str).unwrap_or_default().to_string();
     let now = Date::now().as_millis();
-    let event_id = req.headers().get("Greenhouse-Event-ID").ok().flatten().unwrap_or_default();
+    let event_id: String = req.headers().get("Greenhouse-Event-ID").ok().flatten().unwrap_or_default().chars().take(200).collect();
     if !event_id.is_empty() {
         let new = crate::db::run(
             &db,
-            "INSERT INTO webhook_events (id, org, action, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO webhook_events (id, org, action, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (org, id) DO NOTHING",
             &[event_id.as_str().into(), org.as_str().into(), action.as_str().into(), crate::db::num(now)],
         )
         .await?;
@@ -66,12 +76,16 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     }
     let board = connect::list(&db, &org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account);
     let Some(board) = board else { return reply(200, json!({"status": "ignored", "reason": "no job board connected"})) };
-    match crate::sync::board(&super::layers(&ctx), &db, &board, None, now).await {
+    let last = crate::sync::status(&db, &org, &board).await?.and_then(|s| s.last_success_at);
+    if last.is_some_and(|at| now.saturating_sub(at) < ctx.data.cfg.webhook_refresh_secs * 1000) {
+        return reply(200, json!({"status": "recently_synced"}));
+    }
+    match crate::sync::board_with(&super::layers(&ctx), &db, &board, Some(&org), false, now).await {
         Ok(report) => reply(200, json!({"status": "synced", "report": report})),
         Err(e) => {
             // Let Greenhouse deliver it again: forget that we saw it.
             if !event_id.is_empty() {
-                let _ = crate::db::run(&db, "DELETE FROM webhook_events WHERE id = ?1", &[event_id.as_str().into()]).await;
+                let _ = crate::db::run(&db, "DELETE FROM webhook_events WHERE org = ?1 AND id = ?2", &[org.as_str().into(), event_id.as_str().into()]).await;
             }
             Err(e)
         }

@@ -7,7 +7,8 @@ use crate::error::ApiError;
 use crate::upstream::greenhouse_api::Verified;
 use crate::App;
 use serde::Serialize;
-use shared::owner::{check_input, ConnectInput, Connection, Kind};
+use crate::outbox;
+use shared::owner::{check_input, ConnectInput, Connection, Kind, PendingApplications};
 use worker::{Date, Headers, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
@@ -46,11 +47,87 @@ async fn connection(ctx: &Ctx, org: &str) -> Result<Connection, ApiError> {
     let db = ctx.env.d1("DB")?;
     let credentials = connect::list(&db, org).await?;
     let board_token = credentials.iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account.clone());
-    let sync = match &board_token {
-        Some(b) => crate::sync::status(&db, b).await?,
-        None => None,
+    let (sync, pending) = match &board_token {
+        Some(b) => (crate::sync::status(&db, org, b).await?, outbox::counts(&db, b).await?),
+        None => (None, Default::default()),
     };
-    Ok(Connection { org: org.to_string(), board_token, credentials, sync })
+    Ok(Connection { org: org.to_string(), board_token, credentials, sync, pending })
+}
+
+/// The org's connected board: applications and syncs are scoped to it.
+async fn org_board(db: &worker::D1Database, org: &str) -> Result<Option<String>, ApiError> {
+    Ok(connect::list(db, org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account))
+}
+
+fn application_id(ctx: &Ctx) -> Result<String, ApiError> {
+    let id = ctx.param("id").cloned().unwrap_or_default();
+    if (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        Ok(id)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// `GET /api/v1/orgs/{org}/applications`: applications of the org's board not (yet) in
+/// Greenhouse (queued, waiting for a key, failed), with counts. No answers, no files.
+pub async fn applications(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let db = ctx.env.d1("DB")?;
+    let (counts, applications) = match org_board(&db, &org).await? {
+        Some(board) => outbox::pending(&db, &board, 200).await?,
+        None => (Default::default(), vec![]),
+    };
+    json(200, &PendingApplications { counts, applications })
+}
+
+/// `GET /api/v1/orgs/{org}/applications/{id}`: one application's answers and files, for an
+/// owner to enter by hand or keep (export). Only the org that owns the board can read it.
+pub async fn export_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let id = application_id(&ctx)?;
+    let db = ctx.env.d1("DB")?;
+    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    let vault = vault(&ctx.data.cfg)?;
+    let opened = outbox::open(&db, &vault, &id).await?.filter(|o| o.board == board).ok_or(ApiError::NotFound)?;
+    let answers = match opened.payload {
+        outbox::Payload::Mapped { body } => serde_json::Value::Object(body),
+        outbox::Payload::Raw { values, source, .. } => serde_json::json!({ "values": values, "source": source }),
+    };
+    let files: Vec<_> = opened
+        .files
+        .into_iter()
+        .map(|(field, filename, content)| serde_json::json!({"field": field, "filename": filename, "content_base64": content}))
+        .collect();
+    json(200, &serde_json::json!({"id": id, "board": opened.board, "job_id": opened.job_id, "answers": answers, "files": files}))
+}
+
+/// `POST /api/v1/orgs/{org}/applications/{id}/retry`: send it again at the next cron run.
+pub async fn retry_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let id = application_id(&ctx)?;
+    let db = ctx.env.d1("DB")?;
+    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    if !outbox::retry_now(&db, &board, &id, Date::now().as_millis()).await? {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &serde_json::json!({"id": id, "state": "queued"}))
+}
+
+/// `POST /api/v1/orgs/{org}/applications/{id}/dismiss`: a failed application's answers and
+/// files are deleted and it leaves the list.
+pub async fn dismiss_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize(&req, &ctx, &org)?;
+    let id = application_id(&ctx)?;
+    let db = ctx.env.d1("DB")?;
+    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    if !outbox::dismiss(&db, &board, &id, Date::now().as_millis()).await? {
+        return Err(ApiError::NotFound);
+    }
+    json(200, &serde_json::json!({"id": id, "state": "dismissed"}))
 }
 
 /// `GET /api/v1/orgs/{org}/connection`: every owner of the org sees the same, masked.
@@ -118,8 +195,7 @@ pub async fn sync(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let org = org(&ctx)?;
     authorize(&req, &ctx, &org)?;
     let db = ctx.env.d1("DB")?;
-    let board = connect::list(&db, &org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account);
-    let board = board.ok_or_else(|| ApiError::BadRequest("Connect a job board first.".into()))?;
+    let board = org_board(&db, &org).await?.ok_or_else(|| ApiError::BadRequest("Connect a job board first.".into()))?;
     let report = crate::sync::board(&super::layers(&ctx), &db, &board, Some(&org), Date::now().as_millis()).await?;
     json(200, &report)
 }

@@ -28,6 +28,9 @@ pub trait Harvest {
     async fn get(&self, url: &str) -> Result<Reply, UpstreamError>;
     /// `https://host/v1/` or `https://host/v3/`.
     fn prefix(&self) -> String;
+    /// The configured Harvest host of the credential's region: the only place its
+    /// credentials are sent.
+    fn base(&self) -> &str;
     /// The path that needs `permission`, given a job id when the version nests it.
     fn resource(&self, permission: Permission, job: Option<u64>) -> Option<String>;
 }
@@ -39,12 +42,9 @@ pub struct V1 {
     pub timeout_ms: u64,
 }
 
-fn absolute(base: &str, url: &str) -> String {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        url.to_string()
-    } else {
-        format!("{base}{url}")
-    }
+/// The URL to send a Harvest request to: on the configured host only (see [`follow`]).
+fn absolute(base: &str, url: &str) -> Result<String, UpstreamError> {
+    follow(base, url).ok_or_else(|| UpstreamError::Network("refused to send credentials to a host other than the configured Harvest host".into()))
 }
 
 impl Harvest for V1 {
@@ -54,11 +54,15 @@ impl Harvest for V1 {
         if let Some(u) = &self.on_behalf_of {
             headers.push(("On-Behalf-Of", u.as_str()));
         }
-        send(Method::Get, &absolute(&self.base, url), &headers, None, self.timeout_ms).await
+        send(Method::Get, &absolute(&self.base, url)?, &headers, None, self.timeout_ms).await
     }
 
     fn prefix(&self) -> String {
         format!("{}/v1/", self.base)
+    }
+
+    fn base(&self) -> &str {
+        &self.base
     }
 
     fn resource(&self, p: Permission, job: Option<u64>) -> Option<String> {
@@ -78,11 +82,15 @@ pub struct V3 {
 impl Harvest for V3 {
     async fn get(&self, url: &str) -> Result<Reply, UpstreamError> {
         let auth = format!("Bearer {}", self.token);
-        send(Method::Get, &absolute(&self.base, url), &[("Authorization", auth.as_str())], None, self.timeout_ms).await
+        send(Method::Get, &absolute(&self.base, url)?, &[("Authorization", auth.as_str())], None, self.timeout_ms).await
     }
 
     fn prefix(&self) -> String {
         format!("{}/v3/", self.base)
+    }
+
+    fn base(&self) -> &str {
+        &self.base
     }
 
     fn resource(&self, p: Permission, _job: Option<u64>) -> Option<String> {
@@ -224,20 +232,53 @@ pub async fn verify_job_board(cfg: &Config, region: Region, board: &str, key: &s
     )
     .await
     {
-        Ok(r) if r.status == 401 || r.status == 403 => Verified::Invalid("Greenhouse did not accept this Job Board API key.".into()),
-        Ok(r) if r.status >= 500 => Verified::Unreachable(format!("Greenhouse answered HTTP {}", r.status)),
-        Ok(_) => Verified::Ok(vec![]),
+        Ok(r) => job_board_key_answer(r.status),
         Err(e) => Verified::Unreachable(e.to_string()),
+    }
+}
+
+/// What Greenhouse's answer to the empty application for job 0 says about the key. Only
+/// an explicit "auth passed" counts: Greenhouse checks Basic auth first and then answers
+/// 2xx with an error body for the job that does not exist. A 401/403 is a wrong key; any
+/// other answer (404, 400, 429, 5xx) proves nothing, so nothing is stored.
+pub fn job_board_key_answer(status: u16) -> Verified {
+    match status {
+        200..=299 => Verified::Ok(vec![]),
+        401 | 403 => Verified::Invalid("Greenhouse did not accept this Job Board API key.".into()),
+        s => Verified::Unreachable(format!("Greenhouse gave no clear answer about the key (HTTP {s}); please try again")),
     }
 }
 
 /// The `rel="next"` URL of a `Link` header (v1 page links and v3 cursors alike).
 pub fn next_link(link: Option<&str>) -> Option<String> {
     link?.split(',').find(|part| part.contains("rel=\"next\"")).and_then(|part| {
-        let start = part.find('<')? + 1;
-        let end = part.find('>')?;
-        Some(part[start..end].trim().to_string())
+        let (_, rest) = part.split_once('<')?;
+        let (url, _) = rest.split_once('>')?;
+        Some(url.trim().to_string()).filter(|u| !u.is_empty())
     })
+}
+
+/// Where a `next` link may be followed with credentials: a path on the configured Harvest
+/// host, or an absolute URL on exactly that origin (scheme, host and port) — never
+/// elsewhere, whatever the `Link` header says.
+pub fn follow(base: &str, next: &str) -> Option<String> {
+    fn origin(url: &str) -> Option<&str> {
+        let (scheme, rest) = url.split_once("://")?;
+        if !matches!(scheme, "https" | "http") {
+            return None;
+        }
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..end];
+        if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
+            return None;
+        }
+        Some(&url[..scheme.len() + 3 + end])
+    }
+    let base_origin = origin(base)?;
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        return Some(format!("{}{next}", base.trim_end_matches('/')));
+    }
+    (origin(next)? == base_origin).then(|| next.to_string())
 }
 
 /// Seconds to wait from a `Retry-After` value: delta-seconds or an HTTP date.
@@ -260,12 +301,13 @@ pub struct Paging {
     pub window_secs: u64,
 }
 
-/// Every item of a Harvest list, following `Link: rel="next"` (v1 pages, v3 cursors).
-/// A 429 is waited out for its `Retry-After` (bounded); when a reply announces no remaining
-/// requests the next one waits for the window, so the announced limit is not exceeded.
-pub async fn list_all<H: Harvest>(h: &H, resource: &str, p: &Paging) -> Result<Vec<serde_json::Value>, UpstreamError> {
+/// Every page of a Harvest list, following `Link: rel="next"` (v1 pages, v3 cursors) on
+/// the configured host only, handing each page to `visit` so no caller has to hold every
+/// item. A 429 is waited out for its `Retry-After` (bounded); when a reply announces no
+/// remaining requests the next one waits for the window, so the announced limit is not
+/// exceeded.
+pub async fn for_each_page<H: Harvest>(h: &H, resource: &str, p: &Paging, mut visit: impl FnMut(Vec<serde_json::Value>)) -> Result<(), UpstreamError> {
     let mut url = format!("{}{resource}?per_page={}", h.prefix(), p.per_page);
-    let mut items = Vec::new();
     for _ in 0..p.max_pages {
         let mut retries = 0;
         let reply = loop {
@@ -284,22 +326,53 @@ pub async fn list_all<H: Harvest>(h: &H, resource: &str, p: &Paging) -> Result<V
             return Err(UpstreamError::Status(reply.status));
         }
         let v: serde_json::Value = serde_json::from_str(&reply.body).map_err(|e| UpstreamError::Malformed(e.to_string()))?;
-        let page = v.as_array().cloned().or_else(|| v.get("data").and_then(|d| d.as_array()).cloned()).unwrap_or_default();
-        items.extend(page);
+        let page = match v {
+            serde_json::Value::Array(items) => items,
+            serde_json::Value::Object(mut o) => match o.remove("data") {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => vec![],
+            },
+            _ => vec![],
+        };
+        visit(page);
         match next_link(reply.link.as_deref()) {
-            Some(next) => url = next,
-            None => return Ok(items),
+            Some(next) => url = absolute(h.base(), &next)?,
+            None => return Ok(()),
         }
         if reply.remaining == Some(0) {
             worker::Delay::from(std::time::Duration::from_secs(p.window_secs)).await;
         }
     }
+    Ok(())
+}
+
+/// Every item of a Harvest list (see [`for_each_page`]).
+pub async fn list_all<H: Harvest>(h: &H, resource: &str, p: &Paging) -> Result<Vec<serde_json::Value>, UpstreamError> {
+    let mut items = Vec::new();
+    for_each_page(h, resource, p, |page| items.extend(page)).await?;
     Ok(items)
+}
+
+/// How many items a Harvest list has, holding one page at a time.
+pub async fn count_all<H: Harvest>(h: &H, resource: &str, p: &Paging) -> Result<usize, UpstreamError> {
+    let mut n = 0;
+    for_each_page(h, resource, p, |page| n += page.len()).await?;
+    Ok(n)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_explicit_auth_passed_verifies_a_job_board_key() {
+        assert_eq!(job_board_key_answer(200), Verified::Ok(vec![]), "auth passed, job 0 refused");
+        assert!(matches!(job_board_key_answer(401), Verified::Invalid(_)));
+        assert!(matches!(job_board_key_answer(403), Verified::Invalid(_)));
+        for s in [404, 400, 429, 500, 302] {
+            assert!(matches!(job_board_key_answer(s), Verified::Unreachable(_)), "HTTP {s} proves nothing");
+        }
+    }
 
     #[test]
     fn next_links_are_found_among_others() {
@@ -308,6 +381,36 @@ mod tests {
         assert_eq!(next_link(Some(r#"</v3/jobs?cursor=abc>; rel="next""#)).as_deref(), Some("/v3/jobs?cursor=abc"));
         assert_eq!(next_link(Some(r#"<x>; rel="last""#)), None);
         assert_eq!(next_link(None), None);
+    }
+
+    #[test]
+    fn malformed_links_never_panic() {
+        for h in [r#">x<; rel="next""#, r#"<; rel="next""#, r#"rel="next""#, r#"<>; rel="next""#, "", ",,,", r#"<a>>; rel="next""#] {
+            let _ = next_link(Some(h));
+        }
+        assert_eq!(next_link(Some(r#">x<; rel="next""#)), None);
+    }
+
+    #[test]
+    fn links_are_followed_only_on_the_configured_host() {
+        let base = "https://harvest.greenhouse.io";
+        assert_eq!(follow(base, "https://harvest.greenhouse.io/v1/jobs?page=2").as_deref(), Some("https://harvest.greenhouse.io/v1/jobs?page=2"));
+        assert_eq!(follow(base, "/v3/jobs?cursor=abc").as_deref(), Some("https://harvest.greenhouse.io/v3/jobs?cursor=abc"));
+        for evil in [
+            "https://evil.example/v1/jobs",
+            "http://harvest.greenhouse.io/v1/jobs",
+            "https://harvest.greenhouse.io.evil.example/v1/jobs",
+            "https://harvest.greenhouse.io@evil.example/v1/jobs",
+            "https://harvest.greenhouse.io:8443/v1/jobs",
+            "//evil.example/v1/jobs",
+            "/\\evil.example/v1",
+            "javascript:alert(1)",
+            "ftp://harvest.greenhouse.io/v1/jobs",
+        ] {
+            assert_eq!(follow(base, evil), None, "{evil}");
+        }
+        // The EU fake lives under a path: relative links stay under it.
+        assert_eq!(follow("http://127.0.0.1:9/eu", "/v1/jobs?page=2").as_deref(), Some("http://127.0.0.1:9/eu/v1/jobs?page=2"));
     }
 
     #[test]

@@ -34,9 +34,17 @@ pub async fn fetch_job(cfg: &Config, token: &str, id: u64) -> Result<gh::Job, Up
 
 /// POSTs an application (JSON body) with the board's Job Board API key as Basic auth.
 /// Returns Greenhouse's status and body; the caller decides what they mean.
-pub async fn submit_application(cfg: &Config, token: &str, id: u64, key: &str, body: &str) -> Result<(u16, String), UpstreamError> {
+/// The board's region decides the host (an EU org's applications go to the EU host).
+pub async fn submit_application(
+    cfg: &Config,
+    region: shared::owner::Region,
+    token: &str,
+    id: u64,
+    key: &str,
+    body: &str,
+) -> Result<(u16, String), UpstreamError> {
     use base64::Engine;
-    let url = format!("{}/v1/boards/{token}/jobs/{id}", cfg.boards_api);
+    let url = format!("{}/v1/boards/{token}/jobs/{id}", cfg.hosts.boards(region));
     let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{key}:")));
     super::post_json(&url, &auth, body, cfg.upstream_timeout_ms).await
 }
