@@ -53,7 +53,10 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
         )
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
         .link_rel(Some("noopener noreferrer nofollow"))
-        .set_tag_attribute_value("a", "target", "_blank");
+        .set_tag_attribute_value("a", "target", "_blank")
+        // Ammonia allows `cite` on blockquote by default but does not check its scheme, so
+        // `cite="javascript:…"` came through; it is invisible metadata, so drop it.
+        .rm_tag_attributes("blockquote", &["cite"]);
         b
     })
 }
