@@ -353,10 +353,7 @@ mod tests {
     #[test]
     fn every_file_of_a_field_is_checked_and_files_elsewhere_are_refused() {
         let form = ApplyForm {
-            questions: vec![
-                q("Resume", true, &[("resume", FieldKind::File, &[])]),
-                q("Why us?", false, &[("question_1", FieldKind::Textarea, &[])]),
-            ],
+            questions: vec![q("Resume", true, &[("resume", FieldKind::File, &[])]), q("Why us?", false, &[("question_1", FieldKind::Textarea, &[])])],
             ..Default::default()
         };
         let meta = |field: &str, name: &str, size| FileMeta { field: field.into(), filename: name.into(), size };

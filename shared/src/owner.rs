@@ -332,7 +332,8 @@ impl PendingCounts {
         if self.failed > 0 {
             return Some(format!("{} {} could not be delivered: retry or export them.", self.failed, plural(self.failed)));
         }
-        (self.queued > 0).then(|| format!("{} {} queued: Greenhouse is not reachable right now; retried automatically.", self.queued, plural(self.queued)))
+        (self.queued > 0)
+            .then(|| format!("{} {} queued: Greenhouse is not reachable right now; retried automatically.", self.queued, plural(self.queued)))
     }
 }
 

@@ -279,7 +279,10 @@ pub async fn board_region(db: &D1Database, board: &str) -> Region {
         region: String,
     }
     let row: Option<R> =
-        db::first(db, "SELECT region FROM credentials WHERE kind = 'job_board' AND lower(account) = lower(?1) LIMIT 1", &[board.into()]).await.ok().flatten();
+        db::first(db, "SELECT region FROM credentials WHERE kind = 'job_board' AND lower(account) = lower(?1) LIMIT 1", &[board.into()])
+            .await
+            .ok()
+            .flatten();
     if row.is_some_and(|r| r.region == "eu") {
         Region::Eu
     } else {

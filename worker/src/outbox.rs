@@ -19,9 +19,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 use shared::apply::Submission;
 use shared::owner::{ApplicationState as Status, PendingApplication, PendingCounts};
-use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
@@ -159,7 +159,14 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
         statements.push(db::stmt(
             db,
             "INSERT INTO application_files (application_id, field, filename, content_base64, key_id, nonce) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            &[app.id.into(), f.field.as_str().into(), f.filename.as_str().into(), sealed.ciphertext.into(), sealed.key_id.into(), sealed.nonce.into()],
+            &[
+                app.id.into(),
+                f.field.as_str().into(),
+                f.filename.as_str().into(),
+                sealed.ciphertext.into(),
+                sealed.key_id.into(),
+                sealed.nonce.into(),
+            ],
         )?);
     }
     if let Err(e) = db::batch(db, statements).await {
@@ -368,7 +375,8 @@ pub async fn claim(db: &D1Database, id: &str, now: u64, from: &[&str]) -> Result
 /// Applications waiting for a key on `board` are tried again at the next cron run (the
 /// owner has just stored a new key).
 pub async fn key_changed(db: &D1Database, board: &str) -> Result<usize, ApiError> {
-    db::run(db, "UPDATE applications SET status = 'queued', next_attempt_at = 0 WHERE board = ?1 AND status = 'needs_attention'", &[board.into()]).await
+    db::run(db, "UPDATE applications SET status = 'queued', next_attempt_at = 0 WHERE board = ?1 AND status = 'needs_attention'", &[board.into()])
+        .await
 }
 
 #[derive(Deserialize)]

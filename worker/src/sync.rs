@@ -44,7 +44,14 @@ pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&st
     board_with(l, db, board, org, org.is_some(), now).await
 }
 
-pub async fn board_with(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, count_harvest: bool, now: u64) -> Result<SyncReport, ApiError> {
+pub async fn board_with(
+    l: &Layers<'_>,
+    db: &D1Database,
+    board: &str,
+    org: Option<&str>,
+    count_harvest: bool,
+    now: u64,
+) -> Result<SyncReport, ApiError> {
     let result: Result<SyncReport, ApiError> = async {
         let (before, after) = cache::refresh_now(l, board, now).await?;
         let (added, updated, removed) = match &before {

@@ -296,9 +296,8 @@ fn listing(board: &str) -> BoardListing {
 }
 
 fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) -> Response {
-    let mut r = Client::new()
-        .request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base))
-        .bearer_auth(e2e::owner_token(org, "ops", 600));
+    let mut r =
+        Client::new().request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base)).bearer_auth(e2e::owner_token(org, "ops", 600));
     if let Some(b) = body {
         r = r.json(&b);
     }

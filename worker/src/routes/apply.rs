@@ -15,7 +15,9 @@ use crate::error::ApiError;
 use crate::outbox::{self, Earlier, NewApplication, NewFile, Payload};
 use crate::App;
 use serde_json::json;
-use shared::apply::{check_file, ApplyForm, ErrorCode, FieldError, FieldKind, FileMeta, Submission, HONEYPOT, IDEMPOTENCY_KEY, MAX_BODY_BYTES, SOURCE_TOKEN};
+use shared::apply::{
+    check_file, ApplyForm, ErrorCode, FieldError, FieldKind, FileMeta, Submission, HONEYPOT, IDEMPOTENCY_KEY, MAX_BODY_BYTES, SOURCE_TOKEN,
+};
 use shared::owner::ApplicationState as Status;
 use worker::{Date, FormEntry, Headers, Request, Response, RouteContext};
 

@@ -85,7 +85,9 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
         Err(e) => {
             // Let Greenhouse deliver it again: forget that we saw it.
             if !event_id.is_empty() {
-                let _ = crate::db::run(&db, "DELETE FROM webhook_events WHERE org = ?1 AND id = ?2", &[org.as_str().into(), event_id.as_str().into()]).await;
+                let _ =
+                    crate::db::run(&db, "DELETE FROM webhook_events WHERE org = ?1 AND id = ?2", &[org.as_str().into(), event_id.as_str().into()])
+                        .await;
             }
             Err(e)
         }

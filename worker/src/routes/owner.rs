@@ -4,10 +4,10 @@
 use crate::auth::{self, OwnerClaims};
 use crate::connect::{self, vault};
 use crate::error::ApiError;
+use crate::outbox;
 use crate::upstream::greenhouse_api::Verified;
 use crate::App;
 use serde::Serialize;
-use crate::outbox;
 use shared::owner::{check_input, ConnectInput, Connection, Kind, PendingApplications};
 use worker::{Date, Headers, Request, Response, RouteContext};
 

@@ -306,7 +306,12 @@ pub struct Paging {
 /// item. A 429 is waited out for its `Retry-After` (bounded); when a reply announces no
 /// remaining requests the next one waits for the window, so the announced limit is not
 /// exceeded.
-pub async fn for_each_page<H: Harvest>(h: &H, resource: &str, p: &Paging, mut visit: impl FnMut(Vec<serde_json::Value>)) -> Result<(), UpstreamError> {
+pub async fn for_each_page<H: Harvest>(
+    h: &H,
+    resource: &str,
+    p: &Paging,
+    mut visit: impl FnMut(Vec<serde_json::Value>),
+) -> Result<(), UpstreamError> {
     let mut url = format!("{}{resource}?per_page={}", h.prefix(), p.per_page);
     for _ in 0..p.max_pages {
         let mut retries = 0;
