@@ -99,7 +99,9 @@ impl Browser {
     pub async fn job_titles_at(&self, n: usize) -> Vec<String> {
         let v =
             self.in_widget_at(n, "return root ? [...root.querySelectorAll('.board:not([hidden]) .job-title')].map(e => e.textContent) : [];").await;
-        serde_json::from_value(v).unwrap_or_default()
+        // Anything but a list of strings (an error object, null, a changed axe API) is a test
+        // failure, never "no violations".
+        axe_result(v)
     }
 
     /// The result count the widget announces ("12 jobs").
@@ -150,7 +152,9 @@ impl Browser {
             )
             .await
             .expect("axe runs");
-        serde_json::from_value(v).unwrap_or_default()
+        // Anything but a list of strings (an error object, null, a changed axe API) is a test
+        // failure, never "no violations".
+        axe_result(v)
     }
 
     /// Polls `check` until it is true or `secs` pass.
@@ -236,4 +240,27 @@ pub async fn start_host_site(worker_base: String) -> HostSite {
         let _ = axum::serve(listener, app).await;
     });
     HostSite { base: format!("http://{addr}"), worker: worker_base, pages }
+}
+
+/// Reads axe's answer: a list of violation descriptions. Any other shape panics.
+pub fn axe_result(v: serde_json::Value) -> Vec<String> {
+    let list: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("axe returned an unexpected shape ({e}): {v}"));
+    if let Some(failed) = list.iter().find(|l| l.starts_with("axe failed")) {
+        panic!("{failed}");
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axe_result;
+
+    #[test]
+    fn axe_results_of_an_unexpected_shape_fail_the_test() {
+        assert_eq!(axe_result(serde_json::json!(["color-contrast: 1 [\"#x\"]"])).len(), 1);
+        assert!(axe_result(serde_json::json!([])).is_empty());
+        for bad in [serde_json::json!(null), serde_json::json!({"violations": []}), serde_json::json!("oops"), serde_json::json!(["axe failed: boom"])] {
+            assert!(std::panic::catch_unwind(|| axe_result(bad.clone())).is_err(), "{bad} must not read as no violations");
+        }
+    }
 }

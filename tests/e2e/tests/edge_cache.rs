@@ -171,9 +171,15 @@ fn sync_now_and_the_cron_refresh_and_report_changes() {
     assert!(status.last_success_at.is_some() && status.last_error.is_none());
     assert_eq!(status.last_report.unwrap().removed, vec![gone]);
 
-    // The cron refreshes connected boards too.
+    // The cron leaves a fresh board alone (issue 9: a busy board costs nothing extra)...
     s.fake.edit_board(&t, |b| b.jobs[0]["title"] = json!("Cron Was Here"));
+    let before = calls(&t);
     s.worker.run_cron();
+    assert_eq!(calls(&t), before, "a fresh copy is not refreshed by the cron");
+    // ...and refreshes it once its copy is older than the freshness window.
+    wait_past_freshness();
+    s.worker.run_cron();
+    assert_eq!(calls(&t), before + 1, "one refresh");
     assert!(titles(&t).contains(&"Cron Was Here".to_string()));
 
     // A failing sync is reported, and the board keeps its good copy.

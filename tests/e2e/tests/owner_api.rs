@@ -44,6 +44,10 @@ fn every_owner_route_refuses_visitors_and_bad_tokens() {
         (Method::PUT, format!("/api/v1/orgs/{org}/connection/job_board")),
         (Method::DELETE, format!("/api/v1/orgs/{org}/connection/job_board")),
         (Method::POST, format!("/api/v1/orgs/{org}/connection/job_board/check")),
+        (Method::GET, format!("/api/v1/orgs/{org}/applications")),
+        (Method::GET, format!("/api/v1/orgs/{org}/applications/some-application-1")),
+        (Method::POST, format!("/api/v1/orgs/{org}/applications/some-application-1/retry")),
+        (Method::POST, format!("/api/v1/orgs/{org}/applications/some-application-1/dismiss")),
     ];
     let aud = gh_worker::auth::DEFAULT_AUDIENCE;
     let cases: Vec<(&str, Option<String>, u16, &str)> = vec![
@@ -218,4 +222,44 @@ fn no_credential_reaches_a_log_line() {
         assert!(!logs.contains(&s), "a credential in the worker's log");
     }
     assert!(!logs.contains(&t), "the owner token in the log");
+}
+
+/// Issue 9: any configured signer could mint a token for any org. Now each host site acts
+/// only for the orgs configuration lists for it.
+#[test]
+fn a_host_site_acts_only_for_its_own_orgs() {
+    let s = stack();
+    let signers = r#"{"acme-site": {"secret": "acme-secret-123", "orgs": ["acme", "acme-*"]},
+                      "globex-site": {"secret": "globex-secret-456", "orgs": ["globex"]}}"#;
+    let w = e2e::Worker::start(&s.fake_url, &[("OWNER_TOKEN_SECRETS", signers), ("VAULT_KEY", xtask::DEMO_VAULT_KEY)]);
+    let aud = gh_worker::auth::DEFAULT_AUDIENCE;
+    let get = |org: &str, token: &str| {
+        Client::new().get(format!("{}/api/v1/orgs/{org}/connection", w.base)).bearer_auth(token).send().unwrap().status().as_u16()
+    };
+    let acme = |org: &str| owner_token_with(org, "o", 600, "acme-site", "acme-secret-123", aud);
+    let globex = |org: &str| owner_token_with(org, "o", 600, "globex-site", "globex-secret-456", aud);
+    assert_eq!(get("acme", &acme("acme")), 200);
+    assert_eq!(get("acme-eu", &acme("acme-eu")), 200, "a prefix pattern");
+    assert_eq!(get("globex", &globex("globex")), 200);
+    assert_eq!(get("globex", &acme("globex")), 403, "acme's host site minting for globex");
+    assert_eq!(get("acme", &globex("acme")), 403, "globex's host site minting for acme");
+    assert_eq!(get("acmeish", &acme("acmeish")), 403);
+}
+
+/// Issue 9: a second org could connect a board another org had connected (and so read its
+/// applications and sync it). Now a board belongs to one org, case-insensitively.
+#[test]
+fn a_board_is_connected_by_one_org_only() {
+    let key = seed::job_board_api_key("northwind");
+    let first = put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
+    assert_eq!(first.status(), 200, "{}", first.text().unwrap_or_default());
+    for token in ["northwind--one-org", "Northwind--One-Org"] {
+        let r = put("board-owner-b", Kind::JobBoard, &owner_token("board-owner-b", "b", 600), json!({"board_token": token, "api_key": key}));
+        assert_eq!(r.status(), 409, "{token}");
+        assert_eq!(r.json::<ErrorBody>().unwrap().error.code, "board_already_connected");
+    }
+    assert!(connection("board-owner-b", &owner_token("board-owner-b", "b", 600)).board_token.is_none(), "nothing stored for b");
+    // The owning org may still edit its own connection.
+    let again = put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
+    assert_eq!(again.status(), 200);
 }
