@@ -9,6 +9,14 @@ pub type Result<T> = std::result::Result<T, String>;
 
 pub const WORKER_BUILD_VERSION: &str = "0.8.7";
 
+/// Whether this runs under CI (`CI` set to anything but empty, `0` or `false`).
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// `SKIP_BROWSER_TESTS` would let CI pass without the browser tests: refused there.
+pub const SKIP_ON_CI: &str = "SKIP_BROWSER_TESTS is set under CI: CI must run the browser tests, so unset it (set-up installs Chromium)";
+
 /// The wasm-bindgen version the lock file pins; the CLI must equal it exactly.
 pub fn locked_wasm_bindgen() -> Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
@@ -37,6 +45,10 @@ fn version_of(bin: &PathBuf) -> Option<String> {
 }
 
 pub fn all() -> Result<()> {
+    // 0. CI runs the browser tests: refuse their opt-out there before anything else.
+    if std::env::var_os("SKIP_BROWSER_TESTS").is_some() && on_ci() {
+        return Err(SKIP_ON_CI.into());
+    }
     // 1. The wasm32 target.
     let targets = cmd("rustup", &["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
     if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {

@@ -11,11 +11,14 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Whether the browser tests should run here; `SKIP_BROWSER_TESTS=1` opts out loudly. Chromium or Chrome and ChromeDriver are found by
+/// Whether the browser tests should run here; `SKIP_BROWSER_TESTS=1` opts out loudly (and
+/// `cargo xtask test` counts the skip). Chromium or Chrome and ChromeDriver are found by
 /// `xtask::find_browser` (`CHROME_BIN` / `CHROMEDRIVER`, PATH, the usual places).
 pub fn available() -> bool {
     if std::env::var_os("SKIP_BROWSER_TESTS").is_some() {
-        eprintln!("SKIP_BROWSER_TESTS is set: browser test skipped");
+        let test = std::thread::current().name().unwrap_or("a browser test").to_string();
+        eprintln!("SKIP_BROWSER_TESTS is set: browser test {test} skipped");
+        xtask::record_skip(&test);
         return false;
     }
     assert!(
