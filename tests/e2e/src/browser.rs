@@ -11,19 +11,20 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Whether the browser tests should run here; `SKIP_BROWSER_TESTS=1` opts out loudly.
+/// Whether the browser tests should run here; `SKIP_BROWSER_TESTS=1` opts out loudly (and
+/// `cargo xtask test` counts the skip). Chromium or Chrome and ChromeDriver are found by
+/// `xtask::find_browser` (`CHROME_BIN` / `CHROMEDRIVER`, PATH, the usual places).
 pub fn available() -> bool {
     if std::env::var_os("SKIP_BROWSER_TESTS").is_some() {
-        eprintln!("SKIP_BROWSER_TESTS is set: browser test skipped");
+        let test = std::thread::current().name().unwrap_or("a browser test").to_string();
+        eprintln!("SKIP_BROWSER_TESTS is set: browser test {test} skipped");
+        xtask::record_skip(&test);
         return false;
     }
     assert!(
-        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
-        "browser tests need Debian's chromium and chromium-driver (`cargo xtask setup` installs them), \
-         or SKIP_BROWSER_TESTS=1"
+        xtask::find_browser().is_some(),
+        "browser tests need Chromium or Chrome and ChromeDriver (`cargo xtask setup` installs Debian's), \
+         or CHROME_BIN and CHROMEDRIVER pointing at them, or SKIP_BROWSER_TESTS=1"
     );
     true
 }
@@ -38,7 +39,8 @@ pub struct Browser {
 impl Browser {
     pub async fn start() -> Self {
         let port = free_port();
-        let mut cmd = Command::new(CHROMEDRIVER);
+        let (chromium, chromedriver) = xtask::find_browser().expect("Chromium and ChromeDriver");
+        let mut cmd = Command::new(chromedriver);
         cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
         let group = Group::spawn(cmd).expect("chromedriver starts");
         let driver = format!("http://127.0.0.1:{port}");
@@ -50,7 +52,7 @@ impl Browser {
         let profile = std::env::temp_dir().join(format!("ghw-chromium-{}-{port}", std::process::id()));
         let caps = json!({
             "goog:chromeOptions": {
-                "binary": CHROMIUM,
+                "binary": chromium,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
                          "--no-first-run", "--window-size=1100,1400", format!("--user-data-dir={}", profile.display())]
