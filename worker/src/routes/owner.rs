@@ -143,7 +143,9 @@ pub async fn put(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let org = org(&ctx)?;
     let claims = authorize(&req, &ctx, &org)?;
     let kind = kind(&ctx)?;
-    let input: ConnectInput = req.json().await.map_err(|_| ApiError::BadRequest("Send the credentials as JSON.".into()))?;
+    let mut input: ConnectInput = req.json().await.map_err(|_| ApiError::BadRequest("Send the credentials as JSON.".into()))?;
+    // Board tokens are case-insensitive, as in Greenhouse's URLs: one spelling everywhere.
+    input.board_token = input.board_token.trim().to_ascii_lowercase();
     let problems = check_input(kind, &input);
     if !problems.is_empty() {
         return Err(ApiError::InvalidInput(problems));
