@@ -372,7 +372,10 @@ mod tests {
         );
     }
 
-    fn q(label: &str, required: bool, fields: &[(&str, FieldKind, &[(&str, &str)])]) -> Question {
+    /// A field for the test forms: name, kind, and (value, label) options.
+    type FieldSpec<'a> = (&'a str, FieldKind, &'a [(&'a str, &'a str)]);
+
+    fn q(label: &str, required: bool, fields: &[FieldSpec]) -> Question {
         Question {
             label: label.into(),
             required,

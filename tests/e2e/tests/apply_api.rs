@@ -90,11 +90,14 @@ fn a_valid_application_reaches_greenhouse_with_the_key_and_source() {
     assert_eq!(a.files.get("resume"), Some(&("ada-cv.pdf".to_string(), 15)));
 }
 
+/// A change to a good form that breaks one rule.
+type Edit = Box<dyn Fn(Form) -> Form>;
+
 #[test]
 fn every_validation_rule_answers_422_and_nothing_reaches_greenhouse() {
     let board = "northwind--apply-422";
     let d = detail(board, |id| id.is_multiple_of(2));
-    let cases: Vec<(&str, Box<dyn Fn(Form) -> Form>, &str, &str)> = vec![
+    let cases: Vec<(&str, Edit, &str, &str)> = vec![
         ("missing last name", Box::new(|f: Form| f.text("last_name", "")), "last_name", "required"),
         ("bad email", Box::new(|f: Form| f.text("email", "ada@")), "email", "invalid_email"),
         ("url in name", Box::new(|f: Form| f.text("first_name", "Ada http://spam.example")), "first_name", "contains_url"),

@@ -149,6 +149,7 @@ fn with_remaining(mut r: Response, remaining: u32) -> Response {
     r
 }
 
+#[allow(clippy::result_large_err)] // a test fake: the error is the HTTP answer itself
 fn v1_auth(fake: &Fake, headers: &HeaderMap, resource: &str) -> Result<u32, Response> {
     let Some((key, _)) = basic(headers) else { return Err(message(StatusCode::UNAUTHORIZED, "Invalid Basic Auth credentials")) };
     let Some(grants) = grants_v1(&key) else { return Err(message(StatusCode::UNAUTHORIZED, "Invalid Basic Auth credentials")) };
