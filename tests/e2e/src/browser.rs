@@ -261,7 +261,9 @@ mod tests {
     fn axe_results_of_an_unexpected_shape_fail_the_test() {
         assert_eq!(axe_result(serde_json::json!(["color-contrast: 1 [\"#x\"]"])).len(), 1);
         assert!(axe_result(serde_json::json!([])).is_empty());
-        for bad in [serde_json::json!(null), serde_json::json!({"violations": []}), serde_json::json!("oops"), serde_json::json!(["axe failed: boom"])] {
+        for bad in
+            [serde_json::json!(null), serde_json::json!({"violations": []}), serde_json::json!("oops"), serde_json::json!(["axe failed: boom"])]
+        {
             assert!(std::panic::catch_unwind(|| axe_result(bad.clone())).is_err(), "{bad} must not read as no violations");
         }
     }

@@ -188,8 +188,12 @@ impl Worker {
         Self { base, log, _group: group, state }
     }
 
-    /// Runs the cron handler now (`wrangler dev --test-scheduled`).
+    /// Runs the cron handler now (`wrangler dev --test-scheduled`). Runs are serialised, as
+    /// Cloudflare's minutely cron is: the worker's D1 lease makes an overlapping run do
+    /// nothing, which a test that waits for its own run's effect must not meet by chance.
     pub fn run_cron(&self) {
+        static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let ok = Command::new("curl")
             .args(["-sf", "-o", "/dev/null", &format!("{}/__scheduled?cron=*+*+*+*+*", self.base)])
             .status()

@@ -251,7 +251,8 @@ fn a_host_site_acts_only_for_its_own_orgs() {
 #[test]
 fn a_board_is_connected_by_one_org_only() {
     let key = seed::job_board_api_key("northwind");
-    let first = put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
+    let first =
+        put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
     assert_eq!(first.status(), 200, "{}", first.text().unwrap_or_default());
     for token in ["northwind--one-org", "Northwind--One-Org"] {
         let r = put("board-owner-b", Kind::JobBoard, &owner_token("board-owner-b", "b", 600), json!({"board_token": token, "api_key": key}));
@@ -260,6 +261,7 @@ fn a_board_is_connected_by_one_org_only() {
     }
     assert!(connection("board-owner-b", &owner_token("board-owner-b", "b", 600)).board_token.is_none(), "nothing stored for b");
     // The owning org may still edit its own connection.
-    let again = put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
+    let again =
+        put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
     assert_eq!(again.status(), 200);
 }

@@ -1,0 +1,114 @@
+//! Issue 9's bounded costs for web hooks and the cron, through the real worker: replayed
+//! deliveries refresh a board at most once per window, event ids are per org, bodies are
+//! capped, and one cron run at a time holds a D1 lease.
+
+use e2e::{board, owner_token, stack, Fault};
+use greenhouse_fake::seed;
+use reqwest::blocking::{Client, Response};
+use serde_json::{json, Value};
+
+fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) -> Response {
+    let mut r = Client::new().request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base)).bearer_auth(owner_token(org, "ops", 600));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().unwrap()
+}
+
+fn connect(org: &str, token: &str, secret: &str) {
+    let r = owner(
+        reqwest::Method::PUT,
+        org,
+        "/connection/job_board",
+        Some(json!({"board_token": token, "api_key": seed::job_board_api_key("northwind")})),
+    );
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    assert_eq!(owner(reqwest::Method::PUT, org, "/connection/web_hooks", Some(json!({"api_key": secret}))).status(), 200);
+}
+
+/// A signed delivery, sent as Greenhouse would.
+fn deliver(org: &str, secret: &str, event_id: &str, body: &str) -> Response {
+    Client::new()
+        .post(format!("{}/hooks/greenhouse/{org}", stack().worker.base))
+        .header("Content-Type", "application/json")
+        .header("Signature", format!("sha256 {}", greenhouse_fake::sign_webhook(secret, body.as_bytes())))
+        .header("Greenhouse-Event-ID", event_id)
+        .body(body.to_string())
+        .send()
+        .unwrap()
+}
+
+fn calls(token: &str) -> u64 {
+    stack().fake.calls(&format!("/v1/boards/{token}/jobs"))
+}
+
+#[test]
+fn replayed_web_hooks_refresh_a_board_at_most_once_per_window() {
+    let (org, t, secret) = ("replay-org", board("northwind", "replay"), "whsec-replay-0001");
+    connect(org, &t, secret);
+    let body = r#"{"action":"job_post_updated","payload":{"job_post":{"id":1}}}"#;
+    let before = calls(&t);
+    // The same signed body replayed under ten new event ids (an attacker who captured one).
+    let statuses: Vec<Value> = (0..10).map(|i| deliver(org, secret, &format!("evt-replay-{i}"), body).json().unwrap()).collect();
+    assert_eq!(statuses[0]["status"], "synced", "{:?}", statuses[0]);
+    assert!(statuses[1..].iter().all(|s| s["status"] == "recently_synced"), "{statuses:?}");
+    assert_eq!(calls(&t), before + 1, "one refresh for ten deliveries");
+}
+
+#[test]
+fn event_ids_are_de_duplicated_per_org() {
+    let (a, b) =
+        (("dedupe-org-a", board("northwind", "dedupe-a"), "whsec-dedupe-a1"), ("dedupe-org-b", board("northwind", "dedupe-b"), "whsec-dedupe-b1"));
+    connect(a.0, &a.1, a.2);
+    connect(b.0, &b.1, b.2);
+    let body = r#"{"action":"ping"}"#;
+    assert_eq!(deliver(a.0, a.2, "evt-shared-1", body).json::<Value>().unwrap()["status"], "pong");
+    // Another org's delivery with the same id is its own event, not a duplicate of a's.
+    assert_eq!(deliver(b.0, b.2, "evt-shared-1", body).json::<Value>().unwrap()["status"], "pong");
+    assert_eq!(deliver(b.0, b.2, "evt-shared-1", body).json::<Value>().unwrap()["status"], "duplicate");
+}
+
+#[test]
+fn an_oversized_web_hook_body_is_refused_before_it_is_read_whole() {
+    let (org, t, secret) = ("bighook-org", board("northwind", "bighook"), "whsec-bighook-01");
+    connect(org, &t, secret);
+    let padding = "x".repeat(300 * 1024);
+    let body = format!(r#"{{"action":"job_post_updated","padding":"{padding}"}}"#);
+    let before = calls(&t);
+    assert_eq!(deliver(org, secret, "evt-big-1", &body).status(), 413);
+    assert_eq!(calls(&t), before, "nothing refreshed");
+}
+
+#[test]
+fn one_cron_run_at_a_time_holds_the_lease() {
+    let s = stack();
+    let (org, t) = ("lease-org", board("northwind", "lease"));
+    connect(org, &t, "whsec-lease-0001");
+    // A queued application: Greenhouse down when it was sent.
+    let listing: shared::api::BoardListing = Client::new().get(format!("{}/api/v1/boards/{t}/jobs", s.worker.base)).send().unwrap().json().unwrap();
+    let job = listing.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;
+    let d: shared::api::JobDetail = Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", s.worker.base)).send().unwrap().json().unwrap();
+    let f = d.form.unwrap();
+    let q = |label: &str| f.questions.iter().find(|q| q.label.starts_with(label)).unwrap().fields[0].name.clone();
+    s.fake.set_fault(&t, Fault::Down);
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("_submission_id", "lease-00000001")
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", "ada@example.com")
+        .text(q("Are you legally"), "1")
+        .text("resume_text", "Analytical engines");
+    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", s.worker.base)).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 202, "{}", r.text().unwrap_or_default());
+    s.fake.set_fault(&t, Fault::None);
+    // Another run holds the lease: this run does nothing.
+    s.worker.d1("INSERT INTO leases (name, holder, until_ms) VALUES ('cron', 'another-run', 99999999999999)");
+    s.worker.run_cron();
+    let delivered = || s.fake.applications().iter().filter(|a| a.board == t).count();
+    assert_eq!(delivered(), 0, "a second, overlapping run must not send");
+    // The lease expires (a run that died): the next run takes it.
+    s.worker.d1("UPDATE leases SET until_ms = 1 WHERE name = 'cron'");
+    s.worker.run_cron();
+    assert_eq!(delivered(), 1);
+    assert!(s.worker.d1("SELECT holder FROM leases WHERE name = 'cron'").as_array().unwrap().is_empty(), "released when done");
+}
