@@ -42,7 +42,8 @@ pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str
 }
 
 /// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
-pub const APPLY_BOARDS: [&str; 14] = [
+pub const APPLY_BOARDS: [&str; 15] = [
+    "northwind--apply-browser-queued",
     "northwind--apply-raw",
     "northwind--apply-conflict",
     "northwind--apply-files",

@@ -484,3 +484,26 @@ async fn required_fields_and_bad_files_are_flagged_inline_and_nothing_is_sent() 
     assert!(s.fake.applications().iter().all(|a| a.board != board), "nothing reached Greenhouse");
     b.close().await;
 }
+
+/// Issue 9: while Greenhouse is down, the candidate is told the application is safe and
+/// will be sent on by itself (not just "received", not an error asking them to retry).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_application_tells_the_candidate_what_happens_next() {
+    let Some((s, host, b)) = setup().await else { return };
+    let board = "northwind--apply-browser-queued";
+    let job = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 2 == 1).unwrap();
+    open_form(&b, &host, board, job, "").await;
+    s.fake.set_fault(board, e2e::Fault::Down);
+    fill(&b, "#ghw_f-first_name", "Ada").await;
+    fill(&b, "#ghw_f-last_name", "Lovelace").await;
+    fill(&b, "#ghw_f-email", "ada@example.com").await;
+    b.widget_element(&format!("select[name=question_{}]", job % 100_000 + 2)).await.select_by_value("1").await.unwrap();
+    fill(&b, "textarea[name=resume_text]", "Notes on the Analytical Engine").await;
+    b.widget_element("button[type=submit]").await.click().await.unwrap();
+    b.wait_until(20, "the confirmation", async |b: &Browser| b.in_widget("return !!root.querySelector('.success')").await == true).await;
+    let text = b.in_widget("return root.querySelector('.success').textContent").await;
+    let text = text.as_str().unwrap();
+    assert!(text.contains("automatically") && text.contains("do not need to apply again"), "{text}");
+    s.fake.set_fault(board, e2e::Fault::None);
+    b.close().await;
+}

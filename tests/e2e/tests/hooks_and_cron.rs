@@ -112,3 +112,20 @@ fn one_cron_run_at_a_time_holds_the_lease() {
     assert_eq!(delivered(), 1);
     assert!(s.worker.d1("SELECT holder FROM leases WHERE name = 'cron'").as_array().unwrap().is_empty(), "released when done");
 }
+
+/// Issue 9: the cron re-checked a few credentials every minute, whatever their last check.
+/// Now a credential is re-checked at most hourly.
+#[test]
+fn the_cron_re_checks_a_credential_at_most_hourly() {
+    let s = stack();
+    let (org, t) = ("recheck-org", board("northwind", "recheck"));
+    connect(org, &t, "whsec-recheck-01");
+    let checked =
+        || s.worker.d1(&format!("SELECT checked_at FROM credentials WHERE org = '{org}' AND kind = 'job_board'"))[0]["checked_at"].as_f64().unwrap();
+    let first = checked();
+    s.worker.run_cron();
+    assert_eq!(checked(), first, "checked minutes ago: left alone");
+    s.worker.d1(&format!("UPDATE credentials SET checked_at = 1 WHERE org = '{org}'"));
+    s.worker.run_cron();
+    assert!(checked() > 1.0, "an hour later it is checked again");
+}
