@@ -36,6 +36,9 @@ pub enum Fault {
     /// Answer application POSTs with HTTP 200 and an `error` body, as Greenhouse does for a
     /// job that is not live; reads work.
     RejectApplications,
+    /// Answer every request for the board with HTTP 429 and `Retry-After: 1`, as Greenhouse's
+    /// rate limit does.
+    RateLimited,
     /// Answer application POSTs with HTTP 401, as Greenhouse does for a key that was
     /// rotated or revoked; reads work.
     RefuseKey,

@@ -1,0 +1,52 @@
+//! Per-isolate counters of what the worker spends: upstream calls, KV and Cache API
+//! operations, D1 statements. The benchmark reads them (through the debug stats route, which
+//! only exists when `DEBUG_STATS` is set) to turn measured costs per request and per sync
+//! into the README's capacity table. Counting is a few integer additions; nothing is sent
+//! anywhere.
+
+use serde::Serialize;
+use std::cell::Cell;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    pub requests: u64,
+    pub upstream_calls: u64,
+    pub kv_reads: u64,
+    pub kv_writes: u64,
+    pub kv_deletes: u64,
+    pub cache_reads: u64,
+    pub cache_writes: u64,
+    pub d1_statements: u64,
+}
+
+thread_local! {
+    static COUNTERS: Cell<Counters> = Cell::new(Counters::default());
+}
+
+/// Adds to the counters of this isolate.
+pub fn count(f: impl FnOnce(&mut Counters)) {
+    COUNTERS.with(|c| {
+        let mut v = c.get();
+        f(&mut v);
+        c.set(v);
+    });
+}
+
+pub fn snapshot() -> Counters {
+    COUNTERS.with(Cell::get)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counting_adds_up() {
+        let before = snapshot();
+        count(|c| c.kv_reads += 2);
+        count(|c| c.d1_statements += 1);
+        let after = snapshot();
+        assert_eq!(after.kv_reads - before.kv_reads, 2);
+        assert_eq!(after.d1_statements - before.d1_statements, 1);
+    }
+}

@@ -1,0 +1,257 @@
+//! The fault drill (part of `cargo xtask bench`): visitors load boards that have a good copy
+//! while the Greenhouse fake goes down, hangs, answers 429 and sends malformed JSON in turn,
+//! and candidates apply throughout. Reported: visitor responses by status per phase
+//! (target: 100 % 200), upstream calls, and applications submitted vs delivered after
+//! recovery with every field (target: equal).
+
+use crate::proc::cmd;
+use greenhouse_fake::{Fake, Fault};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use xtask::{root, tool_env};
+
+const BOARDS: usize = 4;
+const FAULTS: [(&str, Fault); 4] =
+    [("down (503)", Fault::Down), ("hanging", Fault::Hang), ("rate limited (429)", Fault::RateLimited), ("malformed JSON", Fault::Malformed)];
+
+fn boards() -> Vec<String> {
+    (0..BOARDS).map(|i| format!("northwind--drill-{i}")).collect()
+}
+
+/// One phase's figures.
+#[derive(Default)]
+struct Phase {
+    name: String,
+    statuses: BTreeMap<u16, u64>,
+    upstream_calls: u64,
+    applied: BTreeMap<u16, u64>,
+}
+
+impl Phase {
+    fn visitors(&self) -> u64 {
+        self.statuses.values().sum()
+    }
+    fn ok_share(&self) -> f64 {
+        *self.statuses.get(&200).unwrap_or(&0) as f64 / self.visitors().max(1) as f64
+    }
+}
+
+fn upstream_calls(fake: &Fake) -> u64 {
+    fake.0.lock().unwrap().calls.iter().filter(|(path, _)| path.contains("--drill-")).map(|(_, n)| n).sum()
+}
+
+/// A complete application to `job`, built from the job's own questions as the fake has them.
+fn application(fake_url: &str, job: u64, n: usize) -> Option<(String, reqwest::blocking::multipart::Form)> {
+    let url = format!("{fake_url}/v1/boards/northwind/jobs/{job}?questions=true");
+    let j: shared::greenhouse::job_board::Job = reqwest::blocking::get(url).ok()?.json().ok()?;
+    let form = gh_worker::snapshot::apply_form(&j);
+    let q = |label: &str| form.questions.iter().find(|q| q.label.starts_with(label)).map(|q| q.fields[0].name.clone());
+    let id = format!("drill-{n:010}");
+    let mut f = reqwest::blocking::multipart::Form::new()
+        .text("_submission_id", id.clone())
+        .text("first_name", format!("Drill{n}"))
+        .text("last_name", "Candidate")
+        .text("email", format!("drill{n}@example.com"))
+        .text("gender", "2")
+        .part("resume", reqwest::blocking::multipart::Part::bytes(b"%PDF-1.4 drill".to_vec()).file_name("cv.pdf"));
+    if let Some(legal) = q("Are you legally") {
+        f = f.text(legal, "1");
+    }
+    if let Some(multi) = q("Which of these") {
+        f = f.text(multi.clone(), "11").text(multi, "13");
+    }
+    if job.is_multiple_of(2) {
+        f = f.text("gdpr_processing_consent_given", "true");
+    }
+    Some((id, f))
+}
+
+/// Whether a delivered application carries every field the drill sent.
+fn complete(a: &greenhouse_fake::ReceivedApplication) -> bool {
+    let has = |k: &str| a.fields.get(k).is_some_and(|v| !v.is_empty());
+    let custom = a.fields.iter().filter(|(k, _)| k.starts_with("question_")).count() >= 2;
+    let consent = !a.job_id.is_multiple_of(2) || a.fields.get("data_compliance").is_some_and(|v| v[0].contains("\"gdpr_processing_consent_given\":true"));
+    has("first_name") && has("email") && has("gender") && custom && consent && a.files.contains_key("resume")
+}
+
+pub fn run() -> Result<Value, String> {
+    let root = root();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let running = rt.block_on(greenhouse_fake::start(0)).map_err(|e| format!("fake: {e}"))?;
+    let fake = running.fake.clone();
+    let fake_url = running.base_url();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let inspector = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let state = std::env::temp_dir().join(format!("ghw-drill-{}", std::process::id()));
+    let wrangler_bin = root.join("node_modules/.bin/wrangler");
+    let wrangler_bin = wrangler_bin.to_str().unwrap_or("wrangler");
+    let migrate = cmd(wrangler_bin, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", state.to_str().unwrap_or_default()])
+        .current_dir(&root)
+        .envs(tool_env())
+        .env("CI", "true")
+        .env("GHW_SKIP_WORKER_BUILD", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("wrangler: {e}"))?;
+    if !migrate.status.success() {
+        return Err(format!("drill: D1 migrations failed: {}", String::from_utf8_lossy(&migrate.stderr)));
+    }
+    let key = greenhouse_fake::seed::job_board_api_key("northwind");
+    let keys: serde_json::Map<String, Value> = boards().into_iter().map(|b| (b, Value::from(key.clone()))).collect();
+    let vars = [
+        format!("GREENHOUSE_BOARDS_API:{fake_url}"),
+        "CACHE_FRESH_SECONDS:1".into(),
+        "UPSTREAM_TIMEOUT_MS:1000".into(),
+        "OUTBOX_BACKOFF_SECONDS:0".into(),
+        format!("VAULT_KEY:{}", xtask::DEMO_VAULT_KEY),
+        format!("JOB_BOARD_API_KEYS:{}", Value::Object(keys)),
+    ];
+    let mut wrangler = {
+        use std::os::unix::process::CommandExt;
+        let (port, inspector) = (port.to_string(), inspector.to_string());
+        let mut args = vec!["dev", "--ip", "127.0.0.1", "--port", &port, "--inspector-port", &inspector];
+        args.extend(["--persist-to", state.to_str().unwrap_or_default(), "--log-level", "warn", "--show-interactive-dev-session=false", "--test-scheduled"]);
+        let mut c = cmd(wrangler_bin, &args);
+        for v in &vars {
+            c.arg("--var").arg(v);
+        }
+        c.current_dir(&root).envs(tool_env()).env("GHW_SKIP_WORKER_BUILD", "1").stdin(Stdio::null()).stdout(Stdio::null()).process_group(0);
+        c.spawn().map_err(|e| format!("wrangler: {e}"))?
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let result = drill(&rt, &fake, &fake_url, &base);
+    unsafe {
+        libc::kill(-(wrangler.id() as i32), libc::SIGKILL);
+    }
+    let _ = wrangler.wait();
+    let _ = std::fs::remove_dir_all(&state);
+    drop(running);
+    result
+}
+
+fn drill(rt: &tokio::runtime::Runtime, fake: &Fake, fake_url: &str, base: &str) -> Result<Value, String> {
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !client.get(format!("{base}/api/v1/health")).send().is_ok_and(|r| r.status().is_success()) {
+        if Instant::now() > deadline {
+            return Err("drill: wrangler dev did not start".into());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Every drill board gets a good copy; half the jobs applied to had their questions read.
+    let jobs: Vec<u64> = greenhouse_fake::seed::northwind().jobs.iter().filter_map(|j| j["id"].as_u64()).take(8).collect();
+    for b in boards() {
+        client.get(format!("{base}/api/v1/boards/{b}/jobs")).send().map_err(|e| e.to_string())?;
+        for job in jobs.iter().step_by(2) {
+            client.get(format!("{base}/api/v1/boards/{b}/jobs/{job}")).send().map_err(|e| e.to_string())?;
+        }
+    }
+    let mut phases = Vec::new();
+    let mut submitted: Vec<String> = Vec::new();
+    let mut n = 0;
+    for (name, fault) in FAULTS {
+        for b in boards() {
+            fake.set_fault(&b, fault);
+        }
+        std::thread::sleep(Duration::from_millis(1100)); // every copy is now past its freshness
+        let calls_before = upstream_calls(fake);
+        let mut phase = Phase { name: name.to_string(), ..Default::default() };
+        // Visitors: 4 connections for 3 s across the boards' lists and jobs.
+        let statuses = rt.block_on(visitors(base, &jobs, Duration::from_secs(3)));
+        phase.statuses = statuses;
+        // Candidates: one application per board per phase, to alternating jobs.
+        for b in boards() {
+            let job = jobs[n % jobs.len()];
+            let Some((id, form)) = application(fake_url, job, n) else { continue };
+            n += 1;
+            let status = client
+                .post(format!("{base}/api/v1/boards/{b}/jobs/{job}/applications"))
+                .multipart(form)
+                .send()
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0);
+            *phase.applied.entry(status).or_default() += 1;
+            if matches!(status, 201 | 202) {
+                submitted.push(id);
+            }
+        }
+        phase.upstream_calls = upstream_calls(fake) - calls_before;
+        phases.push(phase);
+    }
+    // Recovery: Greenhouse is back; the cron delivers what was queued.
+    for b in boards() {
+        fake.set_fault(&b, Fault::None);
+    }
+    let recovered = Instant::now();
+    let delivered = || fake.applications().into_iter().filter(|a| a.board.contains("--drill-")).collect::<Vec<_>>();
+    while delivered().len() < submitted.len() && recovered.elapsed() < Duration::from_secs(60) {
+        let _ = client.get(format!("{base}/__scheduled?cron=*+*+*+*+*")).send();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let got = delivered();
+    let complete_count = got.iter().filter(|a| complete(a)).count();
+    let unique: std::collections::BTreeSet<String> = got.iter().filter_map(|a| a.fields.get("email").map(|e| e[0].clone())).collect();
+
+    println!();
+    println!("Fault drill: {BOARDS} boards with a good copy, 4 visitor connections for 3 s per phase, fresh window 1 s");
+    println!("{:<22} {:>9} {:>8} {:>10} {:>9} {:>16}", "Greenhouse is", "visitors", "200 %", "other", "upstream", "applications");
+    let mut rows = Vec::new();
+    for p in &phases {
+        let other: u64 = p.statuses.iter().filter(|(s, _)| **s != 200).map(|(_, n)| n).sum();
+        let applied = p.applied.iter().map(|(s, n)| format!("{n}×{s}")).collect::<Vec<_>>().join(" ");
+        println!("{:<22} {:>9} {:>7.1}% {:>10} {:>9} {:>16}", p.name, p.visitors(), p.ok_share() * 100.0, other, p.upstream_calls, applied);
+        rows.push(json!({"phase": p.name, "visitor_responses": p.statuses.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                         "ok_share": p.ok_share(), "upstream_calls": p.upstream_calls,
+                         "applications": p.applied.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>()}));
+    }
+    println!(
+        "after recovery: {} applications submitted, {} delivered ({} distinct), {} with every field, in {:.1} s",
+        submitted.len(),
+        got.len(),
+        unique.len(),
+        complete_count,
+        recovered.elapsed().as_secs_f64()
+    );
+    Ok(json!({
+        "boards": BOARDS, "phases": rows,
+        "applications": {"submitted": submitted.len(), "delivered": got.len(), "distinct_delivered": unique.len(),
+                         "delivered_with_every_field": complete_count, "recovery_seconds": recovered.elapsed().as_secs_f64()},
+        "targets_met": phases.iter().all(|p| p.ok_share() == 1.0) && got.len() == submitted.len() && complete_count == submitted.len(),
+    }))
+}
+
+/// Visitors on every drill board's list and a few jobs, for `dur`; statuses counted.
+async fn visitors(base: &str, jobs: &[u64], dur: Duration) -> BTreeMap<u16, u64> {
+    let until = Instant::now() + dur;
+    let mut tasks = Vec::new();
+    for c in 0..4 {
+        let base = base.to_string();
+        let jobs = jobs.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+            let mut counts: BTreeMap<u16, u64> = BTreeMap::new();
+            let mut i = c;
+            while Instant::now() < until {
+                let b = format!("northwind--drill-{}", i % BOARDS);
+                let url = if i % 3 == 0 {
+                    format!("{base}/api/v1/boards/{b}/jobs/{}", jobs[i % jobs.len()])
+                } else {
+                    format!("{base}/api/v1/boards/{b}/jobs")
+                };
+                let status = client.get(&url).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+                *counts.entry(status).or_default() += 1;
+                i += 1;
+            }
+            counts
+        }));
+    }
+    let mut total = BTreeMap::new();
+    for t in tasks {
+        for (s, n) in t.await.unwrap_or_default() {
+            *total.entry(s).or_default() += n;
+        }
+    }
+    total
+}
