@@ -78,7 +78,9 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
         Fault::RefuseKey => next.run(req).await,
         Fault::Gone => not_found("Job board not found"),
         Fault::Down => (StatusCode::SERVICE_UNAVAILABLE, "<html>503 Service Unavailable</html>").into_response(),
-        Fault::RateLimited => (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], Json(json!({"error": "Too Many Requests"}))).into_response(),
+        Fault::RateLimited => {
+            (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], Json(json!({"error": "Too Many Requests"}))).into_response()
+        }
         Fault::Malformed => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"jobs\": [{\"id\": ").into_response(),
         Fault::Hang => {
             tokio::time::sleep(Duration::from_secs(30)).await;
