@@ -294,8 +294,9 @@ async fn gone(env: &Env, token: &str) -> bool {
 
 /// Whether some layer holds a copy of `token` still within its freshness window (the cron
 /// then leaves it alone).
-pub async fn has_fresh_copy(l: &Layers<'_>, token: &str, now: u64) -> bool {
-    best_copy(l, token, now).await.is_some_and(|(p, _)| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token)))
+/// Returns when that copy was read from Greenhouse.
+pub async fn fresh_copy_at(l: &Layers<'_>, token: &str, now: u64) -> Option<u64> {
+    best_copy(l, token, now).await.map(|(p, _)| p.snapshot.fetched_at_ms).filter(|at| is_fresh(*at, now, l.cfg.fresh_for(token)))
 }
 
 /// Refreshes a board now, whatever its freshness (sync, web hooks), and returns the copy

@@ -15,6 +15,8 @@ pub fn num(n: u64) -> JsValue {
 }
 
 pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    // Counted when prepared: every prepared statement here is run (alone or in a batch).
+    crate::metrics::count(|c| c.d1_statements += 1);
     db.prepare(sql).bind(args).map_err(err)
 }
 

@@ -14,6 +14,7 @@ pub mod connect;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod outbox;
 pub mod pages;
 pub mod routes;
@@ -58,6 +59,7 @@ fn config(env: &Env) -> std::rc::Rc<Config> {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
+    metrics::count(|c| c.requests += 1);
     Router::with_data(App { cfg: config(&env), ctx })
         .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))

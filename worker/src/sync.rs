@@ -115,31 +115,82 @@ pub async fn status(db: &D1Database, org: &str, board: &str) -> Result<Option<Sy
     }))
 }
 
-/// The cron: every board an org has connected (and every board in `SYNC_BOARDS`) whose
-/// copy is older than its freshness window; a board visitors keep fresh costs nothing.
-/// The Harvest count is an owner's "sync now" only, not a per-minute cost.
+/// At most this many boards are refreshed by one cron run, and at most twice as many
+/// looked at: a run stays far inside a Worker's subrequest and time limits however many
+/// boards are connected (10,000 boards at 100 a minute is a full pass every 100 minutes;
+/// visitors' own stale-while-revalidate and web hooks keep busy boards fresher than that).
+pub const CRON_BATCH: usize = 100;
+
+/// The boards the cron should look at first: connected boards (and `SYNC_BOARDS`) whose
+/// last known read from Greenhouse is oldest. Pure, so the order is tested natively.
+pub fn cron_order(mut boards: Vec<(String, Option<String>, u64)>, sync_boards: &[String], now: u64, fresh_ms: u64) -> Vec<(String, Option<String>)> {
+    for b in sync_boards {
+        if !boards.iter().any(|(t, _, _)| t.eq_ignore_ascii_case(b)) {
+            boards.push((b.to_ascii_lowercase(), None, 0));
+        }
+    }
+    boards.retain(|(_, _, at)| now.saturating_sub(*at) >= fresh_ms);
+    boards.sort_by_key(|(_, _, at)| *at);
+    boards.into_iter().take(CRON_BATCH * 2).map(|(t, o, _)| (t, o)).collect()
+}
+
+/// The cron: the connected boards (and `SYNC_BOARDS`) whose copy is older than their
+/// freshness window, oldest first, a bounded batch per run. A board that visitors keep
+/// fresh costs one look (its copy's age is recorded, so it sinks in the order).
 pub async fn all(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, ApiError> {
     #[derive(Deserialize)]
     struct Connected {
         org: String,
         account: String,
+        last_success_at: Option<f64>,
     }
-    let rows: Vec<Connected> = db::all(db, "SELECT org, account FROM credentials WHERE kind = 'job_board'", &[]).await?;
-    let mut boards: Vec<(String, Option<String>)> = rows.into_iter().map(|r| (r.account, Some(r.org))).collect();
-    for b in &l.cfg.sync_boards {
-        if !boards.iter().any(|(t, _)| t == b) {
-            boards.push((b.clone(), None));
+    let rows: Vec<Connected> = db::all(
+        db,
+        "SELECT c.org, c.account, s.last_success_at FROM credentials c \
+         LEFT JOIN sync_status s ON s.org = c.org AND s.board = c.account WHERE c.kind = 'job_board'",
+        &[],
+    )
+    .await?;
+    let boards = rows.into_iter().map(|r| (r.account, Some(r.org), r.last_success_at.unwrap_or(0.0) as u64)).collect();
+    let mut refreshed = 0;
+    for (token, org) in cron_order(boards, &l.cfg.sync_boards, now, l.cfg.fresh_secs * 1000) {
+        if refreshed == CRON_BATCH {
+            break;
         }
-    }
-    let mut ok = 0;
-    for (token, org) in boards {
-        if cache::has_fresh_copy(l, &token, now).await {
+        if let Some(at) = cache::fresh_copy_at(l, &token, now).await {
+            // Fresh already (a visitor's refresh, a web hook): remember how fresh.
+            db::run(
+                db,
+                "INSERT INTO sync_status (org, board, last_success_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (org, board) DO UPDATE SET last_success_at = MAX(COALESCE(last_success_at, 0), ?3)",
+                &[org.clone().unwrap_or_default().into(), token.as_str().into(), db::num(at)],
+            )
+            .await?;
             continue;
         }
-        match board_with(l, db, &token, org.as_deref(), false, now).await {
-            Ok(_) => ok += 1,
-            Err(e) => worker::console_warn!("sync of {token}: {e}"),
+        refreshed += 1;
+        if let Err(e) = board_with(l, db, &token, org.as_deref(), false, now).await {
+            worker::console_warn!("sync of {token}: {e}");
         }
     }
-    Ok(ok)
+    Ok(refreshed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cron_looks_at_the_stalest_boards_first_and_a_bounded_number() {
+        let now = 10_000_000;
+        let boards = vec![
+            ("fresh".to_string(), Some("a".to_string()), now - 1_000),
+            ("old".to_string(), Some("b".to_string()), now - 900_000),
+            ("never".to_string(), Some("c".to_string()), 0),
+        ];
+        let order: Vec<String> = cron_order(boards, &["listed".into(), "OLD".into()], now, 300_000).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(order, vec!["never", "listed", "old"], "fresh boards are skipped; SYNC_BOARDS are not listed twice");
+        let many: Vec<_> = (0..1000).map(|i| (format!("b{i}"), None, i as u64)).collect();
+        assert_eq!(cron_order(many, &[], now, 300_000).len(), CRON_BATCH * 2);
+    }
 }

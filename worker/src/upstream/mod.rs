@@ -27,6 +27,7 @@ pub async fn send(
     timeout_ms: u64,
 ) -> Result<Reply, UpstreamError> {
     use worker::{Headers, Request, RequestInit};
+    crate::metrics::count(|c| c.upstream_calls += 1);
     let h = Headers::new();
     for (k, v) in headers {
         h.set(k, v).map_err(|e| UpstreamError::Network(e.to_string()))?;
