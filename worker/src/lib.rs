@@ -57,7 +57,9 @@ fn config(env: &Env) -> std::rc::Rc<Config> {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
-    Router::with_data(App { cfg: config(&env), ctx })
+    let head = req.method() == worker::Method::Head;
+    let req = if head { http::as_get(&req)? } else { req };
+    let resp = Router::with_data(App { cfg: config(&env), ctx })
         .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
@@ -76,7 +78,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .options("/api/*path", |_, _| http::preflight())
         .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<App>| handle(async { Err(ApiError::NotFound) }))
         .run(req, env)
-        .await
+        .await?;
+    http::finish(resp, head)
 }
 
 /// The cron: retries queued applications whose time has come, re-checks connections.
