@@ -171,9 +171,11 @@ async fn refresh(cfg: &Config, env: &Env, token: &str, now: u64) -> Result<Rc<Pr
         }
     }
     INFLIGHT.with(|m| m.borrow_mut().insert(token.to_string(), now));
-    match job_board::fetch_board(cfg, token).await {
+    // A refresh builds on the last good copy: parts whose call failed are kept from it.
+    let previous = with_state(token, |s| s.copy.clone());
+    match job_board::fetch_board(cfg, token, previous.is_some()).await {
         Ok(up) => {
-            let p = Rc::new(Prepared::new(Snapshot::build(token, up, now)));
+            let p = Rc::new(Prepared::new(Snapshot::build_after(token, up, now, previous.as_deref().map(|p| &p.snapshot))));
             let body = serde_json::to_string(&p.snapshot).unwrap_or_default();
             with_state(token, |s| {
                 s.copy = Some(p.clone());
