@@ -93,6 +93,8 @@ pub struct Config {
     pub harvest_per_page: u32,
     /// Harvest's rate-limit window in seconds (`HARVEST_WINDOW_SECONDS`, default 10).
     pub harvest_window_secs: u64,
+    /// The read path's negative cache, memory bounds and statistics switch (`cache.rs`).
+    pub cache: crate::cache::Settings,
 }
 
 impl Config {
@@ -146,6 +148,7 @@ impl Config {
                 .unwrap_or_default(),
             harvest_per_page: num("HARVEST_PER_PAGE", 100, 1..=500) as u32,
             harvest_window_secs: num("HARVEST_WINDOW_SECONDS", 10, 1..=60),
+            cache: crate::cache::Settings::from_lookup(&get),
         }
         .with_boards_us()
     }

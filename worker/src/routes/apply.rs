@@ -87,7 +87,7 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     if crate::connect::job_board_key(&ctx.data.cfg, Some(&db), &board).await.is_none() {
         return Err(ApiError::NotConfigured);
     }
-    let form = cache::job_extras(&ctx.data.cfg, &board, id, now).await.form.clone().unwrap_or_else(fallback_form);
+    let form = cache::job_form(&super::layers(&ctx), &board, id, now).await.unwrap_or_else(fallback_form);
 
     let data = req.form_data().await.map_err(|_| ApiError::BadRequest("Send the application as multipart/form-data.".into()))?;
     if data.get_field(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
