@@ -1,41 +1,112 @@
-//! The read path for a board: isolate memory → the data centre's Cache API → the global KV
-//! "last good" copy → Greenhouse.
+//! The read path for a board and for a job's extras (pay ranges, application form): isolate
+//! memory → the data centre's Cache API → the global KV "last good" copy → Greenhouse.
 //!
 //! * A fresh copy (`CACHE_FRESH_SECONDS`, or per board `CACHE_FRESH_SECONDS_PER_BOARD`)
 //!   from any layer answers at once. An expired one (up to `CACHE_STALE_SECONDS`
 //!   old) also answers at once while a refresh runs in the background (`ctx.wait_until`),
 //!   so visitors wait for Greenhouse only when nothing is cached at all.
-//! * Concurrent refreshes of a board inside an isolate share one upstream call: the first
+//! * Concurrent refreshes of a key inside an isolate share one upstream call: the first
 //!   request calls Greenhouse, the others wait on their own timers (workerd forbids one
-//!   request awaiting another's I/O) and take its result from isolate memory. Across
-//!   isolates a short KV lock keeps it to about one call per board per freshness window.
-//! * A failed refresh (error, timeout, malformed JSON) never replaces a good copy: the last
-//!   good one is served marked `STALE` with its age. A board Greenhouse says is gone (404)
-//!   is dropped only when a second refresh confirms it.
+//!   request awaiting another's I/O) and take its result, success or failure, from isolate
+//!   memory. The "refreshing" marker is released when its request ends or is dropped, and
+//!   expires in any case ([`inflight`]). Across isolates a short KV lock keeps a board to
+//!   about one call per freshness window.
+//! * A failed refresh (error, timeout, malformed or wrong JSON) never replaces a good copy:
+//!   the last good one is served marked `STALE` with its age. A board Greenhouse says is gone
+//!   (404) is dropped only when a second refresh confirms it.
+//! * A board that does not exist is remembered as missing for `CACHE_NEGATIVE_SECONDS`, in
+//!   isolate memory and in the Cache API, so a loop over random tokens costs Greenhouse one
+//!   call per token per window, and KV nothing: only good copies are written there.
+//! * Isolate memory is bounded: boards, extras and missing boards are each kept in an LRU
+//!   map with an entry and a byte budget ([`lru`]).
+//! * Board tokens are case-insensitive (as on Greenhouse): every key is lowercase.
+
+mod inflight;
+mod lru;
 
 use crate::config::Config;
 use crate::error::{ApiError, UpstreamError};
 use crate::http::{etag, CacheStatus};
 use crate::snapshot::Snapshot;
 use crate::upstream::job_board;
+use lru::Lru;
+use serde::{Deserialize, Serialize};
 use shared::api;
+use shared::apply::ApplyForm;
+use shared::greenhouse::job_board as gh;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use worker::{Cache, Context, Env, Headers, Response};
+
+/// How long the Cache API keeps a last good copy; freshness is decided from its own time.
+const EDGE_KEEP_SECS: u64 = 7 * 86_400;
+/// How long KV keeps a job's extras after their last refresh (a board's copy has no expiry).
+const EXTRAS_KV_TTL_SECS: u64 = 30 * 86_400;
+/// Missing boards (and failed first refreshes) remembered per isolate; each is a few bytes.
+const MAX_MISSES: usize = 4096;
+
+/// The read path's limits (`CACHE_*` variables beside the freshness ones in [`Config`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// How long a board Greenhouse does not know is remembered as missing
+    /// (`CACHE_NEGATIVE_SECONDS`, default 60; 0 turns negative caching off).
+    pub negative_secs: u64,
+    /// Boards kept in isolate memory (`CACHE_MEMORY_MAX_BOARDS`, default 500) and their
+    /// approximate bytes (`CACHE_MEMORY_MAX_BYTES`, default 32 MiB).
+    pub max_boards: usize,
+    pub max_board_bytes: usize,
+    /// Jobs whose extras are kept in isolate memory (`CACHE_EXTRAS_MAX_JOBS`, default 2000)
+    /// and their approximate bytes (`CACHE_EXTRAS_MAX_BYTES`, default 8 MiB).
+    pub max_jobs: usize,
+    pub max_extras_bytes: usize,
+    /// `DEBUG_STATS=1` exposes `GET /api/v1/__stats` (the caches' own accounting). Off in
+    /// production.
+    pub debug_stats: bool,
+}
+
+impl Settings {
+    pub fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        let num = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
+            get(name).and_then(|v| v.trim().parse::<u64>().ok()).filter(|v| range.contains(v)).unwrap_or(default)
+        };
+        const MIB: u64 = 1 << 20;
+        Self {
+            negative_secs: num("CACHE_NEGATIVE_SECONDS", 60, 0..=3600),
+            max_boards: num("CACHE_MEMORY_MAX_BOARDS", 500, 1..=100_000) as usize,
+            max_board_bytes: num("CACHE_MEMORY_MAX_BYTES", 32 * MIB, MIB..=1024 * MIB) as usize,
+            max_jobs: num("CACHE_EXTRAS_MAX_JOBS", 2000, 1..=1_000_000) as usize,
+            max_extras_bytes: num("CACHE_EXTRAS_MAX_BYTES", 8 * MIB, MIB..=1024 * MIB) as usize,
+            debug_stats: get("DEBUG_STATS").is_some_and(|v| v.trim() == "1"),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::from_lookup(&|_| None)
+    }
+}
 
 /// A snapshot with its listing already serialised, so a memory hit costs no JSON work.
 pub struct Prepared {
     pub snapshot: Snapshot,
     pub listing_body: String,
     pub listing_etag: String,
+    /// About how much isolate memory this copy takes.
+    pub bytes: usize,
 }
 
 impl Prepared {
     pub fn new(snapshot: Snapshot) -> Self {
         let listing_body = serde_json::to_string(&snapshot.listing).unwrap_or_default();
         let listing_etag = etag(listing_body.as_bytes());
-        Self { snapshot, listing_body, listing_etag }
+        // The serialised listing, its parsed twin (about one and a half times as large, with
+        // each string's and vector's own allocation) and every description, likewise. Calibrated
+        // against the WebAssembly memory the benchmark measures after 1,000 boards.
+        let content: usize = snapshot.content.values().map(|c| c.len() + 48).sum();
+        let bytes = listing_body.len() * 5 / 2 + content * 3 / 2 + 256;
+        Self { snapshot, listing_body, listing_etag, bytes }
     }
 
     pub fn age_secs(&self, now_ms: u64) -> u64 {
@@ -56,26 +127,42 @@ pub struct Layers<'a> {
     pub ctx: Option<&'a Context>,
 }
 
-#[derive(Default)]
-struct BoardState {
-    copy: Option<Rc<Prepared>>,
-    /// When the last refresh failed (cleared by a success): copies are then "stale", not just old.
-    failed_at: Option<u64>,
-    /// Consecutive "board not found" answers while we still hold a copy.
-    gone_strikes: u32,
-    /// When the slower layers (Cache API, KV) were last consulted for a newer copy.
-    looked_at: Option<u64>,
+/// What only the single-job endpoint has: pay ranges and the application form. `form` is
+/// `None` only when no copy exists anywhere and Greenhouse could not be asked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    pub pay_ranges: Vec<api::PayRange>,
+    pub form: Option<ApplyForm>,
 }
 
-/// Pay ranges and application form of a job, keyed by (board, job id), with when read.
-type ExtrasCache = HashMap<(String, u64), (u64, Rc<Extras>)>;
+/// A good copy in isolate memory, and what this isolate knows about refreshing it.
+struct Slot<T> {
+    copy: Rc<T>,
+    fetched_at: u64,
+    /// The last refresh failed (cleared by a success): copies are then "stale", not just old.
+    failed: Option<(u64, UpstreamError)>,
+    /// Consecutive "not found" answers while we hold a copy.
+    strikes: u32,
+    /// When the slower layers (Cache API, KV) were last consulted for a newer copy.
+    looked_at: u64,
+}
+
+/// A refresh of a key with no copy that found nothing (`NotFound`: the board is missing) or
+/// failed, and when.
+#[derive(Debug, Clone, PartialEq)]
+struct Miss {
+    at: u64,
+    error: UpstreamError,
+}
+
+type ExtrasKey = (String, u64);
 
 thread_local! {
-    static MEMORY: RefCell<HashMap<String, BoardState>> = RefCell::new(HashMap::new());
-    /// Boards being refreshed in this isolate, with when the refresh started.
-    static INFLIGHT: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
-    /// Pay ranges and application form per (board, job), with when they were read.
-    static EXTRAS: RefCell<ExtrasCache> = RefCell::new(HashMap::new());
+    static BOARDS: RefCell<Lru<String, Slot<Prepared>>> = RefCell::new(Lru::new(1, 1));
+    static EXTRAS: RefCell<Lru<ExtrasKey, Slot<Extras>>> = RefCell::new(Lru::new(1, 1));
+    static MISSES: RefCell<Lru<String, Miss>> = RefCell::new(Lru::new(MAX_MISSES, MAX_MISSES * 128));
+    /// Keys being refreshed in this isolate (`b:{board}`, `x:{board}:{job}`).
+    static INFLIGHT: inflight::Map<String> = RefCell::new(HashMap::new());
 }
 
 /// Whether a copy read at `fetched_at_ms` is still fresh at `now_ms`.
@@ -83,48 +170,156 @@ pub fn is_fresh(fetched_at_ms: u64, now_ms: u64, fresh_secs: u64) -> bool {
     now_ms.saturating_sub(fetched_at_ms) < fresh_secs.saturating_mul(1000)
 }
 
-fn edge_key(token: &str) -> String {
+/// The cache key of a board token: Greenhouse matches tokens case-insensitively.
+pub fn canonical(token: &str) -> String {
+    token.to_ascii_lowercase()
+}
+
+/// Whether an expired copy may be refreshed now: not within a freshness window of a failure.
+fn may_retry(failed_at: Option<u64>, now: u64, fresh_secs: u64) -> bool {
+    !failed_at.is_some_and(|f| is_fresh(f, now, fresh_secs))
+}
+
+/// The longest a refresh can take (the job list, then the rest, each bounded by the
+/// timeout), after which its "refreshing" marker counts as abandoned.
+fn max_refresh_ms(cfg: &Config) -> u64 {
+    2 * cfg.upstream_timeout_ms + 1000
+}
+
+fn board_key(token: &str) -> String {
+    format!("b:{token}")
+}
+
+fn extras_key(token: &str, id: u64) -> String {
+    format!("x:{token}:{id}")
+}
+
+fn edge_board_url(token: &str) -> String {
     format!("https://cache.gh-widget.internal/v1/boards/{token}/snapshot")
 }
 
-fn kv_key(token: &str) -> String {
+fn edge_extras_url(token: &str, id: u64) -> String {
+    format!("https://cache.gh-widget.internal/v1/boards/{token}/jobs/{id}/extras")
+}
+
+fn kv_board_key(token: &str) -> String {
     format!("board:{token}")
 }
 
-fn with_state<T>(token: &str, f: impl FnOnce(&mut BoardState) -> T) -> T {
-    MEMORY.with(|m| f(m.borrow_mut().entry(token.to_string()).or_default()))
+fn kv_extras_key(token: &str, id: u64) -> String {
+    format!("extras:{token}:{id}")
 }
 
-async fn edge_get(token: &str) -> Option<Snapshot> {
-    let mut resp = Cache::default().get(edge_key(token), false).await.ok()??;
-    serde_json::from_str(&resp.text().await.ok()?).ok()
+fn boards<T>(cfg: &Config, f: impl FnOnce(&mut Lru<String, Slot<Prepared>>) -> T) -> T {
+    BOARDS.with(|b| {
+        let mut b = b.borrow_mut();
+        let want = (cfg.cache.max_boards, cfg.cache.max_board_bytes);
+        if b.limits() != want {
+            b.set_limits(want.0, want.1);
+        }
+        f(&mut b)
+    })
 }
 
-async fn edge_put(token: &str, body: &str) {
+fn extras<T>(cfg: &Config, f: impl FnOnce(&mut Lru<ExtrasKey, Slot<Extras>>) -> T) -> T {
+    EXTRAS.with(|x| {
+        let mut x = x.borrow_mut();
+        let want = (cfg.cache.max_jobs, cfg.cache.max_extras_bytes);
+        if x.limits() != want {
+            x.set_limits(want.0, want.1);
+        }
+        f(&mut x)
+    })
+}
+
+fn misses<T>(f: impl FnOnce(&mut Lru<String, Miss>) -> T) -> T {
+    MISSES.with(|m| f(&mut m.borrow_mut()))
+}
+
+fn count(f: impl FnOnce(&mut crate::metrics::Counters)) {
+    crate::metrics::count(f);
+}
+
+/// Whether `key` is known to be missing at `now` (negative cache).
+fn missing(cfg: &Config, key: &str, now: u64) -> bool {
+    misses(|m| m.peek(key).is_some_and(|miss| miss.error == UpstreamError::NotFound && is_fresh(miss.at, now, cfg.cache.negative_secs)))
+}
+
+fn remember_miss(key: &str, at: u64, error: UpstreamError) {
+    misses(|m| m.insert(key.to_string(), Miss { at, error }, key.len() + 64));
+}
+
+// ---- The slower layers. Every operation is counted, and failures only logged: a cache
+// ---- that cannot be read or written must not take the read path down.
+
+/// What the Cache API holds for a board: a snapshot, or a note that Greenhouse has no such
+/// board (since `missing_at`).
+#[derive(Debug, PartialEq)]
+enum EdgeBoard {
+    Copy(Box<Snapshot>),
+    Missing(u64),
+}
+
+const MISSING_PREFIX: &str = "{\"missing_at\":";
+
+fn missing_marker(at: u64) -> String {
+    format!("{MISSING_PREFIX}{at}}}")
+}
+
+fn parse_edge_board(text: &str) -> Option<EdgeBoard> {
+    if let Some(rest) = text.strip_prefix(MISSING_PREFIX) {
+        return rest.strip_suffix('}').and_then(|n| n.trim().parse().ok()).map(EdgeBoard::Missing);
+    }
+    serde_json::from_str(text).ok().map(|s| EdgeBoard::Copy(Box::new(s)))
+}
+
+async fn edge_get(url: &str) -> Option<String> {
+    count(|o| o.edge_reads += 1);
+    let mut resp = Cache::default().get(url, false).await.ok()??;
+    resp.text().await.ok()
+}
+
+async fn edge_put(url: &str, body: String, max_age_secs: u64) {
+    count(|o| o.edge_puts += 1);
     let headers = Headers::new();
-    // Kept for a week as a last good copy; freshness is decided from `fetched_at_ms`.
-    let _ = headers.set("Cache-Control", "public, max-age=604800");
+    let _ = headers.set("Cache-Control", &format!("public, max-age={max_age_secs}"));
     let _ = headers.set("Content-Type", "application/json");
     if let Ok(resp) = Response::ok(body).map(|r| r.with_headers(headers)) {
-        if let Err(e) = Cache::default().put(edge_key(token), resp).await {
-            worker::console_warn!("cache put failed for board {token}: {e}");
+        if let Err(e) = Cache::default().put(url, resp).await {
+            worker::console_warn!("cache put failed for {url}: {e}");
         }
     }
 }
 
-async fn kv_get(env: &Env, token: &str) -> Option<Snapshot> {
+async fn edge_delete(url: &str) {
+    count(|o| o.edge_deletes += 1);
+    let _ = Cache::default().delete(url, false).await;
+}
+
+async fn kv_get(env: &Env, key: &str) -> Option<String> {
     let kv = env.kv("BOARDS").ok()?;
-    serde_json::from_str(&kv.get(&kv_key(token)).text().await.ok()??).ok()
+    count(|o| o.kv_reads += 1);
+    kv.get(key).text().await.ok()?
 }
 
-async fn kv_put(env: &Env, token: &str, body: &str) {
-    if let Ok(kv) = env.kv("BOARDS") {
-        if let Ok(put) = kv.put(&kv_key(token), body) {
-            if let Err(e) = put.execute().await {
-                worker::console_warn!("kv put failed for board {token}: {e}");
-            }
+async fn kv_put(env: &Env, key: &str, body: &str, ttl_secs: Option<u64>) {
+    let Ok(kv) = env.kv("BOARDS") else { return };
+    count(|o| o.kv_puts += 1);
+    if let Ok(put) = kv.put(key, body) {
+        let put = match ttl_secs {
+            Some(t) => put.expiration_ttl(t),
+            None => put,
+        };
+        if let Err(e) = put.execute().await {
+            worker::console_warn!("kv put failed for {key}: {e}");
         }
     }
+}
+
+async fn kv_delete(env: &Env, key: &str) {
+    let Ok(kv) = env.kv("BOARDS") else { return };
+    count(|o| o.kv_deletes += 1);
+    let _ = kv.delete(key).await;
 }
 
 /// A short cross-isolate lock: true if another isolate started a refresh of this board in
@@ -132,234 +327,544 @@ async fn kv_put(env: &Env, token: &str, body: &str) {
 async fn locked_elsewhere(env: &Env, token: &str, now: u64, secs: u64) -> bool {
     let Ok(kv) = env.kv("BOARDS") else { return false };
     let key = format!("lock:{token}");
+    count(|o| o.kv_reads += 1);
     let held = kv.get(&key).text().await.ok().flatten().and_then(|t| t.parse::<u64>().ok());
     if held.is_some_and(|at| now.saturating_sub(at) < secs * 1000) {
         return true;
     }
+    count(|o| o.kv_puts += 1);
     if let Ok(put) = kv.put(&key, now.to_string()) {
         let _ = put.expiration_ttl(60).execute().await;
     }
     false
 }
 
-async fn forget_everywhere(env: &Env, token: &str) {
-    with_state(token, |s| *s = BoardState::default());
-    let _ = Cache::default().delete(edge_key(token), false).await;
-    if let Ok(kv) = env.kv("BOARDS") {
-        let _ = kv.delete(&kv_key(token)).await;
+/// If another request of this isolate is refreshing `key`, waits for it on this request's
+/// own timer (polling isolate memory) and returns what `settle` makes of the outcome; `None`
+/// when nothing runs, or it ended without a recorded outcome (cancelled, or abandoned).
+async fn wait_for_running<T>(cfg: &Config, key: &str, now: u64, settle: impl Fn(u64) -> Option<T>) -> Option<T> {
+    let max = max_refresh_ms(cfg);
+    let key = key.to_string();
+    let marker = inflight::running(&INFLIGHT, &key, now, max)?;
+    let budget = max.saturating_sub(now.saturating_sub(marker.started));
+    let mut waited = 0;
+    while inflight::still(&INFLIGHT, &key, marker) && waited < budget {
+        worker::Delay::from(std::time::Duration::from_millis(20)).await;
+        waited += 20;
     }
+    settle(marker.started)
+}
+
+// ---- Boards ----
+
+/// Why a board refresh produced no copy.
+#[derive(Debug, Clone, PartialEq)]
+enum Failure {
+    /// Greenhouse has no such board, and we hold no copy (any more).
+    Gone,
+    Upstream(UpstreamError),
+}
+
+/// What a refresh's outcome did to isolate memory, and so what the slower layers need.
+enum Recorded {
+    /// A new good copy, to be written to every layer.
+    Stored(Rc<Prepared>),
+    /// No board and no copy: remembered as missing.
+    Missing,
+    /// The first "not found" for a board we hold: it is kept until a second confirms it.
+    Strike,
+    /// The confirmation: forgotten in memory, to be removed from the slower layers.
+    Gone,
+    Failed(UpstreamError),
+}
+
+impl std::fmt::Debug for Recorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Stored(p) => write!(f, "Stored(fetched at {})", p.snapshot.fetched_at_ms),
+            Self::Missing => f.write_str("Missing"),
+            Self::Strike => f.write_str("Strike"),
+            Self::Gone => f.write_str("Gone"),
+            Self::Failed(e) => write!(f, "Failed({e:?})"),
+        }
+    }
+}
+
+/// Records a refresh of `token` started at `now` in isolate memory. `had` is the copy the
+/// refresh started from (any layer's), if any. Pure apart from the thread-local maps.
+fn record_board(cfg: &Config, token: &str, now: u64, had: Option<&Rc<Prepared>>, outcome: Result<Snapshot, UpstreamError>) -> Recorded {
+    let key = board_key(token);
+    // The slot this outcome is about: the one in memory, or the copy we started from if it
+    // was evicted meanwhile.
+    let ensure_slot = |b: &mut Lru<String, Slot<Prepared>>| {
+        if !b.contains(token) {
+            if let Some(p) = had {
+                let slot = Slot { copy: p.clone(), fetched_at: p.snapshot.fetched_at_ms, failed: None, strikes: 0, looked_at: now };
+                b.insert(token.to_string(), slot, p.bytes);
+            }
+        }
+    };
+    match outcome {
+        Ok(snapshot) => {
+            let p = Rc::new(Prepared::new(snapshot));
+            misses(|m| m.remove(&key));
+            let kept = boards(cfg, |b| {
+                // A slower refresh that started earlier must not replace a newer copy.
+                if let Some(s) = b.get(token).filter(|s| s.fetched_at > now) {
+                    return s.copy.clone();
+                }
+                let slot = Slot { copy: p.clone(), fetched_at: now, failed: None, strikes: 0, looked_at: now };
+                b.insert(token.to_string(), slot, p.bytes);
+                p.clone()
+            });
+            Recorded::Stored(kept)
+        }
+        Err(UpstreamError::NotFound) if had.is_none() => {
+            boards(cfg, |b| b.remove(token));
+            remember_miss(&key, now, UpstreamError::NotFound);
+            Recorded::Missing
+        }
+        Err(UpstreamError::NotFound) => {
+            let strikes = boards(cfg, |b| {
+                ensure_slot(b);
+                // A copy too large to keep in memory cannot count strikes: it is kept.
+                b.peek_mut(token).map_or(1, |s| {
+                    s.strikes += 1;
+                    s.failed = Some((now, UpstreamError::NotFound));
+                    s.strikes
+                })
+            });
+            if strikes >= 2 {
+                boards(cfg, |b| b.remove(token));
+                remember_miss(&key, now, UpstreamError::NotFound);
+                Recorded::Gone
+            } else {
+                Recorded::Strike
+            }
+        }
+        Err(e) => {
+            let held = boards(cfg, |b| {
+                ensure_slot(b);
+                let slot = b.peek_mut(token);
+                let held = slot.is_some();
+                if let Some(s) = slot {
+                    s.failed = Some((now, e.clone()));
+                }
+                held
+            });
+            if !held {
+                remember_miss(&key, now, e.clone());
+            }
+            Recorded::Failed(e)
+        }
+    }
+}
+
+/// The outcome of a refresh of `token` that started at `started`, as recorded by whoever ran
+/// it; `None` if none was recorded.
+fn board_settled(cfg: &Config, token: &str, started: u64) -> Option<Result<Rc<Prepared>, Failure>> {
+    let slot = boards(cfg, |b| b.peek(token).map(|s| (s.copy.clone(), s.fetched_at, s.failed.clone())));
+    if let Some((copy, fetched_at, failed)) = slot {
+        if fetched_at >= started {
+            return Some(Ok(copy));
+        }
+        if let Some((_, e)) = failed.filter(|(at, _)| *at >= started) {
+            return Some(Err(Failure::Upstream(e)));
+        }
+    }
+    let miss = misses(|m| m.peek(&board_key(token)).cloned()).filter(|m| m.at >= started)?;
+    Some(Err(if miss.error == UpstreamError::NotFound { Failure::Gone } else { Failure::Upstream(miss.error) }))
 }
 
 /// Refreshes `token` from Greenhouse, or, if another request of this isolate is already
-/// doing so, waits for it (polling isolate memory on this request's own timer) and takes its
-/// result. On success every layer holds the new copy; on failure nothing changes but the
-/// failure time.
-async fn refresh(cfg: &Config, env: &Env, token: &str, now: u64) -> Result<Rc<Prepared>, UpstreamError> {
-    if let Some(started) = INFLIGHT.with(|m| m.borrow().get(token).copied()) {
-        let give_up = cfg.upstream_timeout_ms + 1000;
-        let mut waited = 0;
-        while INFLIGHT.with(|m| m.borrow().contains_key(token)) && waited < give_up {
-            worker::Delay::from(std::time::Duration::from_millis(20)).await;
-            waited += 20;
-        }
-        let (copy, failed) = with_state(token, |s| (s.copy.clone(), s.failed_at));
-        if let Some(p) = copy.filter(|p| p.snapshot.fetched_at_ms >= started) {
-            return Ok(p);
-        }
-        if failed.is_some_and(|f| f >= started) {
-            return Err(UpstreamError::Network("the concurrent refresh failed".into()));
-        }
+/// doing so, waits for it and takes its outcome. On success every layer holds the new copy;
+/// a failure changes no copy anywhere.
+async fn refresh_board(cfg: &Config, env: &Env, token: &str, now: u64, had: Option<Rc<Prepared>>) -> Result<Rc<Prepared>, Failure> {
+    let key = board_key(token);
+    if let Some(settled) = wait_for_running(cfg, &key, now, |started| board_settled(cfg, token, started)).await {
+        return settled;
     }
-    INFLIGHT.with(|m| m.borrow_mut().insert(token.to_string(), now));
-    match job_board::fetch_board(cfg, token).await {
-        Ok(up) => {
-            let p = Rc::new(Prepared::new(Snapshot::build(token, up, now)));
+    // A refresh that started since this request did, and has ended, answers for it too.
+    if let Some(settled) = board_settled(cfg, token, now) {
+        return settled;
+    }
+    let guard = inflight::Guard::claim(&INFLIGHT, key, now, max_refresh_ms(cfg));
+    count(|o| o.upstream_refreshes += 1);
+    let host = board_host(cfg, env, token).await;
+    let outcome = job_board::fetch_board(cfg, &host, token, had.is_some())
+        .await
+        .map(|up| Snapshot::build_after(token, up, now, had.as_deref().map(|p| &p.snapshot)));
+    if let Err(e) = &outcome {
+        worker::console_warn!("refresh of board {token} failed: {e}");
+    }
+    let recorded = record_board(cfg, token, now, had.as_ref(), outcome);
+    // Waiters may go on now: memory holds the outcome. The slower layers follow.
+    drop(guard);
+    match recorded {
+        Recorded::Stored(p) => {
             let body = serde_json::to_string(&p.snapshot).unwrap_or_default();
-            with_state(token, |s| {
-                s.copy = Some(p.clone());
-                s.failed_at = None;
-                s.gone_strikes = 0;
-            });
-            INFLIGHT.with(|m| m.borrow_mut().remove(token));
-            edge_put(token, &body).await;
-            kv_put(env, token, &body).await;
+            kv_put(env, &kv_board_key(token), &body, None).await;
+            edge_put(&edge_board_url(token), body, EDGE_KEEP_SECS).await;
             Ok(p)
         }
-        Err(e) => {
-            worker::console_warn!("refresh of board {token} failed: {e}");
-            with_state(token, |s| s.failed_at = Some(now));
-            INFLIGHT.with(|m| m.borrow_mut().remove(token));
-            Err(e)
+        Recorded::Missing => {
+            // Nothing was stored, so nothing is deleted: only a short note at the edge.
+            if cfg.cache.negative_secs > 0 {
+                edge_put(&edge_board_url(token), missing_marker(now), cfg.cache.negative_secs).await;
+            }
+            Err(Failure::Gone)
         }
+        Recorded::Gone => {
+            kv_delete(env, &kv_board_key(token)).await;
+            if cfg.cache.negative_secs > 0 {
+                edge_put(&edge_board_url(token), missing_marker(now), cfg.cache.negative_secs).await;
+            } else {
+                edge_delete(&edge_board_url(token)).await;
+            }
+            Err(Failure::Gone)
+        }
+        Recorded::Strike => Err(Failure::Upstream(UpstreamError::NotFound)),
+        Recorded::Failed(e) => Err(Failure::Upstream(e)),
     }
 }
 
-/// The newest copy any layer holds, and which layer it came from.
-async fn best_copy(l: &Layers<'_>, token: &str, now: u64) -> Option<(Rc<Prepared>, CacheStatus)> {
-    let fresh = l.cfg.fresh_for(token);
-    let (mem, looked_at) = with_state(token, |s| (s.copy.clone(), s.looked_at));
-    if let Some(p) = mem.as_ref().filter(|p| is_fresh(p.snapshot.fetched_at_ms, now, fresh)) {
-        return Some((p.clone(), CacheStatus::Memory));
-    }
-    // An expired memory copy asks the slower layers for a newer one at most once per
-    // freshness window, so a long stale spell does not parse snapshots on every request.
-    if let (Some(p), Some(at)) = (mem.as_ref(), looked_at) {
-        if is_fresh(at, now, fresh) {
-            return Some((p.clone(), CacheStatus::Memory));
+/// What the layers hold for a board.
+enum Lookup {
+    Copy(Rc<Prepared>, CacheStatus),
+    Missing,
+    Nothing,
+}
+
+/// The newest copy any layer holds, and which layer it came from, or that the board is
+/// known to be missing.
+async fn best_board(l: &Layers<'_>, token: &str, now: u64) -> Lookup {
+    let (cfg, fresh) = (l.cfg, l.cfg.fresh_for(token));
+    let mem = boards(cfg, |b| b.get(token).map(|s| (s.copy.clone(), s.looked_at)));
+    match &mem {
+        // An expired memory copy asks the slower layers for a newer one at most once per
+        // freshness window, so a long stale spell does not parse snapshots on every request.
+        Some((p, looked_at)) if is_fresh(p.snapshot.fetched_at_ms, now, fresh) || is_fresh(*looked_at, now, fresh) => {
+            return Lookup::Copy(p.clone(), CacheStatus::Memory);
         }
+        Some(_) => boards(cfg, |b| {
+            if let Some(s) = b.peek_mut(token) {
+                s.looked_at = now;
+            }
+        }),
+        None if missing(cfg, &board_key(token), now) => return Lookup::Missing,
+        None => {}
     }
-    with_state(token, |s| s.looked_at = Some(now));
-    let mut best: Option<(Rc<Prepared>, CacheStatus)> = mem.map(|p| (p, CacheStatus::Memory));
+    let mut best: Option<(Rc<Prepared>, CacheStatus)> = mem.map(|(p, _)| (p, CacheStatus::Memory));
     let newer = |b: &Option<(Rc<Prepared>, CacheStatus)>, s: &Snapshot| b.as_ref().is_none_or(|(p, _)| s.fetched_at_ms > p.snapshot.fetched_at_ms);
-    if let Some(s) = edge_get(token).await {
-        if newer(&best, &s) {
-            best = Some((Rc::new(Prepared::new(s)), CacheStatus::Edge));
+    match edge_get(&edge_board_url(token)).await.as_deref().and_then(parse_edge_board) {
+        Some(EdgeBoard::Copy(s)) if newer(&best, &s) => best = Some((Rc::new(Prepared::new(*s)), CacheStatus::Edge)),
+        Some(EdgeBoard::Missing(at)) if best.is_none() && is_fresh(at, now, cfg.cache.negative_secs) => {
+            remember_miss(&board_key(token), at, UpstreamError::NotFound);
+            return Lookup::Missing;
         }
+        _ => {}
     }
-    let fresh_enough = best.as_ref().is_some_and(|(p, _)| is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token)));
-    if !fresh_enough {
-        if let Some(s) = kv_get(l.env, token).await {
+    if !best.as_ref().is_some_and(|(p, _)| is_fresh(p.snapshot.fetched_at_ms, now, fresh)) {
+        if let Some(s) = kv_get(l.env, &kv_board_key(token)).await.and_then(|t| serde_json::from_str::<Snapshot>(&t).ok()) {
             if newer(&best, &s) {
                 best = Some((Rc::new(Prepared::new(s)), CacheStatus::Kv));
             }
         }
     }
-    if let Some((p, _)) = &best {
-        with_state(token, |s| {
-            if s.copy.as_ref().is_none_or(|c| p.snapshot.fetched_at_ms > c.snapshot.fetched_at_ms) {
-                s.copy = Some(p.clone());
-            }
-        });
+    let Some((p, layer)) = best else { return Lookup::Nothing };
+    if layer != CacheStatus::Memory {
+        adopt_board(cfg, token, &p, now);
     }
-    best
+    Lookup::Copy(p, layer)
+}
+
+/// Keeps a newer copy read from a slower layer in memory, with what memory knew about
+/// failures since that copy was made.
+fn adopt_board(cfg: &Config, token: &str, p: &Rc<Prepared>, now: u64) {
+    let at = p.snapshot.fetched_at_ms;
+    boards(cfg, |b| {
+        if b.peek(token).is_some_and(|s| s.fetched_at >= at) {
+            return;
+        }
+        let (failed, strikes) = match b.peek(token) {
+            Some(s) if s.failed.as_ref().is_some_and(|(f, _)| *f >= at) => (s.failed.clone(), s.strikes),
+            _ => (None, 0),
+        };
+        b.insert(token.to_string(), Slot { copy: p.clone(), fetched_at: at, failed, strikes, looked_at: now }, p.bytes);
+    });
 }
 
 /// Serves a board's snapshot from the nearest layer that has one (see the module docs).
 pub async fn board(l: &Layers<'_>, token: &str, now: u64) -> Result<Served, ApiError> {
-    let best = best_copy(l, token, now).await;
+    let token = canonical(token);
+    let (cfg, fresh) = (l.cfg, l.cfg.fresh_for(&token));
+    let best = match best_board(l, &token, now).await {
+        Lookup::Missing => return Err(ApiError::BoardNotFound(token)),
+        Lookup::Copy(p, layer) => Some((p, layer)),
+        Lookup::Nothing => None,
+    };
     if let Some((p, layer)) = &best {
-        if is_fresh(p.snapshot.fetched_at_ms, now, l.cfg.fresh_for(token)) {
+        let at = p.snapshot.fetched_at_ms;
+        if is_fresh(at, now, fresh) {
             return Ok(Served { prepared: p.clone(), status: *layer });
         }
         // Old but usable: answer now, refresh in the background.
-        let within = now.saturating_sub(p.snapshot.fetched_at_ms) < (l.cfg.fresh_for(token) + l.cfg.stale_secs) * 1000;
-        if let (true, Some(ctx)) = (within, l.ctx) {
-            let failed_at = with_state(token, |s| s.failed_at);
-            let failed = failed_at.is_some();
+        if let (true, Some(ctx)) = (is_fresh(at, now, fresh.saturating_add(cfg.stale_secs)), l.ctx) {
+            let failed_at = boards(cfg, |b| b.peek(&token).and_then(|s| s.failed.as_ref().map(|f| f.0)));
+            let busy = inflight::running(&INFLIGHT, &board_key(&token), now, max_refresh_ms(cfg)).is_some();
             // After a failure, this isolate waits a freshness window before trying again.
-            let resting = failed_at.is_some_and(|f| is_fresh(f, now, l.cfg.fresh_for(token)));
-            let busy = INFLIGHT.with(|m| m.borrow().contains_key(token));
-            if !busy && !resting && !locked_elsewhere(l.env, token, now, l.cfg.fresh_for(token).max(5)).await {
-                let (cfg, env, token_owned) = (l.cfg.clone(), l.env.clone(), token.to_string());
+            if !busy && may_retry(failed_at, now, fresh) && !locked_elsewhere(l.env, &token, now, fresh.max(5)).await {
+                let (cfg, env, token, had) = (cfg.clone(), l.env.clone(), token.clone(), p.clone());
                 ctx.wait_until(async move {
-                    if let Err(UpstreamError::NotFound) = refresh(&cfg, &env, &token_owned, now).await {
-                        gone(&env, &token_owned).await;
-                    }
+                    let _ = refresh_board(&cfg, &env, &token, now, Some(had)).await;
                 });
             }
-            let status = if failed { CacheStatus::Stale } else { CacheStatus::Revalidating };
+            let status = if failed_at.is_some() { CacheStatus::Stale } else { CacheStatus::Revalidating };
             return Ok(Served { prepared: p.clone(), status });
         }
     }
-    match refresh(l.cfg, l.env, token, now).await {
+    let had = best.map(|(p, _)| p);
+    match refresh_board(cfg, l.env, &token, now, had.clone()).await {
         Ok(p) => Ok(Served { prepared: p, status: CacheStatus::Miss }),
-        Err(UpstreamError::NotFound) => match best {
-            Some((p, _)) if !gone(l.env, token).await => Ok(Served { prepared: p, status: CacheStatus::Stale }),
-            _ => {
-                forget_everywhere(l.env, token).await;
-                Err(ApiError::BoardNotFound(token.to_string()))
-            }
-        },
-        Err(e) => match best {
-            Some((p, _)) => Ok(Served { prepared: p, status: CacheStatus::Stale }),
+        Err(Failure::Gone) => Err(ApiError::BoardNotFound(token)),
+        Err(Failure::Upstream(e)) => match had {
+            Some(p) => Ok(Served { prepared: p, status: CacheStatus::Stale }),
             None => Err(ApiError::Upstream(e)),
         },
     }
 }
 
-/// Counts a "not found" for a board we hold; the second one in a row removes it everywhere.
-/// Returns whether it is now gone.
-async fn gone(env: &Env, token: &str) -> bool {
-    let strikes = with_state(token, |s| {
-        s.gone_strikes += 1;
-        s.gone_strikes
-    });
-    if strikes >= 2 {
-        forget_everywhere(env, token).await;
-        true
-    } else {
-        false
-    }
+/// The Job Board API host of a board's region: an org that connected its board in the EU
+/// has it read from the EU host (one D1 look-up per refresh, which is an upstream call
+/// anyway); every other board from `GREENHOUSE_BOARDS_API`.
+async fn board_host(cfg: &Config, env: &Env, token: &str) -> String {
+    let region = match env.d1("DB") {
+        Ok(db) => crate::connect::board_region(&db, token).await,
+        Err(_) => shared::owner::Region::Us,
+    };
+    cfg.hosts.boards(region).to_string()
 }
 
-/// Whether some layer holds a copy of `token` still within its freshness window (the cron
-/// then leaves it alone).
-/// Returns when that copy was read from Greenhouse.
+/// When the freshest copy any layer holds of `token` was read from Greenhouse, if it is
+/// still within its freshness window (the cron then leaves the board alone).
 pub async fn fresh_copy_at(l: &Layers<'_>, token: &str, now: u64) -> Option<u64> {
-    best_copy(l, token, now).await.map(|(p, _)| p.snapshot.fetched_at_ms).filter(|at| is_fresh(*at, now, l.cfg.fresh_for(token)))
+    match best_board(l, token, now).await {
+        Lookup::Copy(p, _) => Some(p.snapshot.fetched_at_ms).filter(|at| is_fresh(*at, now, l.cfg.fresh_for(token))),
+        _ => None,
+    }
 }
 
 /// Refreshes a board now, whatever its freshness (sync, web hooks), and returns the copy
 /// before and after.
 pub async fn refresh_now(l: &Layers<'_>, token: &str, now: u64) -> Result<(Option<Rc<Prepared>>, Rc<Prepared>), ApiError> {
-    let before = best_copy(l, token, now).await.map(|(p, _)| p);
-    match refresh(l.cfg, l.env, token, now).await {
+    let token = canonical(token);
+    let before = match best_board(l, &token, now).await {
+        Lookup::Copy(p, _) => Some(p),
+        Lookup::Missing | Lookup::Nothing => None,
+    };
+    match refresh_board(l.cfg, l.env, &token, now, before.clone()).await {
         Ok(p) => Ok((before, p)),
-        Err(UpstreamError::NotFound) => {
-            if before.is_none() || gone(l.env, token).await {
-                forget_everywhere(l.env, token).await;
-                return Err(ApiError::BoardNotFound(token.to_string()));
-            }
-            Err(ApiError::Upstream(UpstreamError::NotFound))
-        }
-        Err(e) => Err(ApiError::Upstream(e)),
+        Err(Failure::Gone) => Err(ApiError::BoardNotFound(token)),
+        Err(Failure::Upstream(e)) => Err(ApiError::Upstream(e)),
     }
 }
 
-/// What only the single-job endpoint has: pay ranges and the application form.
-#[derive(Default)]
-pub struct Extras {
-    pub pay_ranges: Vec<api::PayRange>,
-    pub form: Option<shared::apply::ApplyForm>,
+// ---- Job extras: the same layers and rules, keyed by (board, job). ----
+
+/// A job's extras as the slower layers store them.
+#[derive(Serialize, Deserialize)]
+struct StoredExtras {
+    fetched_at_ms: u64,
+    pay_ranges: Vec<api::PayRange>,
+    form: Option<ApplyForm>,
 }
 
-/// The job's application form from any copy, or None when no copy exists anywhere and
-/// Greenhouse cannot be asked (the application route then keeps the raw submission).
-pub async fn job_form(l: &Layers<'_>, token: &str, id: u64, now_ms: u64) -> Option<shared::apply::ApplyForm> {
-    job_extras(l.cfg, token, id, now_ms).await.form.clone()
+impl StoredExtras {
+    fn into_extras(self) -> (Rc<Extras>, u64) {
+        (Rc::new(Extras { pay_ranges: self.pay_ranges, form: self.form }), self.fetched_at_ms)
+    }
 }
 
-/// A job's extras, cached like the board. When Greenhouse fails the last known extras (or
-/// none) are served, never an error.
-pub async fn job_extras(cfg: &Config, token: &str, id: u64, now_ms: u64) -> Rc<Extras> {
+fn extras_body(e: &Extras, fetched_at_ms: u64) -> String {
+    #[derive(Serialize)]
+    struct Ref<'a> {
+        fetched_at_ms: u64,
+        pay_ranges: &'a [api::PayRange],
+        form: &'a Option<ApplyForm>,
+    }
+    serde_json::to_string(&Ref { fetched_at_ms, pay_ranges: &e.pay_ranges, form: &e.form }).unwrap_or_default()
+}
+
+/// Records a refresh of a job's extras in isolate memory; on success returns the new copy
+/// and its stored form. A failure keeps whatever copy there is.
+fn record_extras(
+    cfg: &Config,
+    token: &str,
+    id: u64,
+    now: u64,
+    outcome: Result<gh::Job, UpstreamError>,
+) -> Result<(Rc<Extras>, String), UpstreamError> {
     let key = (token.to_string(), id);
-    let held = EXTRAS.with(|m| m.borrow().get(&key).cloned());
-    if let Some((_, e)) = held.as_ref().filter(|(at, _)| is_fresh(*at, now_ms, cfg.fresh_for(token))) {
-        return e.clone();
-    }
-    match job_board::fetch_job(cfg, token, id).await {
+    match outcome {
         Ok(job) => {
             let e = Rc::new(Extras { pay_ranges: crate::snapshot::pay_ranges(&job), form: Some(crate::snapshot::apply_form(&job)) });
-            EXTRAS.with(|m| m.borrow_mut().insert(key, (now_ms, e.clone())));
-            e
+            let body = extras_body(&e, now);
+            let bytes = 2 * body.len() + 128;
+            misses(|m| m.remove(&extras_key(token, id)));
+            let kept = extras(cfg, |x| {
+                if let Some(s) = x.get(&key).filter(|s| s.fetched_at > now) {
+                    return s.copy.clone();
+                }
+                x.insert(key.clone(), Slot { copy: e.clone(), fetched_at: now, failed: None, strikes: 0, looked_at: now }, bytes);
+                e.clone()
+            });
+            Ok((kept, body))
         }
         Err(err) => {
-            worker::console_warn!("questions and pay of job {id} on {token}: {err}");
-            held.map(|(_, e)| e).unwrap_or_default()
+            let held = extras(cfg, |x| {
+                let slot = x.peek_mut(&key);
+                let held = slot.is_some();
+                if let Some(s) = slot {
+                    s.failed = Some((now, err.clone()));
+                }
+                held
+            });
+            if !held {
+                remember_miss(&extras_key(token, id), now, err.clone());
+            }
+            Err(err)
         }
     }
+}
+
+fn extras_settled(cfg: &Config, token: &str, id: u64, started: u64) -> Option<Result<Rc<Extras>, UpstreamError>> {
+    let slot = extras(cfg, |x| x.peek(&(token.to_string(), id)).map(|s| (s.copy.clone(), s.fetched_at, s.failed.clone())));
+    if let Some((copy, fetched_at, failed)) = slot {
+        if fetched_at >= started {
+            return Some(Ok(copy));
+        }
+        if let Some((_, e)) = failed.filter(|(at, _)| *at >= started) {
+            return Some(Err(e));
+        }
+    }
+    misses(|m| m.peek(&extras_key(token, id)).cloned()).filter(|m| m.at >= started).map(|m| Err(m.error))
+}
+
+async fn refresh_extras(cfg: &Config, env: &Env, token: &str, id: u64, now: u64) -> Result<Rc<Extras>, UpstreamError> {
+    let key = extras_key(token, id);
+    if let Some(settled) = wait_for_running(cfg, &key, now, |started| extras_settled(cfg, token, id, started)).await {
+        return settled;
+    }
+    if let Some(settled) = extras_settled(cfg, token, id, now) {
+        return settled;
+    }
+    let guard = inflight::Guard::claim(&INFLIGHT, key, now, max_refresh_ms(cfg));
+    count(|o| o.upstream_refreshes += 1);
+    let host = board_host(cfg, env, token).await;
+    let outcome = job_board::fetch_job(cfg, &host, token, id).await;
+    if let Err(e) = &outcome {
+        worker::console_warn!("questions and pay of job {id} on {token}: {e}");
+    }
+    let recorded = record_extras(cfg, token, id, now, outcome);
+    drop(guard);
+    let (e, body) = recorded?;
+    kv_put(env, &kv_extras_key(token, id), &body, Some(EXTRAS_KV_TTL_SECS)).await;
+    edge_put(&edge_extras_url(token, id), body, EDGE_KEEP_SECS).await;
+    Ok(e)
+}
+
+/// A job's pay ranges and application form, from the nearest layer that has them, with the
+/// board's freshness, stale-while-revalidate and coalescing. When Greenhouse fails the last
+/// good extras are served; with none anywhere, empty extras (`form: None`).
+pub async fn job_extras(l: &Layers<'_>, token: &str, id: u64, now_ms: u64) -> Rc<Extras> {
+    let (token, now) = (canonical(token), now_ms);
+    let (cfg, fresh) = (l.cfg, l.cfg.fresh_for(&token));
+    let key = (token.clone(), id);
+    let mem = extras(cfg, |x| x.get(&key).map(|s| (s.copy.clone(), s.fetched_at, s.looked_at)));
+    let mut best = mem.as_ref().map(|(e, at, _)| (e.clone(), *at));
+    let looked = mem.as_ref().is_some_and(|(_, at, looked)| is_fresh(*at, now, fresh) || is_fresh(*looked, now, fresh));
+    if !looked {
+        extras(cfg, |x| {
+            if let Some(s) = x.peek_mut(&key) {
+                s.looked_at = now;
+            }
+        });
+        let read = |t: Option<String>| t.and_then(|t| serde_json::from_str::<StoredExtras>(&t).ok()).map(StoredExtras::into_extras);
+        let older = |b: &Option<(Rc<Extras>, u64)>, at: u64| b.as_ref().is_none_or(|(_, held)| at > *held);
+        if let Some((e, at)) = read(edge_get(&edge_extras_url(&token, id)).await).filter(|(_, at)| older(&best, *at)) {
+            best = Some((e, at));
+        }
+        if !best.as_ref().is_some_and(|(_, at)| is_fresh(*at, now, fresh)) {
+            if let Some((e, at)) = read(kv_get(l.env, &kv_extras_key(&token, id)).await).filter(|(_, at)| older(&best, *at)) {
+                best = Some((e, at));
+            }
+        }
+        if let Some((e, at)) = &best {
+            extras(cfg, |x| {
+                if x.peek(&key).is_none_or(|s| *at > s.fetched_at) {
+                    let failed = x.peek(&key).and_then(|s| s.failed.clone()).filter(|(f, _)| f >= at);
+                    let bytes = 2 * extras_body(e, *at).len() + 128;
+                    x.insert(key.clone(), Slot { copy: e.clone(), fetched_at: *at, failed, strikes: 0, looked_at: now }, bytes);
+                }
+            });
+        }
+    }
+    if let Some((e, at)) = &best {
+        if is_fresh(*at, now, fresh) {
+            return e.clone();
+        }
+        if let (true, Some(ctx)) = (is_fresh(*at, now, fresh.saturating_add(cfg.stale_secs)), l.ctx) {
+            let failed_at = extras(cfg, |x| x.peek(&key).and_then(|s| s.failed.as_ref().map(|f| f.0)));
+            let busy = inflight::running(&INFLIGHT, &extras_key(&token, id), now, max_refresh_ms(cfg)).is_some();
+            if !busy && may_retry(failed_at, now, fresh) {
+                let (cfg, env, token) = (cfg.clone(), l.env.clone(), token.clone());
+                ctx.wait_until(async move {
+                    let _ = refresh_extras(&cfg, &env, &token, id, now).await;
+                });
+            }
+            return e.clone();
+        }
+    }
+    match refresh_extras(cfg, l.env, &token, id, now).await {
+        Ok(e) => e,
+        Err(_) => best.map(|(e, _)| e).unwrap_or_default(),
+    }
+}
+
+/// A job's application form: `None` only when no copy exists anywhere and Greenhouse could
+/// not be asked.
+pub async fn job_form(l: &Layers<'_>, token: &str, id: u64, now_ms: u64) -> Option<ApplyForm> {
+    job_extras(l, token, id, now_ms).await.form.clone()
+}
+
+// ---- Statistics (`DEBUG_STATS=1` only) ----
+
+/// The size of this isolate's WebAssembly memory, where every Rust value lives (it grows,
+/// never shrinks). 0 off wasm.
+pub fn wasm_memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+/// The caches' own accounting in this isolate.
+pub fn stats(cfg: &Config) -> serde_json::Value {
+    serde_json::json!({
+        "memory": {
+            "boards": boards(cfg, |b| b.usage()),
+            "extras": extras(cfg, |x| x.usage()),
+            "missing": misses(|m| m.usage()),
+        },
+        "inflight": inflight::count(&INFLIGHT),
+        "ops": crate::metrics::snapshot(),
+        "wasm_memory_bytes": wasm_memory_bytes(),
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::is_fresh;
-
-    #[test]
-    fn freshness_window_is_half_open() {
-        assert!(is_fresh(1_000, 1_000, 5));
-        assert!(is_fresh(1_000, 5_999, 5));
-        assert!(!is_fresh(1_000, 6_000, 5));
-        assert!(!is_fresh(1_000, 1_000, 0), "a zero window disables caching");
-        assert!(is_fresh(5_000, 1_000, 5), "clock skew does not expire a copy");
-    }
-}
+mod tests;

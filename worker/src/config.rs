@@ -131,6 +131,8 @@ pub struct Config {
     /// A board's web hooks refresh it at most once per this many seconds, however many
     /// deliveries (or replays) arrive (`WEBHOOK_REFRESH_SECONDS`, default 10).
     pub webhook_refresh_secs: u64,
+    /// The read path's negative cache, memory bounds and statistics switch (`cache.rs`).
+    pub cache: crate::cache::Settings,
 }
 
 impl Config {
@@ -156,10 +158,16 @@ impl Config {
             stale_secs: num("CACHE_STALE_SECONDS", 86_400, 0..=30 * 86_400),
             fresh_per_board: get("CACHE_FRESH_SECONDS_PER_BOARD")
                 .and_then(|j| serde_json::from_str::<std::collections::HashMap<String, u64>>(&j).ok())
-                .map(|m| m.into_iter().filter(|(_, v)| *v <= 86_400).collect())
+                .map(|m| m.into_iter().filter(|(_, v)| *v <= 86_400).map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
                 .unwrap_or_default(),
             upstream_timeout_ms: num("UPSTREAM_TIMEOUT_MS", 8_000, 100..=60_000),
-            job_board_keys: Secret::new(get("JOB_BOARD_API_KEYS").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default()),
+            // Board tokens are case-insensitive (as in Greenhouse's URLs): keys are looked up lower-cased.
+            job_board_keys: Secret::new(
+                get("JOB_BOARD_API_KEYS")
+                    .and_then(|j| serde_json::from_str::<std::collections::HashMap<String, String>>(&j).ok())
+                    .map(|m| m.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
+                    .unwrap_or_default(),
+            ),
             outbox_backoff_secs: num("OUTBOX_BACKOFF_SECONDS", 60, 0..=86_400),
             hosts: Hosts {
                 boards_us: String::new(),
@@ -186,6 +194,7 @@ impl Config {
             harvest_window_secs: num("HARVEST_WINDOW_SECONDS", 10, 1..=60),
             retention_days: num("RETENTION_DAYS", 30, 1..=3650),
             webhook_refresh_secs: num("WEBHOOK_REFRESH_SECONDS", 10, 0..=3600),
+            cache: crate::cache::Settings::from_lookup(&get),
         }
         .with_boards_us()
     }
@@ -202,12 +211,12 @@ impl Config {
 
     /// How long `board`'s cached copy counts as fresh.
     pub fn fresh_for(&self, board: &str) -> u64 {
-        self.fresh_per_board.get(board).copied().unwrap_or(self.fresh_secs)
+        self.fresh_per_board.get(&board.to_ascii_lowercase()).copied().unwrap_or(self.fresh_secs)
     }
 
     /// The Job Board API key for a board, if one is configured.
     pub fn job_board_key(&self, board: &str) -> Option<&str> {
-        self.job_board_keys.expose().get(board).map(String::as_str).filter(|k| !k.is_empty())
+        self.job_board_keys.expose().get(&board.to_ascii_lowercase()).map(String::as_str).filter(|k| !k.is_empty())
     }
 }
 
@@ -244,6 +253,7 @@ mod tests {
         let c = cfg(&[("JOB_BOARD_API_KEYS", r#"{"acme":"0d031d8227eafa61dc375a6c2e067e24"}"#)]);
         assert_eq!(c.job_board_key("acme"), Some("0d031d8227eafa61dc375a6c2e067e24"));
         assert_eq!(c.job_board_key("other"), None);
+        assert_eq!(c.job_board_key("ACME"), Some("0d031d8227eafa61dc375a6c2e067e24"), "board tokens are case-insensitive");
         assert!(!format!("{c:?}").contains("0d031d82"), "Debug redacts the keys");
         let c = cfg(&[("VAULT_KEY", "c2VjcmV0LXZhdWx0LWtleQ=="), ("OWNER_TOKEN_SECRETS", r#"{"site":"host-secret-xyz"}"#)]);
         let d = format!("{c:?}");

@@ -1,4 +1,5 @@
-//! Response shaping shared by every route: JSON bodies, ETags, cache headers, CORS.
+//! Response shaping shared by every route: JSON bodies, ETags, cache headers, CORS, the
+//! headers every response carries, and `HEAD`.
 
 use crate::error::ApiError;
 use sha2::{Digest, Sha256};
@@ -71,6 +72,27 @@ pub fn cached_json(body: &str, etag: &str, if_none_match: Option<&str>, status: 
     }
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     Ok(Response::ok(body)?.with_headers(headers))
+}
+
+/// Headers on every response the worker sends, errors included: browsers must take the
+/// declared content type as it is, never sniff another (a JSON error shown as HTML, say).
+pub const EVERY_RESPONSE: [(&str, &str); 1] = [("X-Content-Type-Options", "nosniff")];
+
+/// The last step for every response: the headers every response carries, and for a `HEAD`
+/// request the `GET` answer without its body (status and headers as they are).
+pub fn finish(resp: Response, head: bool) -> worker::Result<Response> {
+    let mut resp = if head { Response::empty()?.with_status(resp.status_code()).with_headers(resp.headers().clone()) } else { resp };
+    for (name, value) in EVERY_RESPONSE {
+        resp.headers_mut().set(name, value)?;
+    }
+    Ok(resp)
+}
+
+/// A `HEAD` request as the `GET` it asks about, so every read route answers it alike.
+pub fn as_get(req: &worker::Request) -> worker::Result<worker::Request> {
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Get).with_headers(req.headers().clone());
+    worker::Request::new_with_init(req.url()?.as_str(), &init)
 }
 
 /// The one place errors become responses.

@@ -60,7 +60,9 @@ fn config(env: &Env) -> std::rc::Rc<Config> {
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     console_error_panic_hook::set_once();
     metrics::count(|c| c.requests += 1);
-    Router::with_data(App { cfg: config(&env), ctx })
+    let head = req.method() == worker::Method::Head;
+    let req = if head { http::as_get(&req)? } else { req };
+    let resp = Router::with_data(App { cfg: config(&env), ctx })
         .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
@@ -80,10 +82,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
         .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
         .get("/api/v1/health", |_, _| Response::from_json(&serde_json::json!({"ok": true})))
+        .get_async("/api/v1/__stats", |req, ctx| handle(routes::board::stats(req, ctx)))
         .options("/api/*path", |_, _| http::preflight())
         .or_else_any_method_async("/*path", |_req: Request, _ctx: RouteContext<App>| handle(async { Err(ApiError::NotFound) }))
         .run(req, env)
-        .await
+        .await?;
+    http::finish(resp, head)
 }
 
 /// The cron: one run at a time (a D1 lease), then queued applications, board refreshes,

@@ -9,13 +9,18 @@ use std::cell::Cell;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Counters {
+    /// Requests this isolate answered (fetch events).
     pub requests: u64,
+    /// Every outbound HTTP call (Greenhouse, Turnstile).
     pub upstream_calls: u64,
+    /// Board refreshes from Greenhouse (each is one or more upstream calls).
+    pub upstream_refreshes: u64,
+    pub edge_reads: u64,
+    pub edge_puts: u64,
+    pub edge_deletes: u64,
     pub kv_reads: u64,
-    pub kv_writes: u64,
+    pub kv_puts: u64,
     pub kv_deletes: u64,
-    pub cache_reads: u64,
-    pub cache_writes: u64,
     pub d1_statements: u64,
 }
 

@@ -5,15 +5,28 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use shared::api::{BoardListing, JobDetail};
 use std::fmt::Write;
 
+/// The pages' only style sheet, inline; the CSP allows exactly it, by hash.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
+                     li{margin:.3em 0} .meta{color:#555}";
+
 fn page(title: &str, canonical: &str, head_extra: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"canonical\" href=\"{}\"><link rel=\"icon\" href=\"data:,\">\
-         <style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}\
-         li{{margin:.3em 0}} .meta{{color:#555}}</style>{head_extra}</head>\n<body>{body}</body></html>\n",
+         <style>{STYLE}</style>{head_extra}</head>\n<body>{body}</body></html>\n",
         text(title),
         attr(canonical)
     )
+}
+
+/// The pages' Content-Security-Policy: nothing runs (the JSON-LD block is data, not script),
+/// nothing loads but the one inline style sheet, no form posts anywhere, and no site may
+/// frame the pages (clickjacking).
+pub fn content_security_policy() -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let style = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+    format!("default-src 'none'; style-src 'sha256-{style}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 }
 
 pub fn board_url(origin: &str, token: &str) -> String {
@@ -114,6 +127,18 @@ mod tests {
         assert!(html.contains("\"@type\":\"JobPosting\""));
         assert!(html.contains("<link rel=\"canonical\" href=\"https://w.example/boards/acme/jobs/11\">"));
         assert_eq!(html.matches("<script").count(), 1, "the JSON-LD is the only script");
+    }
+
+    #[test]
+    fn the_csp_allows_the_pages_own_style_and_nothing_else() {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let html = board_page(&snapshot().listing, "https://w.example");
+        let style = &html[html.find("<style>").unwrap() + 7..html.find("</style>").unwrap()];
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(style.as_bytes()));
+        let csp = content_security_policy();
+        assert!(csp.contains(&format!("style-src 'sha256-{hash}'")), "{csp}");
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'") && !csp.contains("script-src"), "{csp}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Job descriptions arrive entity-escaped (`&lt;p&gt;`). They are decoded once, then cleaned
 //! through an allow-list before anything caches or sends them: no scripts, no event
-//! handlers, no `javascript:` URLs, no iframes, forms or styles.
+//! handlers, no `javascript:` or relative URLs, no iframes, forms or styles.
 
 use std::sync::OnceLock;
 
@@ -52,6 +52,9 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
             .collect(),
         )
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        // Relative (`/x`, `x.html`, `#a`) and protocol-relative (`//host`) links would resolve
+        // against whichever page shows the job, not the board's site: dropped, text kept.
+        .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer nofollow"))
         .set_tag_attribute_value("a", "target", "_blank")
         // Ammonia allows `cite` on blockquote by default but does not check its scheme, so
@@ -100,6 +103,19 @@ mod tests {
         assert!(out.contains(r#"href="https://acme.example/benefits""#), "{out}");
         assert!(out.contains("noopener"), "{out}");
         assert!(out.contains(r#"target="_blank""#), "{out}");
+    }
+
+    #[test]
+    fn relative_and_protocol_relative_links_are_dropped() {
+        // Shown on the host's page or ours, a relative link would point into a site the board
+        // does not control; `//host` would leave for another site over the page's scheme.
+        for href in ["/careers/apply", "../admin", "apply.html", "//evil.example/login", "?next=/x", "#top"] {
+            let out = job_html(&format!("&lt;a href=&quot;{href}&quot;&gt;here&lt;/a&gt;"));
+            assert!(!out.contains("href"), "{href} survived: {out}");
+            assert!(out.contains("here"), "the text stays: {out}");
+        }
+        assert!(job_html("&lt;a href=&quot;https://acme.example/x&quot;&gt;x&lt;/a&gt;").contains("href=\"https://acme.example/x\""));
+        assert!(job_html("&lt;a href=&quot;mailto:jobs@acme.example&quot;&gt;x&lt;/a&gt;").contains("href=\"mailto:jobs@acme.example\""));
     }
 
     #[test]

@@ -30,14 +30,25 @@ pub struct Upstream {
 
 impl Snapshot {
     pub fn build(token: &str, up: Upstream, fetched_at_ms: u64) -> Self {
+        Self::build_after(token, up, fetched_at_ms, None)
+    }
+
+    /// Builds a snapshot from a refresh. Where an optional part of it failed (departments,
+    /// offices, the board's name), that part is taken from `previous`, the last good copy,
+    /// rather than degraded to what the job list alone implies.
+    pub fn build_after(token: &str, up: Upstream, fetched_at_ms: u64, previous: Option<&Snapshot>) -> Self {
         let mut departments: BTreeMap<u64, api::Department> = BTreeMap::new();
         let mut offices: BTreeMap<u64, api::Office> = BTreeMap::new();
         // The dedicated endpoints know the whole tree, including parents without jobs.
-        for d in gh::Department::flatten(up.departments.map(|l| l.departments).unwrap_or_default()) {
-            add_department(&mut departments, &d);
+        match (up.departments, previous) {
+            (Some(list), _) => gh::Department::flatten(list.departments).iter().for_each(|d| add_department(&mut departments, d)),
+            (None, Some(p)) => departments.extend(p.listing.departments.iter().map(|d| (d.id, d.clone()))),
+            (None, None) => {}
         }
-        for o in gh::Office::flatten(up.offices.map(|l| l.offices).unwrap_or_default()) {
-            add_office(&mut offices, &o);
+        match (up.offices, previous) {
+            (Some(list), _) => gh::Office::flatten(list.offices).iter().for_each(|o| add_office(&mut offices, o)),
+            (None, Some(p)) => offices.extend(p.listing.offices.iter().map(|o| (o.id, o.clone()))),
+            (None, None) => {}
         }
 
         let mut content = HashMap::new();
@@ -59,7 +70,13 @@ impl Snapshot {
             jobs.push(summary(&job));
         }
 
-        let name = up.board.map(|b| b.name).filter(|n| !n.trim().is_empty()).or(company).unwrap_or_else(|| token.to_string());
+        let name = up
+            .board
+            .map(|b| b.name)
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| previous.map(|p| p.listing.board.name.clone()))
+            .or(company)
+            .unwrap_or_else(|| token.to_string());
         Snapshot {
             listing: BoardListing {
                 v: API_VERSION,
@@ -378,6 +395,39 @@ mod tests {
         assert!(d.questions[0].multi && d.questions[0].options[0].free_form);
         let consents: Vec<(&str, bool)> = f.consents.iter().map(|c| (c.name.as_str(), c.required)).collect();
         assert_eq!(consents, vec![("gdpr_processing_consent_given", true), ("gdpr_demographic_data_consent_given", false)]);
+    }
+
+    #[test]
+    fn a_partial_refresh_keeps_trees_and_name_from_the_last_good_copy() {
+        let departments: gh::DepartmentList =
+            serde_json::from_str(r#"{"departments":[{"id":1,"name":"Engineering","children":[{"id":2,"name":"Platform","children":[]}]}]}"#).unwrap();
+        let offices: gh::OfficeList =
+            serde_json::from_str(r#"{"offices":[{"id":7,"name":"Europe","children":[{"id":8,"name":"Berlin"}]}]}"#).unwrap();
+        let jobs =
+            || parse(r#"{"jobs":[{"id":9,"title":"SRE","company_name":"Acme Inc","departments":[{"id":2,"name":"Platform","parent_id":1}]}]}"#);
+        let board = Some(gh::Board { name: "Acme".into(), content: None });
+        let good = Snapshot::build("t", Upstream { jobs: jobs(), departments: Some(departments), offices: Some(offices), board }, 1);
+        assert_eq!((good.listing.departments.len(), good.listing.offices.len(), good.listing.board.name.as_str()), (2, 2, "Acme"));
+
+        let partial = Snapshot::build_after("t", Upstream { jobs: jobs(), departments: None, offices: None, board: None }, 2, Some(&good));
+        assert_eq!(partial.listing.departments, good.listing.departments, "the parent without jobs is kept");
+        assert_eq!(partial.listing.offices, good.listing.offices);
+        assert_eq!(partial.listing.board.name, "Acme", "not the company name or the token");
+        assert_eq!(partial.fetched_at_ms, 2);
+
+        let cold = Snapshot::build_after("t", Upstream { jobs: jobs(), departments: None, offices: None, board: None }, 2, None);
+        assert_eq!((cold.listing.departments.len(), cold.listing.offices.len(), cold.listing.board.name.as_str()), (1, 0, "Acme Inc"));
+
+        // A successful part replaces the old one, even when it is now smaller.
+        let empty: gh::DepartmentList = serde_json::from_str(r#"{"departments":[]}"#).unwrap();
+        let next = Snapshot::build_after(
+            "t",
+            Upstream { jobs: parse(r#"{"jobs":[]}"#), departments: Some(empty), offices: None, board: None },
+            3,
+            Some(&good),
+        );
+        assert!(next.listing.departments.is_empty());
+        assert_eq!(next.listing.offices, good.listing.offices);
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! `cargo xtask bench`: what the widget costs on the wire, and how fast the worker serves a
-//! cached listing compared with a static file of the same size from the same local workerd.
+//! `cargo xtask bench`: what the widget costs on the wire, how fast the worker serves a
+//! cached listing compared with a static file of the same size from the same local workerd,
+//! and what isolate memory holds after serving many distinct boards.
 //!
 //! Prints a table and writes JSON (default `target/bench.json`). The load runs alternate
-//! between the two targets (A B A B) so drift on a busy machine hits both alike.
+//! between the two targets (A B A B) so drift on a busy machine hits both alike. The memory
+//! run asks the worker's internal statistics route (on only with `DEBUG_STATS=1`, as here)
+//! for the WebAssembly memory size and the caches' own accounting; `--boards N` (default
+//! 1000) sets how many boards, `--memory-max-bytes B` and `--memory-max-boards N` the board
+//! cache's budgets (to compare with an effectively unbounded cache).
 
 use crate::proc::cmd;
 use crate::setup::Result;
@@ -112,9 +117,53 @@ fn opt(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
 }
 
+/// GETs `/api/v1/__stats`.
+async fn stats(base: &str) -> std::result::Result<serde_json::Value, String> {
+    let r = reqwest::get(format!("{base}/api/v1/__stats")).await.map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("statistics route: HTTP {}", r.status()));
+    }
+    r.json().await.map_err(|e| e.to_string())
+}
+
+/// Serves `boards` distinct boards (`northwind--bench-{i}`, all the fake's Northwind), each
+/// once, `connections` at a time; returns the statistics before and after, and the failures.
+async fn many_boards(base: &str, boards: usize, connections: usize) -> std::result::Result<(serde_json::Value, serde_json::Value, usize), String> {
+    let before = stats(base).await?;
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (base, next) = (base.to_string(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut failed = 0;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= boards {
+                    return failed;
+                }
+                let url = format!("{base}/api/v1/boards/{}--bench-{i}/jobs", greenhouse_fake::seed::DEMO_BOARD);
+                let ok = match client.get(&url).send().await {
+                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                failed += usize::from(!ok);
+            }
+        }));
+    }
+    let mut failed = 0;
+    for t in tasks {
+        failed += t.await.map_err(|e| e.to_string())?;
+    }
+    Ok((before, stats(base).await?, failed))
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     let secs: f64 = opt(args, "--seconds").and_then(|s| s.parse().ok()).unwrap_or(5.0);
     let connections: usize = opt(args, "--connections").and_then(|s| s.parse().ok()).unwrap_or(4);
+    let boards: usize = opt(args, "--boards").and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let memory_max_bytes = opt(args, "--memory-max-bytes");
+    let memory_max_boards = opt(args, "--memory-max-boards");
     let out = opt(args, "--out").map(std::path::PathBuf::from).unwrap_or_else(|| root().join("target/bench.json"));
     let root = root();
     let assets = root.join("dist/assets");
@@ -172,8 +221,16 @@ pub fn run(args: &[String]) -> Result<()> {
                 "--show-interactive-dev-session=false",
                 "--var",
                 &format!("GREENHOUSE_BOARDS_API:{}", fake.base_url()),
+                "--var",
+                "DEBUG_STATS:1",
             ],
         );
+        if let Some(b) = &memory_max_bytes {
+            c.arg("--var").arg(format!("CACHE_MEMORY_MAX_BYTES:{b}"));
+        }
+        if let Some(n) = &memory_max_boards {
+            c.arg("--var").arg(format!("CACHE_MEMORY_MAX_BOARDS:{n}"));
+        }
         c.current_dir(&root).envs(tool_env()).env("GHW_SKIP_WORKER_BUILD", "1").stdin(Stdio::null()).stdout(Stdio::null()).process_group(0);
         c.spawn().map_err(|e| format!("wrangler: {e}"))?
     };
@@ -205,7 +262,8 @@ pub fn run(args: &[String]) -> Result<()> {
             stat.merge(load(&static_url, connections, secs / 2.0, n).await);
         }
         let calls_after = fake.fake.calls(&format!("/v1/boards/{}/jobs", greenhouse_fake::seed::DEMO_BOARD));
-        Ok((cached, stat, calls_after - calls_before))
+        let memory = many_boards(&base, boards, connections).await?;
+        Ok((cached, stat, calls_after - calls_before, memory))
     });
     unsafe {
         libc::kill(-(wrangler.id() as i32), libc::SIGKILL);
@@ -213,7 +271,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = wrangler.wait();
     let _ = std::fs::remove_dir_all(&bench_dir);
     let _ = std::fs::remove_dir_all(&state);
-    let (mut cached, mut stat, upstream_calls) = result?;
+    let (mut cached, mut stat, upstream_calls, (mem_before, mem_after, mem_failed)) = result?;
 
     // 3. Report.
     println!();
@@ -244,12 +302,34 @@ pub fn run(args: &[String]) -> Result<()> {
         json_rows.push(json!({"target": name, "requests": l.ok, "errors": l.failed, "rps": l.rps(), "p50_ms": p50, "p99_ms": p99}));
     }
     println!("cached / static throughput: {ratio:.2}x; upstream (Greenhouse) calls during the load: {upstream_calls}");
+    println!();
+    let mib = |v: &serde_json::Value| v.as_u64().unwrap_or(0) as f64 / (1024.0 * 1024.0);
+    let b = &mem_after["memory"]["boards"];
+    println!("Isolate memory after serving {boards} distinct boards (each {n} B as a listing), {mem_failed} failed");
+    println!(
+        "  WebAssembly memory (all Rust data): {:.1} MiB before, {:.1} MiB after",
+        mib(&mem_before["wasm_memory_bytes"]),
+        mib(&mem_after["wasm_memory_bytes"])
+    );
+    println!(
+        "  board cache: {} boards, {:.1} MiB accounted (limits {} boards, {:.0} MiB), {} evicted",
+        b["entries"],
+        mib(&b["bytes"]),
+        b["max_entries"],
+        mib(&b["max_bytes"]),
+        b["evictions"]
+    );
+    println!(
+        "  upstream refreshes: {}",
+        mem_after["ops"]["upstream_refreshes"].as_u64().unwrap_or(0) - mem_before["ops"]["upstream_refreshes"].as_u64().unwrap_or(0)
+    );
     let report = json!({
         "widget_budget": {"brotli_bytes": WIDGET_BROTLI_BUDGET, "total_brotli_bytes": total.brotli, "within_budget": within},
         "apply_form_on_demand": on_demand.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,
                  "results": json_rows, "cached_to_static_ratio": ratio, "upstream_calls_during_load": upstream_calls},
+        "memory": {"boards_served": boards, "failed": mem_failed, "before": mem_before, "after": mem_after},
     });
     if let Some(dir) = out.parent() {
         let _ = std::fs::create_dir_all(dir);

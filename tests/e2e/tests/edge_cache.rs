@@ -2,13 +2,14 @@
 //! first visitors, stale-while-revalidate, failures that never replace a good copy, a gone
 //! board removed only on confirmation, signed web hooks, sync now, the cron, Harvest 429s.
 
-use e2e::{board, owner_token, stack, Fault};
+use e2e::{board, owner_token, stack, Fault, Worker};
 use greenhouse_fake::harvest::V1_FULL;
 use greenhouse_fake::seed;
 use reqwest::blocking::{Client, Response};
 use serde_json::{json, Value};
-use shared::api::BoardListing;
+use shared::api::{BoardListing, JobDetail};
 use shared::owner::{Connection, SyncReport};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 fn get(path: &str) -> Response {
@@ -72,16 +73,33 @@ fn hook(org: &str, secret: &str, action: &str, event: &str, forge: Option<&str>)
 #[test]
 fn many_concurrent_first_visitors_make_one_upstream_call() {
     let t = board("northwind", "stampede");
-    let base = stack().worker.base.clone();
-    let threads: Vec<_> = (0..24)
-        .map(|_| {
-            let url = format!("{base}/api/v1/boards/{t}/jobs");
-            std::thread::spawn(move || Client::new().get(url).send().unwrap().status().as_u16())
-        })
-        .collect();
-    let statuses: Vec<u16> = threads.into_iter().map(|h| h.join().unwrap()).collect();
+    // Greenhouse takes half a second, so the 24 requests really overlap: serial requests
+    // (the second one served from memory) cannot pass this test.
+    stack().fake.set_fault(&t, Fault::Slow);
+    let statuses = concurrently(24, &format!("/api/v1/boards/{t}/jobs"));
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(calls(&t), 1, "one call to Greenhouse for 24 concurrent visitors");
+    stack().fake.set_fault(&t, Fault::None);
+}
+
+/// `n` requests for `path` at once; their statuses.
+fn concurrently(n: usize, path: &str) -> Vec<u16> {
+    concurrently_at(&stack().worker.base, n, path)
+}
+
+fn concurrently_at(base: &str, n: usize, path: &str) -> Vec<u16> {
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let (url, barrier) = (format!("{base}{path}"), barrier.clone());
+            std::thread::spawn(move || {
+                let client = Client::new();
+                barrier.wait();
+                client.get(url).send().unwrap().status().as_u16()
+            })
+        })
+        .collect();
+    threads.into_iter().map(|h| h.join().unwrap()).collect()
 }
 
 #[test]
@@ -114,11 +132,30 @@ fn malformed_upstream_json_keeps_the_old_copy() {
 fn a_gone_board_is_removed_only_when_a_second_refresh_confirms_it() {
     let s = stack();
     let t = board("northwind", "gone");
-    assert_eq!(get(&format!("/api/v1/boards/{t}/jobs")).status(), 200);
+    let list = format!("/api/v1/boards/{t}/jobs");
+    assert_eq!(get(&list).status(), 200);
+    let before = calls(&t);
     s.fake.set_fault(&t, Fault::Gone);
     wait_past_freshness();
-    assert_eq!(get(&format!("/api/v1/boards/{t}/jobs")).status(), 200, "one 404 is not enough");
-    eventually(20, "removal after confirmation", || get(&format!("/api/v1/boards/{t}/jobs")).status() == 404);
+    assert_eq!(get(&list).status(), 200, "served from the old copy while it is checked");
+    // The first 404 has reached the worker: the board must survive it (a worker that removed
+    // it now would answer 404 here).
+    eventually(10, "the first 404", || calls(&t) == before + 1);
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..5 {
+        let r = get(&list);
+        assert_eq!(r.status(), 200, "one 404 is not enough");
+        assert_eq!(x_cache(&r), "STALE");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(titles(&t).len(), 44);
+    // A later refresh confirms it: only then is it gone, and it stays gone without asking again.
+    eventually(20, "removal after confirmation", || get(&list).status() == 404);
+    assert_eq!(calls(&t), before + 2, "removed on the second 404, not the first");
+    let r = get(&list);
+    assert_eq!(r.status(), 404);
+    assert_eq!(calls(&t), before + 2, "the removal is remembered (negative cache)");
+    s.fake.set_fault(&t, Fault::None);
 }
 
 #[test]
@@ -211,4 +248,214 @@ fn a_harvest_429_is_waited_out_and_the_sync_completes() {
     let throttled = s.fake.0.lock().unwrap().harvest.throttled - throttled_before;
     assert_eq!(throttled, 1, "one 429 (the window someone else used), then the announced limit was kept");
     assert!(started.elapsed() >= Duration::from_secs(1), "it waited");
+}
+
+/// Keys of the worker's local KV namespace `BOARDS` that start with `prefix` (wrangler's
+/// local state, read through wrangler itself).
+fn kv_keys(w: &Worker, prefix: &str) -> Vec<String> {
+    let out = std::process::Command::new(e2e::root().join("node_modules/.bin/wrangler"))
+        .current_dir(e2e::root())
+        .envs(xtask::tool_env())
+        .env("GHW_SKIP_WORKER_BUILD", "1")
+        .env("CI", "true")
+        .args(["kv", "key", "list", "--binding", "BOARDS", "--local", "--persist-to", w.state.to_str().unwrap(), "--prefix", prefix])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("wrangler kv key list");
+    assert!(out.status.success(), "kv key list failed: {}", String::from_utf8_lossy(&out.stderr));
+    let keys: Vec<Value> = serde_json::from_slice(&out.stdout).expect("kv key list JSON");
+    keys.into_iter().filter_map(|k| k["name"].as_str().map(str::to_string)).collect()
+}
+
+/// A second worker of this test binary's own, with small caches and the internal statistics
+/// route, in front of the same fake. Tests that read its counters hold [`probe_lock`].
+fn probe() -> &'static Worker {
+    static PROBE: OnceLock<Worker> = OnceLock::new();
+    PROBE.get_or_init(|| {
+        let vars = [
+            ("DEBUG_STATS", "1"),
+            ("CACHE_NEGATIVE_SECONDS", "60"),
+            ("CACHE_MEMORY_MAX_BOARDS", "5"),
+            ("CACHE_EXTRAS_MAX_JOBS", "1"),
+            ("UPSTREAM_TIMEOUT_MS", "2000"),
+        ];
+        Worker::start(&stack().fake_url, &vars)
+    })
+}
+
+fn probe_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn probe_get(path: &str) -> Response {
+    Client::new().get(format!("{}{path}", probe().base)).send().unwrap()
+}
+
+/// The probe's statistics, if its statistics route answers.
+fn try_probe_stats() -> Option<Value> {
+    let r = probe_get("/api/v1/__stats");
+    (r.status() == 200).then(|| r.json().unwrap())
+}
+
+fn probe_stats() -> Value {
+    try_probe_stats().expect("the statistics route answers when DEBUG_STATS=1")
+}
+
+#[test]
+fn a_loop_over_unknown_boards_costs_one_greenhouse_call_per_token_and_nothing_in_kv() {
+    let s = stack();
+    let _serial = probe_lock();
+    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_007;
+    let tokens: Vec<String> = (0..20).map(|i| format!("no-such-board-{nonce}-{i}")).collect();
+    let before = try_probe_stats();
+    for pass in 0..2 {
+        for t in &tokens {
+            let r = probe_get(&format!("/api/v1/boards/{t}/jobs"));
+            assert_eq!(r.status(), 404, "pass {pass}, {t}");
+            assert_eq!(r.json::<shared::api::ErrorBody>().unwrap().error.code, "board_not_found");
+        }
+    }
+    let per_token: Vec<u64> = tokens.iter().map(|t| s.fake.board_calls(t)).collect();
+    assert!(per_token.iter().all(|c| *c == 1), "one Greenhouse call per unknown token per negative window: {per_token:?}");
+
+    // Concurrent first visitors of an unknown board all get its 404 (not a 502), from one call.
+    let slow = format!("no-such-board-{nonce}-slow");
+    s.fake.set_fault(&slow, Fault::Slow);
+    let statuses = concurrently_at(&probe().base, 8, &format!("/api/v1/boards/{slow}/jobs"));
+    assert!(statuses.iter().all(|s| *s == 404), "{statuses:?}");
+    assert_eq!(s.fake.board_calls(&slow), 1);
+    s.fake.set_fault(&slow, Fault::None);
+
+    // Nothing was written to or deleted from KV, and nothing deleted from the Cache API.
+    let (before, after) = (before.expect("the statistics route answers when DEBUG_STATS=1"), probe_stats());
+    for counter in ["kv_puts", "kv_deletes", "edge_deletes"] {
+        assert_eq!(after["ops"][counter], before["ops"][counter], "{counter}: {after}");
+    }
+    assert!(kv_keys(probe(), "board:no-such-board").is_empty());
+    assert!(kv_keys(probe(), "lock:no-such-board").is_empty());
+}
+
+#[test]
+fn isolate_memory_is_bounded_and_evicted_boards_come_back_from_the_slower_layers() {
+    let s = stack();
+    let _serial = probe_lock();
+    let tokens: Vec<String> = (0..8).map(|i| board("northwind", &format!("lru-{i}"))).collect();
+    for t in &tokens {
+        assert_eq!(probe_get(&format!("/api/v1/boards/{t}/jobs")).status(), 200);
+    }
+    let stats = try_probe_stats();
+    // The first board left isolate memory (CACHE_MEMORY_MAX_BOARDS=5) but not the data
+    // centre: no new Greenhouse call.
+    let r = probe_get(&format!("/api/v1/boards/{}/jobs", tokens[0]));
+    assert_eq!(r.status(), 200);
+    assert!(["HIT-EDGE", "HIT-KV"].contains(&x_cache(&r).as_str()), "evicted from memory: {}", x_cache(&r));
+    assert_eq!(calls(&tokens[0]), 1);
+    let stats = stats.expect("the statistics route answers when DEBUG_STATS=1");
+    let boards = &stats["memory"]["boards"];
+    assert!(boards["entries"].as_u64().unwrap() <= 5, "CACHE_MEMORY_MAX_BOARDS=5 holds: {stats}");
+    assert!(boards["evictions"].as_u64().unwrap() >= 3, "{stats}");
+    assert!(boards["bytes"].as_u64().unwrap() > 0 && boards["bytes"].as_u64().unwrap() <= boards["max_bytes"].as_u64().unwrap());
+
+    // Job extras: one job in memory at a time (CACHE_EXTRAS_MAX_JOBS=1); an evicted job's pay
+    // ranges and form come back from the slower layers, even while Greenhouse is down.
+    let t = &tokens[7];
+    let l: BoardListing = probe_get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let paid = l.jobs.iter().find(|j| j.id % 3 == 0).unwrap().id;
+    let other = l.jobs.iter().find(|j| j.id != paid).unwrap().id;
+    for id in [paid, other] {
+        assert_eq!(probe_get(&format!("/api/v1/boards/{t}/jobs/{id}")).status(), 200);
+    }
+    s.fake.set_fault(t, Fault::Down);
+    let d: JobDetail = probe_get(&format!("/api/v1/boards/{t}/jobs/{paid}")).json().unwrap();
+    s.fake.set_fault(t, Fault::None);
+    assert_eq!(d.pay_ranges.len(), 1, "pay ranges from the durable copy");
+    assert!(d.form.is_some(), "the application form from the durable copy");
+    assert_eq!(s.fake.calls(&format!("/v1/boards/{t}/jobs/{paid}")), 1);
+    assert!(probe_stats()["memory"]["extras"]["entries"].as_u64().unwrap() <= 1);
+}
+
+#[test]
+fn well_formed_but_wrong_json_never_replaces_a_good_copy() {
+    let s = stack();
+    let faults = [(Fault::EmptyObject, "empty-object"), (Fault::ErrorObject, "error-object"), (Fault::NoJobs, "no-jobs")];
+    let tokens: Vec<String> = faults.iter().map(|(_, name)| board("northwind", name)).collect();
+    for t in &tokens {
+        assert_eq!(titles(t).len(), 44);
+    }
+    for ((fault, _), t) in faults.iter().zip(&tokens) {
+        s.fake.set_fault(t, *fault);
+    }
+    wait_past_freshness();
+    for t in &tokens {
+        get(&format!("/api/v1/boards/{t}/jobs"));
+    }
+    for t in &tokens {
+        eventually(10, "the failed refresh", || x_cache(&get(&format!("/api/v1/boards/{t}/jobs"))) == "STALE");
+        assert_eq!(titles(t).len(), 44, "{t}: the good copy is still served");
+    }
+    // With no good copy at all, such an answer is an upstream failure, not an empty board.
+    for (fault, name) in faults {
+        let t = board("northwind", &format!("{name}-first"));
+        s.fake.set_fault(&t, fault);
+        let r = get(&format!("/api/v1/boards/{t}/jobs"));
+        assert_eq!(r.status(), 502, "{name}");
+        s.fake.set_fault(&t, Fault::None);
+    }
+    for t in &tokens {
+        s.fake.set_fault(t, Fault::None);
+    }
+}
+
+#[test]
+fn a_partial_refresh_keeps_departments_offices_and_name_from_the_last_good_copy() {
+    let s = stack();
+    let t = board("northwind", "partial");
+    let first: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    s.fake.set_fault(&t, Fault::PartialDown);
+    s.fake.edit_board(&t, |b| b.jobs[0]["title"] = json!("Changed During A Partial Outage"));
+    wait_past_freshness();
+    get(&format!("/api/v1/boards/{t}/jobs"));
+    eventually(10, "the partial refresh", || titles(&t).contains(&"Changed During A Partial Outage".to_string()));
+    let after: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    s.fake.set_fault(&t, Fault::None);
+    assert_eq!(after.board.name, first.board.name);
+    assert_eq!(after.departments, first.departments, "the department tree, parents without jobs included");
+    assert_eq!(after.offices, first.offices);
+}
+
+#[test]
+fn job_extras_are_coalesced_kept_in_kv_and_revalidated_in_the_background() {
+    let s = stack();
+    let t = board("northwind", "extras");
+    let l: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let id = l.jobs.iter().find(|j| j.id % 3 == 0).unwrap().id;
+    let (detail, upstream) = (format!("/api/v1/boards/{t}/jobs/{id}"), format!("/v1/boards/{t}/jobs/{id}"));
+
+    // Concurrent first opens of a job share one call for its questions and pay ranges.
+    s.fake.set_fault(&t, Fault::Slow);
+    let statuses = concurrently(12, &detail);
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(s.fake.calls(&upstream), 1, "one single-job call for 12 concurrent visitors");
+    let d: JobDetail = get(&detail).json().unwrap();
+    assert_eq!((d.pay_ranges.len(), d.form.is_some()), (1, true));
+    assert_eq!(s.fake.calls(&upstream), 1);
+
+    // A durable copy beside the board.
+    assert_eq!(kv_keys(&s.worker, &format!("extras:{t}:")), vec![format!("extras:{t}:{id}")]);
+
+    // Expired: answered at once from the old copy (Greenhouse hangs: a visitor waiting for it
+    // would wait UPSTREAM_TIMEOUT_MS = 2 s), refreshed in the background, and the failed
+    // refresh keeps the good copy.
+    s.fake.set_fault(&t, Fault::Hang);
+    wait_past_freshness();
+    let started = Instant::now();
+    let d: JobDetail = get(&detail).json().unwrap();
+    assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
+    assert_eq!((d.pay_ranges.len(), d.form.is_some()), (1, true));
+    eventually(10, "the background refresh", || s.fake.calls(&upstream) == 2);
+    std::thread::sleep(Duration::from_millis(2500));
+    let d: JobDetail = get(&detail).json().unwrap();
+    assert_eq!((d.pay_ranges.len(), d.form.is_some()), (1, true), "a failed refresh keeps the last good extras");
+    s.fake.set_fault(&t, Fault::None);
 }

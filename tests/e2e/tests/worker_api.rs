@@ -309,3 +309,96 @@ fn job_detail_carries_pay_ranges_from_pay_transparency() {
     let d: JobDetail = get(&format!("/api/v1/boards/{t}/jobs/{}", unpaid.id)).json().unwrap();
     assert!(d.pay_ranges.is_empty());
 }
+
+#[test]
+fn board_tokens_are_case_insensitive_like_greenhouse() {
+    let (lower, mixed) = (board("northwind", "case"), "NorthWind--Case");
+    let first = get(&format!("/api/v1/boards/{mixed}/jobs"));
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "x-cache"), "MISS");
+    let l: BoardListing = first.json().unwrap();
+    assert_eq!(l.board.token, lower, "the canonical token is lowercase");
+    let second = get(&format!("/api/v1/boards/{lower}/jobs"));
+    assert_eq!(header(&second, "x-cache"), "HIT-MEMORY", "one cache entry for both spellings");
+    assert_eq!(get(&format!("/api/v1/boards/{}/departments", mixed.to_uppercase())).status(), 200);
+    assert_eq!(jobs_calls(&lower) + jobs_calls(mixed) + jobs_calls(&mixed.to_uppercase()), 1, "one upstream call");
+    let html = get(&format!("/boards/{mixed}")).text().unwrap();
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{}/boards/{lower}\">", stack().worker.base)));
+}
+
+fn head(path: &str) -> Response {
+    Client::new().head(format!("{}{path}", stack().worker.base)).send().expect("worker answers")
+}
+
+#[test]
+fn head_answers_like_get_without_a_body_on_every_read_route_and_asset() {
+    let t = board("northwind", "head");
+    let l: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let id = l.jobs[0].id;
+    let paths = [
+        format!("/api/v1/boards/{t}/jobs"),
+        format!("/api/v1/boards/{t}/jobs/{id}"),
+        format!("/api/v1/boards/{t}/departments"),
+        format!("/api/v1/boards/{t}/offices"),
+        format!("/boards/{t}"),
+        format!("/boards/{t}/jobs/{id}"),
+        format!("/boards/{t}/sitemap.xml"),
+        "/widget.js".to_string(),
+        "/widget/gh_widget_bg.wasm".to_string(),
+        "/".to_string(),
+    ];
+    for path in &paths {
+        let g = get(path);
+        let h = head(path);
+        assert_eq!((g.status().as_u16(), h.status().as_u16()), (200, 200), "{path}");
+        for name in ["content-type", "etag", "cache-control", "x-cache", "access-control-allow-origin"] {
+            assert_eq!(header(&h, name), header(&g, name), "{path}: {name}");
+        }
+        assert!(h.bytes().unwrap().is_empty(), "{path}: HEAD has no body");
+    }
+    assert_eq!(head(&format!("/api/v1/boards/{t}/jobs/1")).status(), 404, "errors too");
+}
+
+#[test]
+fn every_response_says_nosniff_and_pages_may_not_be_framed() {
+    let t = board("northwind", "nosniff");
+    let l: BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let id = l.jobs[0].id;
+    let down = board("northwind", "nosniff-down");
+    stack().fake.set_fault(&down, Fault::Down);
+    let paths = [
+        format!("/api/v1/boards/{t}/jobs"),
+        format!("/api/v1/boards/{t}/jobs/{id}"),
+        format!("/boards/{t}"),
+        format!("/boards/{t}/jobs/{id}"),
+        format!("/boards/{t}/sitemap.xml"),
+        "/api/v1/health".to_string(),
+        "/api/v1/boards/no-such-board/jobs".to_string(),
+        "/api/v1/boards/bad%20token/jobs".to_string(),
+        format!("/api/v1/boards/{down}/jobs"),
+        "/api/v1/elsewhere".to_string(),
+        "/widget.js".to_string(),
+        "/widget/gh_widget.js".to_string(),
+        "/".to_string(),
+    ];
+    for path in &paths {
+        assert_eq!(header(&get(path), "x-content-type-options"), "nosniff", "{path}");
+    }
+    let etag = header(&get(&format!("/api/v1/boards/{t}/jobs")), "etag");
+    let not_modified = get_with(&format!("/api/v1/boards/{t}/jobs"), &[("If-None-Match", &etag)]);
+    assert_eq!(not_modified.status(), 304);
+    assert_eq!(header(&not_modified, "x-content-type-options"), "nosniff");
+    let preflight = Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{}/api/v1/boards/{t}/jobs", stack().worker.base))
+        .header("Origin", "https://example.com")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .unwrap();
+    assert_eq!(header(&preflight, "x-content-type-options"), "nosniff");
+    for path in [format!("/boards/{t}"), format!("/boards/{t}/jobs/{id}")] {
+        let csp = header(&get(&path), "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{path}: no script may run: {csp}");
+    }
+    stack().fake.set_fault(&down, Fault::None);
+}

@@ -42,6 +42,17 @@ pub enum Fault {
     /// Answer application POSTs with HTTP 401, as Greenhouse does for a key that was
     /// rotated or revoked; reads work.
     RefuseKey,
+    /// Wait half a second, then answer normally: long enough for concurrent requests to overlap.
+    Slow,
+    /// Answer every read with HTTP 200 and `{}`: well-formed JSON that is not a board.
+    EmptyObject,
+    /// Answer every read with HTTP 200 and `{"error": …}`, as a confused proxy might.
+    ErrorObject,
+    /// Answer the job list with HTTP 200, no jobs and `meta.total` > 0; other reads work.
+    NoJobs,
+    /// Answer the departments, offices and board routes with HTTP 503; the job list and single
+    /// jobs work (a partial outage).
+    PartialDown,
 }
 
 /// An application as the fake received it.
@@ -84,6 +95,13 @@ impl Fake {
 
     pub fn calls(&self, path: &str) -> u64 {
         self.0.lock().unwrap().calls.get(path).copied().unwrap_or(0)
+    }
+
+    /// Every Job Board call for a board token, whatever the route (jobs, job, departments,
+    /// offices, the board itself).
+    pub fn board_calls(&self, token: &str) -> u64 {
+        let (exact, under) = (format!("/v1/boards/{token}"), format!("/v1/boards/{token}/"));
+        self.0.lock().unwrap().calls.iter().filter(|(p, _)| **p == exact || p.starts_with(&under)).map(|(_, n)| n).sum()
     }
 
     pub fn set_fault(&self, token: &str, fault: Fault) {

@@ -60,6 +60,9 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
     let is_post = req.method() == axum::http::Method::POST;
     let path = uri.path().to_string();
     let token = path.split('/').nth(3).unwrap_or_default().to_string();
+    // `/v1/boards/{token}/jobs` (the list), not a single job or another route.
+    let route = path.split('/').nth(4).map(str::to_string);
+    let is_list = route.as_deref() == Some("jobs") && path.split('/').nth(5).is_none();
     if !path.starts_with("/v1/boards/") {
         return next.run(req).await;
     }
@@ -86,12 +89,25 @@ async fn count_and_fault(State(fake): State<Fake>, uri: Uri, req: Request, next:
             tokio::time::sleep(Duration::from_secs(30)).await;
             next.run(req).await
         }
+        Fault::Slow => {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            next.run(req).await
+        }
+        Fault::EmptyObject if !is_post => Json(json!({})).into_response(),
+        Fault::ErrorObject if !is_post => Json(json!({"error": "Internal server error"})).into_response(),
+        Fault::NoJobs if is_list => Json(json!({"jobs": [], "meta": {"total": 44}})).into_response(),
+        Fault::PartialDown if !is_post && !matches!(route.as_deref(), Some("jobs")) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "<html>503 Service Unavailable</html>").into_response()
+        }
+        Fault::EmptyObject | Fault::ErrorObject | Fault::NoJobs | Fault::PartialDown => next.run(req).await,
     }
 }
 
+/// Board tokens are case-insensitive, as on Greenhouse.
 fn with_board<T>(fake: &Fake, token: &str, f: impl FnOnce(&crate::seed::BoardData) -> T) -> Option<T> {
+    let token = token.to_ascii_lowercase();
     let g = fake.0.lock().unwrap();
-    g.boards.get(token).or_else(|| g.boards.get(Fake::resolve(token))).map(f)
+    g.boards.get(&token).or_else(|| g.boards.get(Fake::resolve(&token))).map(f)
 }
 
 fn truthy(v: Option<&String>) -> bool {

@@ -10,10 +10,15 @@ use worker::{Date, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
 
+/// The board token of the route, lowercase: Greenhouse matches tokens case-insensitively,
+/// so `Acme` and `acme` are one board, one cache entry and one upstream call.
 pub(crate) fn token(ctx: &Ctx) -> Result<String, ApiError> {
-    let t = ctx.param("token").cloned().unwrap_or_default();
-    if api::valid_board_token(&t) {
-        Ok(t)
+    board_token(ctx.param("token").map(String::as_str).unwrap_or_default())
+}
+
+pub fn board_token(raw: &str) -> Result<String, ApiError> {
+    if api::valid_board_token(raw) {
+        Ok(cache::canonical(raw))
     } else {
         Err(ApiError::BadRequest("A board token has only letters, digits, '-' and '_'.".into()))
     }
@@ -46,7 +51,7 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
     let id: u64 = raw.parse().map_err(|_| not_found())?;
     let (s, now) = served(ctx).await?;
     let mut detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
-    let extras = cache::job_extras(&ctx.data.cfg, &board, id, now).await;
+    let extras = cache::job_extras(&super::layers(ctx), &board, id, now).await;
     detail.pay_ranges = extras.pay_ranges.clone();
     detail.form = extras.form.clone();
     Ok(((s, now), detail))
@@ -67,4 +72,28 @@ pub async fn offices(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
     let body = api::OfficeList { v: API_VERSION, offices: s.prepared.snapshot.listing.offices.clone() };
     respond_with(&req, &body, &s, now)
+}
+
+/// `GET /api/v1/__stats`: the caches' own accounting in this isolate, for the benchmark and
+/// tests. It exists only when `DEBUG_STATS=1`; otherwise it is an unknown route.
+pub async fn stats(_req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    if !ctx.data.cfg.cache.debug_stats {
+        return Err(ApiError::NotFound);
+    }
+    let headers = worker::Headers::new();
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::from_json(&cache::stats(&ctx.data.cfg))?.with_headers(headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::board_token;
+
+    #[test]
+    fn tokens_are_checked_and_lowercased() {
+        assert_eq!(board_token("NorthWind--Case").unwrap(), "northwind--case");
+        assert_eq!(board_token("acme_2").unwrap(), "acme_2");
+        assert!(board_token("bad token").is_err());
+        assert!(board_token("").is_err());
+    }
 }

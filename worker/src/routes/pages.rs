@@ -20,6 +20,9 @@ fn respond(req: &Request, body: String, content_type: &str) -> Result<Response, 
     headers.set("Content-Type", content_type)?;
     headers.set("Cache-Control", "public, max-age=300, stale-while-revalidate=3600")?;
     headers.set("ETag", &tag)?;
+    if content_type.starts_with("text/html") {
+        headers.set("Content-Security-Policy", &pages::content_security_policy())?;
+    }
     let inm = req.headers().get("If-None-Match").ok().flatten();
     if crate::http::if_none_match_hits(inm.as_deref(), &tag) {
         return Ok(Response::empty()?.with_status(304).with_headers(headers));
