@@ -76,6 +76,23 @@ fn complete(a: &greenhouse_fake::ReceivedApplication) -> bool {
     has("first_name") && has("email") && has("gender") && custom && consent && a.files.contains_key("resume")
 }
 
+/// Runs the drill and adds its figures to the benchmark's JSON report (`--out`, default
+/// `target/bench.json`) as `fault_drill`.
+pub fn add_to_report(args: &[String]) -> Result<(), String> {
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target/bench.json"));
+    let drill = run()?;
+    let mut report: Value = std::fs::read_to_string(&out).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_else(|| json!({}));
+    report["fault_drill"] = drill;
+    std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap_or_default()).map_err(|e| e.to_string())?;
+    println!("fault drill added to {}", out.display());
+    Ok(())
+}
+
 pub fn run() -> Result<Value, String> {
     let root = root();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;

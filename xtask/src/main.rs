@@ -5,11 +5,13 @@
 //! * `build`  builds the widget (release, size-tuned) into `dist/assets` and the worker
 //! * `dev`    setup + build, then runs the Greenhouse fake and `wrangler dev` (the demo)
 //! * `test`   setup + build, then every test: unit, worker-in-workerd, browser, deploy dry-run
-//! * `bench`  setup + release build, then sizes and throughput; prints a table and JSON
+//! * `bench`  setup + release build, then sizes, throughput and the fault drill; prints
+//!   tables and JSON
 //! * `mint-owner-token`  a signed owner token for the demo org (what a host site would issue)
 
 mod bench;
 mod build;
+mod drill;
 mod proc;
 mod setup;
 
@@ -34,7 +36,9 @@ fn main() -> ExitCode {
         "build-worker" => build::worker(),
         "dev" => setup::all().and_then(|_| build::all()).and_then(|_| proc::dev(rest)),
         "test" => setup::all().and_then(|_| build::all()).and_then(|_| proc::test(rest)),
-        "bench" => setup::all().and_then(|_| build::all()).and_then(|_| bench::run(rest)),
+        "bench" => setup::all().and_then(|_| build::all()).and_then(|_| bench::run(rest)).and_then(|_| drill::add_to_report(rest)),
+        // The fault drill alone, on what is already built (the full bench runs it too).
+        "drill" => drill::add_to_report(rest),
         "mint-owner-token" => proc::mint_owner_token(rest),
         _ => return usage(),
     };
