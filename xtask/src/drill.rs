@@ -72,7 +72,8 @@ fn application(fake_url: &str, job: u64, n: usize) -> Option<(String, reqwest::b
 fn complete(a: &greenhouse_fake::ReceivedApplication) -> bool {
     let has = |k: &str| a.fields.get(k).is_some_and(|v| !v.is_empty());
     let custom = a.fields.iter().filter(|(k, _)| k.starts_with("question_")).count() >= 2;
-    let consent = !a.job_id.is_multiple_of(2) || a.fields.get("data_compliance").is_some_and(|v| v[0].contains("\"gdpr_processing_consent_given\":true"));
+    let consent =
+        !a.job_id.is_multiple_of(2) || a.fields.get("data_compliance").is_some_and(|v| v[0].contains("\"gdpr_processing_consent_given\":true"));
     has("first_name") && has("email") && has("gender") && custom && consent && a.files.contains_key("resume")
 }
 
@@ -129,7 +130,14 @@ pub fn run() -> Result<Value, String> {
         use std::os::unix::process::CommandExt;
         let (port, inspector) = (port.to_string(), inspector.to_string());
         let mut args = vec!["dev", "--ip", "127.0.0.1", "--port", &port, "--inspector-port", &inspector];
-        args.extend(["--persist-to", state.to_str().unwrap_or_default(), "--log-level", "warn", "--show-interactive-dev-session=false", "--test-scheduled"]);
+        args.extend([
+            "--persist-to",
+            state.to_str().unwrap_or_default(),
+            "--log-level",
+            "warn",
+            "--show-interactive-dev-session=false",
+            "--test-scheduled",
+        ]);
         let mut c = cmd(wrangler_bin, &args);
         for v in &vars {
             c.arg("--var").arg(v);
@@ -219,9 +227,11 @@ fn drill(rt: &tokio::runtime::Runtime, fake: &Fake, fake_url: &str, base: &str) 
         let other: u64 = p.statuses.iter().filter(|(s, _)| **s != 200).map(|(_, n)| n).sum();
         let applied = p.applied.iter().map(|(s, n)| format!("{n}×{s}")).collect::<Vec<_>>().join(" ");
         println!("{:<22} {:>9} {:>7.1}% {:>10} {:>9} {:>16}", p.name, p.visitors(), p.ok_share() * 100.0, other, p.upstream_calls, applied);
-        rows.push(json!({"phase": p.name, "visitor_responses": p.statuses.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        rows.push(
+            json!({"phase": p.name, "visitor_responses": p.statuses.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
                          "ok_share": p.ok_share(), "upstream_calls": p.upstream_calls,
-                         "applications": p.applied.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>()}));
+                         "applications": p.applied.iter().map(|(s, n)| (s.to_string(), json!(n))).collect::<serde_json::Map<_, _>>()}),
+        );
     }
     println!(
         "after recovery: {} applications submitted, {} delivered ({} distinct), {} with every field, in {:.1} s",

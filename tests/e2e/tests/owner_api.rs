@@ -265,3 +265,34 @@ fn a_board_is_connected_by_one_org_only() {
         put("board-owner-a", Kind::JobBoard, &owner_token("board-owner-a", "a", 600), json!({"board_token": "northwind--one-org", "api_key": key}));
     assert_eq!(again.status(), 200);
 }
+
+/// Issue 9: only verification went to the EU host; an EU org's board was read, and its
+/// applications sent, through the US host.
+#[test]
+fn an_eu_board_is_read_and_applied_to_through_the_eu_host() {
+    let s = stack();
+    let (org, t) = ("eu-reads-org", "northwind--eu-reads");
+    let token = owner_token(org, "o", 600);
+    let r = put(org, Kind::JobBoard, &token, json!({"board_token": t, "api_key": seed::job_board_api_key("northwind"), "region": "eu"}));
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    let eu = |path: &str| s.fake.calls(&format!("/eu/v1/boards/{t}{path}"));
+    let before = eu("/jobs");
+    let l: shared::api::BoardListing = Client::new().get(format!("{}/api/v1/boards/{t}/jobs", s.worker.base)).send().unwrap().json().unwrap();
+    assert_eq!(eu("/jobs"), before + 1, "the listing came from the EU host");
+    let job = l.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;
+    let d: shared::api::JobDetail = Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", s.worker.base)).send().unwrap().json().unwrap();
+    let read = eu(&format!("/jobs/{job}"));
+    assert!(read >= 1, "the job's questions came from the EU host");
+    let f = d.form.unwrap();
+    let q = f.questions.iter().find(|q| q.label.starts_with("Are you legally")).unwrap().fields[0].name.clone();
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("_submission_id", "eu-apply-00001")
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", "ada@example.com")
+        .text(q, "1")
+        .text("resume_text", "Analytical engines");
+    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", s.worker.base)).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().unwrap_or_default());
+    assert_eq!(eu(&format!("/jobs/{job}")), read + 1, "the application went to the EU host");
+}
