@@ -129,7 +129,21 @@ pub struct Worker {
 
 impl Worker {
     /// Starts `wrangler dev` with the upstream and extra `--var`s, and waits until it answers.
+    /// A port taken between choosing it and wrangler binding it (other test binaries start
+    /// workers too) is met by starting again on fresh ports.
     pub fn start(upstream: &str, vars: &[(&str, &str)]) -> Self {
+        let mut last = String::new();
+        for _ in 0..3 {
+            match Self::try_start(upstream, vars) {
+                Ok(w) => return w,
+                Err(e) if e.contains("Address already in use") => last = e,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("wrangler dev found its ports taken three times:\n{last}")
+    }
+
+    fn try_start(upstream: &str, vars: &[(&str, &str)]) -> Result<Self, String> {
         let root = root();
         assert!(
             root.join("worker/build/index.js").exists() && root.join("dist/assets/widget.js").exists(),
@@ -179,14 +193,17 @@ impl Worker {
             if ok {
                 break;
             }
+            let out = std::fs::read_to_string(&log).unwrap_or_default();
+            let err = std::fs::read_to_string(log.with_extension("err")).unwrap_or_default();
+            if err.contains("Address already in use") || out.contains("Address already in use") {
+                return Err(format!("{out}\n{err}"));
+            }
             if Instant::now() > deadline {
-                let out = std::fs::read_to_string(&log).unwrap_or_default();
-                let err = std::fs::read_to_string(log.with_extension("err")).unwrap_or_default();
-                panic!("wrangler dev did not come up in 90 s\n{out}\n{err}");
+                return Err(format!("wrangler dev did not come up in 90 s\n{out}\n{err}"));
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        Self { base, log, _group: group, state }
+        Ok(Self { base, log, _group: group, state })
     }
 
     /// Runs the cron handler now (`wrangler dev --test-scheduled`). Runs are serialised, as
