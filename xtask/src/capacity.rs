@@ -31,8 +31,10 @@ pub struct Scenario {
     pub fresh_secs: f64,
     pub applications_per_day: f64,
     pub cron_runs_per_day: f64,
-    /// Isolates that each read a board's newer copy once per freshness window (the memory
-    /// layer answers the rest): the cross-isolate refill.
+    /// Places (data centres, isolates) that each take a board's newer copy from the slower
+    /// layers once per freshness window (memory answers the rest): the cross-isolate refill.
+    /// 1,000 requests/s over 10,000 boards is 30 requests per board per 5-minute window;
+    /// we assume they land in 10 places.
     pub isolates: f64,
 }
 
@@ -55,12 +57,14 @@ pub struct Measured {
     pub refill: Cost,
     /// One cron run with nothing to do (lease, outbox, candidates, health, purge).
     pub cron_idle: Cost,
+    /// What each connected board adds to every cron run (its row in the candidates query).
+    pub cron_per_board: Cost,
     /// One application delivered at once.
     pub application: Cost,
 }
 
 /// Operations per day in the scenario, per kind.
-pub fn volumes(s: &Scenario) -> [(&'static str, f64); 5] {
+pub fn volumes(s: &Scenario) -> [(&'static str, f64); 6] {
     let requests = s.requests_per_sec * 86_400.0;
     let windows = 86_400.0 / s.fresh_secs;
     // Every board refreshed once per window at most (the cross-isolate lock), whether by a
@@ -87,6 +91,7 @@ pub fn per_day(m: &Measured, s: &Scenario) -> BTreeMap<String, f64> {
             "refresh" => &m.refresh,
             "refill" => &m.refill,
             "cron_idle" => &m.cron_idle,
+            "cron_per_board" => &m.cron_per_board,
             _ => &m.application,
         };
         for (r, c) in cost {
@@ -169,6 +174,7 @@ mod tests {
             refresh: cost(&[("upstream_calls", 4.0), ("kv_puts", 1.0)]),
             refill: cost(&[("kv_reads", 1.0)]),
             cron_idle: cost(&[("d1_statements", 6.0)]),
+            cron_per_board: cost(&[("d1_rows_read", 2.0)]),
             application: cost(&[("d1_statements", 3.0), ("upstream_calls", 1.0)]),
         };
         let s =
@@ -177,6 +183,7 @@ mod tests {
         assert_eq!(d["upstream_calls"], 10.0 * 4.0 + 2.0, "one refresh per board per window, plus applications");
         assert_eq!(d["kv_reads"], 30.0, "isolates × boards × windows, below the request count");
         assert_eq!(d["d1_statements"], 60.0 + 6.0);
+        assert_eq!(d["d1_rows_read"], 2.0 * 10.0 * 10.0, "every run reads every connected board's row");
         assert_eq!(d["requests"], 86_400.0);
         let r = report(&m, &s);
         assert_eq!(r["first_limit_free"], Value::Null, "86,400 requests a day fit the free plan");
@@ -184,7 +191,14 @@ mod tests {
 
     #[test]
     fn the_scenario_names_the_free_plans_request_limit_first() {
-        let zero = Measured { hot_request: cost(&[]), refresh: cost(&[]), refill: cost(&[]), cron_idle: cost(&[]), application: cost(&[]) };
+        let zero = Measured {
+            hot_request: cost(&[]),
+            refresh: cost(&[]),
+            refill: cost(&[]),
+            cron_idle: cost(&[]),
+            cron_per_board: cost(&[]),
+            application: cost(&[]),
+        };
         let r = report(&zero, &SCENARIO);
         assert_eq!(r["first_limit_free"], "Workers requests");
         assert_eq!(r["first_quota_paid"], "Workers requests", "86.4 M requests a day pass the included 10 M a month");

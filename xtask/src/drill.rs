@@ -292,7 +292,10 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
     // An isolate taking a newer copy from the slower layers: one Cache API read, and one KV
     // read when this data centre's copy is older than the window (`cache::best_board`).
     let refill: Cost = [("edge_reads".to_string(), 1.0), ("kv_reads".to_string(), 1.0)].into_iter().collect();
-    let m = Measured { hot_request, refresh, refill, cron_idle, application };
+    // Every cron run reads each connected board's credential and sync status rows once
+    // (`sync::all`'s candidates query): two rows per board, from the code.
+    let cron_per_board: Cost = [("d1_rows_read".to_string(), 2.0)].into_iter().collect();
+    let m = Measured { hot_request, refresh, refill, cron_idle, cron_per_board, application };
     let r = report(&m, &SCENARIO);
     println!();
     println!("Measured cost per operation (worker counters; wrangler dev, one isolate)");
