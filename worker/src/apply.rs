@@ -149,6 +149,10 @@ pub fn outcome(status: u16, body: &str) -> Outcome {
         Some(reason.unwrap_or_else(|| e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string())))
     });
     match status {
+        // Only an answer we can read counts as delivered: a 2xx that is not Greenhouse's
+        // JSON (a proxy's page, a truncated body) may not have reached it, so it is tried
+        // again (at least once, never lost).
+        200..=299 if !parsed.as_ref().is_some_and(Value::is_object) => Outcome::Retry(format!("HTTP {status} with an unreadable answer")),
         200..=299 => match error {
             Some(reason) if about_credentials(&reason) => Outcome::KeyRefused(reason),
             Some(reason) => Outcome::Rejected(reason),
@@ -249,6 +253,10 @@ mod tests {
         assert_eq!(outcome(200, r#"{"error":"Unauthorized: API key revoked"}"#), Outcome::KeyRefused("Unauthorized: API key revoked".into()));
         assert_eq!(outcome(422, r#"{"error":"Email is invalid"}"#), Outcome::Rejected("Email is invalid".into()));
         assert_eq!(outcome(503, "<html>"), Outcome::Retry("HTTP 503".into()));
+        // Found by the fault drill: a 2xx whose body is not Greenhouse's JSON was taken as
+        // delivered, and the application was lost.
+        assert!(matches!(outcome(200, "{\"jobs\": [{\"id\": "), Outcome::Retry(_)));
+        assert!(matches!(outcome(200, "<html>ok</html>"), Outcome::Retry(_)));
         assert_eq!(outcome(429, ""), Outcome::Retry("HTTP 429".into()));
     }
 

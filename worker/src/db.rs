@@ -20,24 +20,40 @@ pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedSt
     db.prepare(sql).bind(args).map_err(err)
 }
 
+/// Counts the rows D1 says a statement read and wrote.
+fn rows(r: &worker::D1Result) {
+    if let Some(m) = r.meta().ok().flatten() {
+        crate::metrics::count(|c| {
+            c.d1_rows_read += m.rows_read.unwrap_or(0) as u64;
+            c.d1_rows_written += m.rows_written.unwrap_or(0) as u64;
+        });
+    }
+}
+
 /// Runs a statement; returns how many rows it changed.
 pub async fn run(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<usize, ApiError> {
     let r = stmt(db, sql, args)?.run().await.map_err(err)?;
+    rows(&r);
     Ok(r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
 }
 
 pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<Vec<T>, ApiError> {
-    stmt(db, sql, args)?.all().await.map_err(err)?.results().map_err(err)
+    let r = stmt(db, sql, args)?.all().await.map_err(err)?;
+    rows(&r);
+    r.results().map_err(err)
 }
 
+/// The first row of a query (through `all`, so its cost is counted like every other).
 pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<Option<T>, ApiError> {
-    stmt(db, sql, args)?.first(None).await.map_err(err)
+    Ok(all(db, sql, args).await?.into_iter().next())
 }
 
 /// Runs statements in one batch (one round trip, all or nothing).
 pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Result<(), ApiError> {
     if !statements.is_empty() {
-        db.batch(statements).await.map_err(err)?;
+        for r in db.batch(statements).await.map_err(err)? {
+            rows(&r);
+        }
     }
     Ok(())
 }

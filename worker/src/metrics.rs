@@ -22,6 +22,9 @@ pub struct Counters {
     pub kv_puts: u64,
     pub kv_deletes: u64,
     pub d1_statements: u64,
+    /// Rows D1 reports reading and writing (what D1 bills and limits).
+    pub d1_rows_read: u64,
+    pub d1_rows_written: u64,
 }
 
 thread_local! {

@@ -117,12 +117,15 @@ pub fn run() -> Result<Value, String> {
         return Err(format!("drill: D1 migrations failed: {}", String::from_utf8_lossy(&migrate.stderr)));
     }
     let key = greenhouse_fake::seed::job_board_api_key("northwind");
-    let keys: serde_json::Map<String, Value> = boards().into_iter().map(|b| (b, Value::from(key.clone()))).collect();
+    let keys: serde_json::Map<String, Value> =
+        boards().into_iter().chain(["northwind--cap-apply".to_string()]).map(|b| (b, Value::from(key.clone()))).collect();
     let vars = [
         format!("GREENHOUSE_BOARDS_API:{fake_url}"),
         "CACHE_FRESH_SECONDS:1".into(),
         "UPSTREAM_TIMEOUT_MS:1000".into(),
         "OUTBOX_BACKOFF_SECONDS:0".into(),
+        "DEBUG_STATS:1".into(),
+        format!("CACHE_FRESH_SECONDS_PER_BOARD:{}", json!({"northwind--cap-hot": 300, "northwind--cap-miss": 300, "northwind--cap-apply": 300})),
         format!("VAULT_KEY:{}", xtask::DEMO_VAULT_KEY),
         format!("JOB_BOARD_API_KEYS:{}", Value::Object(keys)),
     ];
@@ -173,6 +176,7 @@ fn drill(rt: &tokio::runtime::Runtime, fake: &Fake, fake_url: &str, base: &str) 
             client.get(format!("{base}/api/v1/boards/{b}/jobs/{job}")).send().map_err(|e| e.to_string())?;
         }
     }
+    let capacity = measure(&client, fake_url, base, jobs[0])?;
     let mut phases = Vec::new();
     let mut submitted: Vec<String> = Vec::new();
     let mut n = 0;
@@ -193,6 +197,7 @@ fn drill(rt: &tokio::runtime::Runtime, fake: &Fake, fake_url: &str, base: &str) 
             n += 1;
             let status = client
                 .post(format!("{base}/api/v1/boards/{b}/jobs/{job}/applications"))
+                .header("CF-Connecting-IP", format!("198.51.100.{}", n % 250))
                 .multipart(form)
                 .send()
                 .map(|r| r.status().as_u16())
@@ -242,11 +247,98 @@ fn drill(rt: &tokio::runtime::Runtime, fake: &Fake, fake_url: &str, base: &str) 
         recovered.elapsed().as_secs_f64()
     );
     Ok(json!({
+        "capacity": capacity,
         "boards": BOARDS, "phases": rows,
         "applications": {"submitted": submitted.len(), "delivered": got.len(), "distinct_delivered": unique.len(),
                          "delivered_with_every_field": complete_count, "recovery_seconds": recovered.elapsed().as_secs_f64()},
         "targets_met": phases.iter().all(|p| p.ok_share() == 1.0) && got.len() == submitted.len() && complete_count == submitted.len(),
     }))
+}
+
+fn stats(client: &reqwest::blocking::Client, base: &str) -> Result<Value, String> {
+    client.get(format!("{base}/api/v1/__stats")).send().and_then(|r| r.json()).map_err(|e| format!("stats: {e}"))
+}
+
+/// Costs per operation, from the worker's counters, then the capacity model.
+fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: u64) -> Result<Value, String> {
+    use crate::capacity::{per_op, report, Cost, Measured, SCENARIO};
+    let get = |path: &str| client.get(format!("{base}{path}")).send().map(|_| ()).map_err(|e| e.to_string());
+    // A visitor answered from a fresh copy in memory.
+    get("/api/v1/boards/northwind--cap-hot/jobs")?;
+    let s0 = stats(client, base)?;
+    for _ in 0..200 {
+        get("/api/v1/boards/northwind--cap-hot/jobs")?;
+    }
+    let hot_request = per_op(&s0, &stats(client, base)?, 200.0);
+    // A refresh from Greenhouse: the first visitor of a board.
+    let s0 = stats(client, base)?;
+    get("/api/v1/boards/northwind--cap-miss/jobs")?;
+    let refresh = per_op(&s0, &stats(client, base)?, 1.0);
+    // One cron run with nothing due.
+    let s0 = stats(client, base)?;
+    get("/__scheduled?cron=*+*+*+*+*")?;
+    let cron_idle = per_op(&s0, &stats(client, base)?, 1.0);
+    // One application, delivered at once (to a board whose copy and questions are fresh).
+    get(&format!("/api/v1/boards/northwind--cap-apply/jobs/{job}"))?;
+    let (_, form) = application(fake_url, job, 999_999).ok_or("drill: no application form")?;
+    let s0 = stats(client, base)?;
+    client
+        .post(format!("{base}/api/v1/boards/northwind--cap-apply/jobs/{job}/applications"))
+        .header("CF-Connecting-IP", "198.51.100.250")
+        .multipart(form)
+        .send()
+        .map_err(|e| e.to_string())?;
+    let application = per_op(&s0, &stats(client, base)?, 1.0);
+    // An isolate taking a newer copy from the slower layers: one Cache API read, and one KV
+    // read when this data centre's copy is older than the window (`cache::best_board`).
+    let refill: Cost = [("edge_reads".to_string(), 1.0), ("kv_reads".to_string(), 1.0)].into_iter().collect();
+    // Every cron run reads each connected board's credential and sync status rows once
+    // (`sync::all`'s candidates query): two rows per board, from the code.
+    let cron_per_board: Cost = [("d1_rows_read".to_string(), 2.0)].into_iter().collect();
+    let m = Measured { hot_request, refresh, refill, cron_idle, cron_per_board, application };
+    let r = report(&m, &SCENARIO);
+    println!();
+    println!("Measured cost per operation (worker counters; wrangler dev, one isolate)");
+    println!(
+        "{:<26} {:>9} {:>8} {:>8} {:>10} {:>10} {:>6} {:>8} {:>8}",
+        "operation", "upstream", "KV read", "KV put", "cache read", "cache put", "D1 stmt", "rows rd", "rows wr"
+    );
+    for (name, c) in [
+        ("visitor, fresh in memory", &m.hot_request),
+        ("refresh from Greenhouse", &m.refresh),
+        ("refill (from the code)", &m.refill),
+        ("cron run, nothing due", &m.cron_idle),
+        ("application delivered", &m.application),
+    ] {
+        let v = |k: &str| c.get(k).copied().unwrap_or(0.0);
+        println!(
+            "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>6.2}",
+            name,
+            v("upstream_calls"),
+            v("kv_reads"),
+            v("kv_puts"),
+            v("edge_reads"),
+            v("edge_puts"),
+            v("d1_statements")
+        );
+    }
+    println!(
+        "Per day at {} boards, {} visitor requests/s, {} s freshness, {} applications/day, {} isolates refilling:",
+        SCENARIO.boards, SCENARIO.requests_per_sec, SCENARIO.fresh_secs, SCENARIO.applications_per_day, SCENARIO.isolates
+    );
+    for (k, v) in r["per_day"].as_object().into_iter().flatten() {
+        println!("  {k:<16} {:>14.0}", v.as_f64().unwrap_or(0.0));
+    }
+    println!(
+        "  first limit reached: Workers Free: {}; Workers Paid: {}",
+        r["first_limit_free"].as_str().unwrap_or("none"),
+        r["first_limit_paid"].as_str().unwrap_or("none")
+    );
+    let per_op_json = |c: &Cost| json!(c);
+    Ok(
+        json!({"per_operation": {"hot_request": per_op_json(&m.hot_request), "refresh": per_op_json(&m.refresh), "refill_from_code": per_op_json(&m.refill),
+              "cron_idle": per_op_json(&m.cron_idle), "application": per_op_json(&m.application)}, "model": r}),
+    )
 }
 
 /// Visitors on every drill board's list and a few jobs, for `dur`; statuses counted.

@@ -11,6 +11,7 @@
 
 mod bench;
 mod build;
+mod capacity;
 mod drill;
 mod proc;
 mod setup;
