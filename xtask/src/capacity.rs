@@ -78,6 +78,7 @@ pub fn volumes(s: &Scenario) -> [(&'static str, f64); 6] {
         ("refresh", refreshes),
         ("refill", refills),
         ("cron_idle", s.cron_runs_per_day),
+        ("cron_per_board", s.cron_runs_per_day * s.boards),
         ("application", s.applications_per_day),
     ]
 }
