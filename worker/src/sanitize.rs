@@ -9,62 +9,62 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         // Greenhouse's editor emits these; everything not listed is dropped, content kept.
-        b.tags(
-            [
-                "a",
-                "abbr",
-                "b",
-                "blockquote",
-                "br",
-                "code",
-                "dd",
-                "div",
-                "dl",
-                "dt",
-                "em",
-                "h1",
-                "h2",
-                "h3",
-                "h4",
-                "h5",
-                "h6",
-                "hr",
-                "i",
-                "li",
-                "ol",
-                "p",
-                "pre",
-                "s",
-                "span",
-                "strong",
-                "sub",
-                "sup",
-                "table",
-                "tbody",
-                "td",
-                "th",
-                "thead",
-                "tr",
-                "u",
-                "ul",
-            ]
-            .into_iter()
-            .collect(),
-        )
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        // Relative (`/x`, `x.html`, `#a`) and protocol-relative (`//host`) links would resolve
-        // against whichever page shows the job, not the board's site: dropped, text kept.
-        .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .set_tag_attribute_value("a", "target", "_blank")
-        // Ammonia allows `cite` on blockquote by default but does not check its scheme, so
-        // `cite="javascript:…"` came through; it is invisible metadata, so drop it.
-        .rm_tag_attributes("blockquote", &["cite"]);
+        b.tags(ALLOWED_TAGS.iter().copied().collect())
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            // Relative (`/x`, `x.html`, `#a`) and protocol-relative (`//host`) links would resolve
+            // against whichever page shows the job, not the board's site: dropped, text kept.
+            .url_relative(ammonia::UrlRelative::Deny)
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .set_tag_attribute_value("a", "target", "_blank")
+            // Ammonia allows `cite` on blockquote by default but does not check its scheme, so
+            // `cite="javascript:…"` came through; it is invisible metadata, so drop it.
+            .rm_tag_attributes("blockquote", &["cite"]);
         b
     })
 }
 
 /// Decodes Greenhouse's entity-escaped `content` and returns safe HTML.
+/// The tags job HTML may keep (Greenhouse's editor emits these); everything else is dropped,
+/// its text kept. The property tests check the output against this same list.
+pub const ALLOWED_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+];
+
 pub fn job_html(escaped: &str) -> String {
     let decoded = html_escape::decode_html_entities(escaped);
     cleaner().clean(&decoded).to_string().trim().to_string()

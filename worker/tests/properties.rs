@@ -21,45 +21,8 @@ use std::collections::HashMap;
 // The HTML sanitiser
 // =======================================================================================
 
-/// The allow-list in `sanitize.rs`; keep the two in step.
-const ALLOWED_TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-];
+/// The allow-list the sanitiser keeps.
+use gh_worker::sanitize::ALLOWED_TAGS;
 
 /// Schemes a URL in the output may have (`url_schemes` in `sanitize.rs`); no scheme at all
 /// (a relative URL) is fine too.

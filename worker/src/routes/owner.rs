@@ -59,6 +59,17 @@ async fn org_board(db: &worker::D1Database, org: &str) -> Result<Option<String>,
     Ok(connect::list(db, org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account))
 }
 
+/// For the routes on one application: the owner's token checked, the application id, and
+/// the org's board (an application is reachable only through the org that owns its board).
+async fn owned_application(req: &Request, ctx: &Ctx) -> Result<(String, worker::D1Database, String), ApiError> {
+    let org = org(ctx)?;
+    authorize(req, ctx, &org)?;
+    let id = application_id(ctx)?;
+    let db = ctx.env.d1("DB")?;
+    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    Ok((id, db, board))
+}
+
 fn application_id(ctx: &Ctx) -> Result<String, ApiError> {
     let id = ctx.param("id").cloned().unwrap_or_default();
     if (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
@@ -84,11 +95,7 @@ pub async fn applications(req: Request, ctx: Ctx) -> Result<Response, ApiError> 
 /// `GET /api/v1/orgs/{org}/applications/{id}`: one application's answers and files, for an
 /// owner to enter by hand or keep (export). Only the org that owns the board can read it.
 pub async fn export_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let org = org(&ctx)?;
-    authorize(&req, &ctx, &org)?;
-    let id = application_id(&ctx)?;
-    let db = ctx.env.d1("DB")?;
-    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    let (id, db, board) = owned_application(&req, &ctx).await?;
     let vault = vault(&ctx.data.cfg)?;
     let opened = outbox::open(&db, &vault, &id).await?.filter(|o| o.board == board).ok_or(ApiError::NotFound)?;
     let answers = match opened.payload {
@@ -105,11 +112,7 @@ pub async fn export_application(req: Request, ctx: Ctx) -> Result<Response, ApiE
 
 /// `POST /api/v1/orgs/{org}/applications/{id}/retry`: send it again at the next cron run.
 pub async fn retry_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let org = org(&ctx)?;
-    authorize(&req, &ctx, &org)?;
-    let id = application_id(&ctx)?;
-    let db = ctx.env.d1("DB")?;
-    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    let (id, db, board) = owned_application(&req, &ctx).await?;
     if !outbox::retry_now(&db, &board, &id, Date::now().as_millis()).await? {
         return Err(ApiError::NotFound);
     }
@@ -119,11 +122,7 @@ pub async fn retry_application(req: Request, ctx: Ctx) -> Result<Response, ApiEr
 /// `POST /api/v1/orgs/{org}/applications/{id}/dismiss`: a failed application's answers and
 /// files are deleted and it leaves the list.
 pub async fn dismiss_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let org = org(&ctx)?;
-    authorize(&req, &ctx, &org)?;
-    let id = application_id(&ctx)?;
-    let db = ctx.env.d1("DB")?;
-    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
+    let (id, db, board) = owned_application(&req, &ctx).await?;
     if !outbox::dismiss(&db, &board, &id, Date::now().as_millis()).await? {
         return Err(ApiError::NotFound);
     }
