@@ -278,6 +278,16 @@ pub fn stack() -> &'static Stack {
     })
 }
 
+/// An owner's call to the shared worker (`/api/v1/orgs/{org}{path}`) with a fresh owner token.
+pub fn owner_call(method: reqwest::Method, org: &str, path: &str, body: Option<serde_json::Value>) -> reqwest::blocking::Response {
+    let url = format!("{}/api/v1/orgs/{org}{path}", stack().worker.base);
+    let mut r = reqwest::blocking::Client::new().request(method, url).bearer_auth(owner_token(org, "ops", 600));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().expect("the worker answers")
+}
+
 /// A board token of the test's own: `base--name` serves board `base` from the fake, but is a
 /// separate key in every cache.
 pub fn board(base: &str, name: &str) -> String {

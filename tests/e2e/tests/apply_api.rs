@@ -298,14 +298,7 @@ fn listing(board: &str) -> BoardListing {
     Client::new().get(format!("{}/api/v1/boards/{board}/jobs", stack().worker.base)).send().unwrap().json().unwrap()
 }
 
-fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) -> Response {
-    let mut r =
-        Client::new().request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base)).bearer_auth(e2e::owner_token(org, "ops", 600));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().unwrap()
-}
+use e2e::owner_call as owner;
 
 fn connect(org: &str, board: &str) {
     let body = serde_json::json!({"board_token": board, "api_key": key()});

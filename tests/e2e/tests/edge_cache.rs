@@ -2,7 +2,7 @@
 //! first visitors, stale-while-revalidate, failures that never replace a good copy, a gone
 //! board removed only on confirmation, signed web hooks, sync now, the cron, Harvest 429s.
 
-use e2e::{board, owner_token, stack, Fault, Worker};
+use e2e::{board, stack, Fault, Worker};
 use greenhouse_fake::harvest::V1_FULL;
 use greenhouse_fake::seed;
 use reqwest::blocking::{Client, Response};
@@ -42,13 +42,7 @@ fn titles(token: &str) -> Vec<String> {
     l.jobs.into_iter().map(|j| j.title).collect()
 }
 
-fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) -> Response {
-    let mut r = Client::new().request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base)).bearer_auth(owner_token(org, "ops", 600));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().unwrap()
-}
+use e2e::owner_call as owner;
 
 fn connect_board(org: &str, token: &str, hook_secret: Option<&str>) {
     let r = owner(

@@ -2,18 +2,12 @@
 //! deliveries refresh a board at most once per window, event ids are per org, bodies are
 //! capped, and one cron run at a time holds a D1 lease.
 
-use e2e::{board, owner_token, stack, Fault};
+use e2e::{board, stack, Fault};
 use greenhouse_fake::seed;
 use reqwest::blocking::{Client, Response};
 use serde_json::{json, Value};
 
-fn owner(method: reqwest::Method, org: &str, path: &str, body: Option<Value>) -> Response {
-    let mut r = Client::new().request(method, format!("{}/api/v1/orgs/{org}{path}", stack().worker.base)).bearer_auth(owner_token(org, "ops", 600));
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().unwrap()
-}
+use e2e::owner_call as owner;
 
 fn connect(org: &str, token: &str, secret: &str) {
     let r = owner(
