@@ -44,7 +44,7 @@ pub const SCENARIO: Scenario = Scenario {
     fresh_secs: 300.0,
     applications_per_day: 10_000.0,
     cron_runs_per_day: 1_440.0,
-    isolates: 100.0,
+    isolates: 10.0,
 };
 
 /// Measured costs per operation.

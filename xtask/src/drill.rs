@@ -312,32 +312,36 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
     ] {
         let v = |k: &str| c.get(k).copied().unwrap_or(0.0);
         println!(
-            "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>6.2}",
+            "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>7.2} {:>8.2} {:>8.2}",
             name,
             v("upstream_calls"),
             v("kv_reads"),
             v("kv_puts"),
             v("edge_reads"),
             v("edge_puts"),
-            v("d1_statements")
+            v("d1_statements"),
+            v("d1_rows_read"),
+            v("d1_rows_written")
         );
     }
     println!(
-        "Per day at {} boards, {} visitor requests/s, {} s freshness, {} applications/day, {} isolates refilling:",
+        "Per day at {} boards, {} visitor requests/s, {} s freshness, {} applications/day, {} places refilling each board:",
         SCENARIO.boards, SCENARIO.requests_per_sec, SCENARIO.fresh_secs, SCENARIO.applications_per_day, SCENARIO.isolates
     );
     for (k, v) in r["per_day"].as_object().into_iter().flatten() {
         println!("  {k:<16} {:>14.0}", v.as_f64().unwrap_or(0.0));
     }
     println!(
-        "  first limit reached: Workers Free: {}; Workers Paid: {}",
+        "  first limit reached on Workers Free: {}; first inclusion passed on Workers Paid: {} (billed beyond the inclusions: ${:.2}/day)",
         r["first_limit_free"].as_str().unwrap_or("none"),
-        r["first_limit_paid"].as_str().unwrap_or("none")
+        r["first_quota_paid"].as_str().unwrap_or("none"),
+        r["paid_usd_per_day"].as_f64().unwrap_or(0.0)
     );
     let per_op_json = |c: &Cost| json!(c);
     Ok(
         json!({"per_operation": {"hot_request": per_op_json(&m.hot_request), "refresh": per_op_json(&m.refresh), "refill_from_code": per_op_json(&m.refill),
-              "cron_idle": per_op_json(&m.cron_idle), "application": per_op_json(&m.application)}, "model": r}),
+              "cron_idle": per_op_json(&m.cron_idle), "cron_per_board_from_code": per_op_json(&m.cron_per_board),
+              "application": per_op_json(&m.application)}, "model": r}),
     )
 }
 
