@@ -123,3 +123,18 @@ fn the_cron_re_checks_a_credential_at_most_hourly() {
     s.worker.run_cron();
     assert!(checked() > 1.0, "an hour later it is checked again");
 }
+
+/// Issue 9: web hook routes had no rate limit; now 60 deliveries a minute per org pass and
+/// the rest are refused before anything is read.
+#[test]
+fn web_hooks_are_rate_limited_per_org() {
+    let (org, t, secret) = ("flood-org", board("northwind", "flood"), "whsec-flood-0001");
+    connect(org, &t, secret);
+    let statuses: Vec<u16> = (0..70).map(|i| deliver(org, secret, &format!("evt-flood-{i}"), r#"{"action":"ping"}"#).status().as_u16()).collect();
+    assert!(statuses[..60].iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(statuses[60..].iter().all(|s| *s == 429), "{statuses:?}");
+    // Another org is not limited by this one.
+    let (other, t2, secret2) = ("flood-org-2", board("northwind", "flood-2"), "whsec-flood-0002");
+    connect(other, &t2, secret2);
+    assert_eq!(deliver(other, secret2, "evt-flood-other", r#"{"action":"ping"}"#).status(), 200);
+}
