@@ -13,6 +13,9 @@
 CREATE TABLE applications_v2 (
   id TEXT PRIMARY KEY,
   board TEXT NOT NULL,
+  -- The org that owned the board when the application arrived (NULL for boards whose key is
+  -- configured by the operator): only that org's owners see, export, retry or dismiss it.
+  org TEXT,
   job_id INTEGER NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'needs_attention', 'delivered', 'failed', 'dismissed')),
   -- 'mapped': Greenhouse's JSON body; 'raw': the submission as sent (no copy of the job's
@@ -31,14 +34,18 @@ CREATE TABLE applications_v2 (
   updated_at INTEGER NOT NULL,
   final_at INTEGER
 );
-INSERT INTO applications_v2 (id, board, job_id, status, body, attempts, next_attempt_at, last_error, created_at, updated_at, final_at)
-  SELECT id, board, job_id, status, body, attempts, next_attempt_at, last_error, created_at, updated_at,
+-- Board tokens are case-insensitive (as in Greenhouse's URLs) and stored lower-case from now on.
+UPDATE credentials SET account = lower(account) WHERE kind = 'job_board';
+INSERT INTO applications_v2 (id, board, org, job_id, status, body, attempts, next_attempt_at, last_error, created_at, updated_at, final_at)
+  SELECT id, lower(board), (SELECT c.org FROM credentials c WHERE c.kind = 'job_board' AND c.account = lower(a.board)),
+         job_id, status, body, attempts, next_attempt_at, last_error, created_at, updated_at,
          CASE WHEN status IN ('delivered', 'failed') THEN updated_at END
-  FROM applications;
+  FROM applications a;
 DROP TABLE applications;
 ALTER TABLE applications_v2 RENAME TO applications;
 CREATE INDEX applications_due ON applications (status, next_attempt_at);
 CREATE INDEX applications_board ON applications (board, status);
+CREATE INDEX applications_org ON applications (org, status);
 CREATE INDEX applications_final ON applications (final_at);
 
 -- Files: sealed like bodies (key id and nonce per file; NULL for older plain rows).
@@ -47,8 +54,9 @@ ALTER TABLE application_files ADD COLUMN nonce TEXT;
 
 -- Credentials: the vault key each row is sealed with (rows before rotation used `k0`).
 ALTER TABLE credentials ADD COLUMN key_id TEXT NOT NULL DEFAULT 'k0';
--- One board, one org: a board token can be connected by one org only.
-CREATE UNIQUE INDEX credentials_one_org_per_board ON credentials (account) WHERE kind = 'job_board';
+-- One board, one org: a board token can be connected by one org only, in any letter case
+-- (a deployment where two orgs connected one board stops here: resolve it by hand first).
+CREATE UNIQUE INDEX credentials_one_org_per_board ON credentials (lower(account)) WHERE kind = 'job_board';
 
 -- Sync status per org (and '' for boards synced only because SYNC_BOARDS lists them).
 CREATE TABLE sync_status_v2 (
@@ -60,9 +68,9 @@ CREATE TABLE sync_status_v2 (
   last_report TEXT,
   PRIMARY KEY (org, board)
 );
-INSERT INTO sync_status_v2 (org, board, last_success_at, last_error, last_error_at, last_report)
-  SELECT COALESCE((SELECT org FROM credentials c WHERE c.kind = 'job_board' AND c.account = s.board), ''),
-         board, last_success_at, last_error, last_error_at, last_report
+INSERT OR IGNORE INTO sync_status_v2 (org, board, last_success_at, last_error, last_error_at, last_report)
+  SELECT COALESCE((SELECT org FROM credentials c WHERE c.kind = 'job_board' AND c.account = lower(s.board)), ''),
+         lower(board), last_success_at, last_error, last_error_at, last_report
   FROM sync_status s;
 DROP TABLE sync_status;
 ALTER TABLE sync_status_v2 RENAME TO sync_status;

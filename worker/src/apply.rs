@@ -125,8 +125,11 @@ pub enum Outcome {
 
 /// Whether a Greenhouse error text is about our credentials rather than the application.
 pub fn about_credentials(reason: &str) -> bool {
+    // Phrases, not fragments: "authorized to work" is a question, not a key problem.
     let r = reason.to_ascii_lowercase();
-    ["auth", "credential", "api key", "unauthori", "forbidden", "permission", "access denied"].iter().any(|w| r.contains(w))
+    ["basic auth", "credential", "api key", "unauthorized", "unauthorised", "forbidden", "access denied", "authentication"]
+        .iter()
+        .any(|w| r.contains(w))
 }
 
 /// What a candidate may be told of a refusal: Greenhouse's reason, unless it is about our
@@ -258,6 +261,13 @@ mod tests {
         assert!(matches!(outcome(200, "{\"jobs\": [{\"id\": "), Outcome::Retry(_)));
         assert!(matches!(outcome(200, "<html>ok</html>"), Outcome::Retry(_)));
         assert_eq!(outcome(429, ""), Outcome::Retry("HTTP 429".into()));
+    }
+
+    #[test]
+    fn a_question_about_work_authorisation_is_not_a_key_problem() {
+        assert!(!about_credentials("Are you authorized to work in the US? is required"));
+        assert!(about_credentials("Invalid Basic Auth credentials"));
+        assert!(about_credentials("Unauthorized"));
     }
 
     #[test]

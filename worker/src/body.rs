@@ -29,6 +29,10 @@ pub async fn read_capped(req: &mut Request, cap: usize) -> Result<Vec<u8>, ApiEr
     Ok(buf)
 }
 
+/// The most entries a form may have: a Greenhouse form has dozens; thousands of tiny fields
+/// are only a way to make parsing expensive.
+pub const MAX_FORM_ENTRIES: usize = 500;
+
 /// A parsed multipart form: the runtime's FormData, and the names of its fields in order.
 pub struct Form {
     pub data: worker::FormData,
@@ -51,10 +55,16 @@ pub async fn form_data(req: &Request, body: Vec<u8>) -> Result<Form, ApiError> {
     let promise = copy.inner().form_data().map_err(|_| bad())?;
     let js = js_sys::futures::JsFuture::from(promise).await.map_err(|_| bad())?;
     let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut entries = 0;
     if let Ok(Some(iter)) = js_sys::try_iter(&js) {
         for entry in iter.flatten() {
+            entries += 1;
+            if entries > MAX_FORM_ENTRIES {
+                return Err(ApiError::BadRequest(format!("A form has at most {MAX_FORM_ENTRIES} fields.")));
+            }
             let name = js_sys::Array::from(&entry).get(0).as_string().unwrap_or_default();
-            if !names.contains(&name) {
+            if seen.insert(name.clone()) {
                 names.push(name);
             }
         }

@@ -138,5 +138,6 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let _ = db::release(&db, "cron", &holder).await;
 }
 
-/// How long one cron run may hold the lease (a run that dies holds it no longer).
-const CRON_LEASE_MS: u64 = 5 * 60 * 1000;
+/// How long one cron run may hold the lease (a run that dies holds it no longer): the
+/// longest a scheduled invocation may run.
+const CRON_LEASE_MS: u64 = 15 * 60 * 1000;

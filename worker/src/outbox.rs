@@ -63,6 +63,8 @@ pub struct NewFile {
 pub struct NewApplication<'a> {
     pub id: &'a str,
     pub board: &'a str,
+    /// The org that owns the board now (None: a board keyed by the operator's configuration).
+    pub org: Option<&'a str>,
     pub job_id: u64,
     pub payload: &'a Payload,
     pub files: &'a [NewFile],
@@ -140,8 +142,8 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
     let body = seal(vault, &application_aad(app.id, "body"), &plain)?;
     let mut statements = vec![db::stmt(
         db,
-        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at, org) \
+         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
         &[
             app.id.into(),
             app.board.into(),
@@ -152,6 +154,7 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
             body.nonce.into(),
             app.fingerprint.into(),
             js(now),
+            app.org.map(JsValue::from).unwrap_or(JsValue::NULL),
         ],
     )?];
     for f in app.files {
@@ -236,8 +239,8 @@ pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Ope
     if let Some(s) = reseal {
         statements.push(db::stmt(
             db,
-            "UPDATE applications SET body = ?2, key_id = ?3, nonce = ?4 WHERE id = ?1",
-            &[id.into(), s.ciphertext.into(), s.key_id.into(), s.nonce.into()],
+            "UPDATE applications SET body = ?2, key_id = ?3, nonce = ?4 WHERE id = ?1 AND key_id = ?5 AND body IS NOT NULL",
+            &[id.into(), s.ciphertext.into(), s.key_id.into(), s.nonce.into(), row.key_id.clone().map(JsValue::from).unwrap_or(JsValue::NULL)],
         )?);
     }
     let rows: Vec<FileRow> =
@@ -252,8 +255,8 @@ pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Ope
             if let Some(s) = reseal {
                 statements.push(db::stmt(
                     db,
-                    "UPDATE application_files SET content_base64 = ?3, key_id = ?4, nonce = ?5 WHERE application_id = ?1 AND field = ?2",
-                    &[id.into(), f.field.as_str().into(), s.ciphertext.into(), s.key_id.into(), s.nonce.into()],
+                    "UPDATE application_files SET content_base64 = ?3, key_id = ?4, nonce = ?5 WHERE application_id = ?1 AND field = ?2 AND key_id = ?6",
+                    &[id.into(), f.field.as_str().into(), s.ciphertext.into(), s.key_id.into(), s.nonce.into(), f.key_id.clone().map(JsValue::from).unwrap_or(JsValue::NULL)],
                 )?);
             }
             B64.encode(bytes)
@@ -312,7 +315,7 @@ pub async fn attempt(l: &Layers<'_>, db: &D1Database, vault: &Vault, id: &str, n
     let mut statements = vec![db::stmt(
         db,
         "UPDATE applications SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, updated_at = ?6, \
-         final_at = CASE WHEN ?7 THEN ?6 ELSE NULL END, body = CASE WHEN ?8 THEN NULL ELSE body END WHERE id = ?1",
+         final_at = CASE WHEN ?7 THEN ?6 ELSE NULL END, body = CASE WHEN ?8 THEN NULL ELSE body END WHERE id = ?1 AND status = 'sending'",
         &[
             id.into(),
             status.slug().into(),
@@ -352,14 +355,25 @@ pub async fn retry_due(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64)
     .await?;
     let mut delivered = 0;
     for Id { id } in due {
-        if !claim(db, &id, now, &["queued", "needs_attention"]).await? {
+        // Claimed at the time of the claim, not the run's start: a long run's claims stay fresh.
+        if !claim(db, &id, worker::Date::now().as_millis(), &["queued", "needs_attention"]).await? {
             continue; // another run has it
         }
         match attempt(l, db, vault, &id, now).await {
             Ok((Status::Delivered, _)) => delivered += 1,
             Ok(_) => {}
-            // One unreadable row must not stop the others; it is logged and re-queued later.
-            Err(e) => worker::console_error!("outbox: application {id}: {e:?}"),
+            // One unreadable row (a retired vault key, a damaged row) must not stop the others,
+            // nor come back every run: it waits for an operator, visible to the org's owners.
+            Err(e) => {
+                worker::console_error!("outbox: application {id}: {e:?}");
+                db::run(
+                    db,
+                    "UPDATE applications SET status = 'needs_attention', attempts = attempts + 1, next_attempt_at = ?2, \
+                     last_error = 'the stored application could not be opened (vault key?)', updated_at = ?3 WHERE id = ?1 AND status = 'sending'",
+                    &[id.as_str().into(), js(now + ATTENTION_RETRY_MS), js(worker::Date::now().as_millis())],
+                )
+                .await?;
+            }
         }
     }
     Ok(delivered)
@@ -391,17 +405,18 @@ struct PendingRow {
     updated_at: f64,
 }
 
-/// Applications of `board` owners should know about (not delivered, not dismissed), newest
-/// first, and their counts.
-pub async fn pending(db: &D1Database, board: &str, limit: u32) -> Result<(PendingCounts, Vec<PendingApplication>), ApiError> {
+/// Applications `org`'s owners should know about (not delivered, not dismissed), newest
+/// first, and their counts. An application belongs to the org that owned its board when it
+/// arrived: another org that connects the board later sees none of them.
+pub async fn pending(db: &D1Database, org: &str, limit: u32) -> Result<(PendingCounts, Vec<PendingApplication>), ApiError> {
     let rows: Vec<PendingRow> = db::all(
         db,
         "SELECT id, board, job_id, status, last_error, attempts, created_at, updated_at FROM applications \
-         WHERE board = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') ORDER BY created_at DESC LIMIT ?2",
-        &[board.into(), js(limit.into())],
+         WHERE org = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') ORDER BY created_at DESC LIMIT ?2",
+        &[org.into(), js(limit.into())],
     )
     .await?;
-    let counts = counts(db, board).await?;
+    let counts = counts(db, org).await?;
     let items = rows
         .into_iter()
         .map(|r| PendingApplication {
@@ -418,7 +433,7 @@ pub async fn pending(db: &D1Database, board: &str, limit: u32) -> Result<(Pendin
     Ok((counts, items))
 }
 
-pub async fn counts(db: &D1Database, board: &str) -> Result<PendingCounts, ApiError> {
+pub async fn counts(db: &D1Database, org: &str) -> Result<PendingCounts, ApiError> {
     #[derive(Deserialize)]
     struct Count {
         status: String,
@@ -426,8 +441,8 @@ pub async fn counts(db: &D1Database, board: &str) -> Result<PendingCounts, ApiEr
     }
     let rows: Vec<Count> = db::all(
         db,
-        "SELECT status, COUNT(*) AS n FROM applications WHERE board = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') GROUP BY status",
-        &[board.into()],
+        "SELECT status, COUNT(*) AS n FROM applications WHERE org = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') GROUP BY status",
+        &[org.into()],
     )
     .await?;
     let mut c = PendingCounts::default();
@@ -442,31 +457,54 @@ pub async fn counts(db: &D1Database, board: &str) -> Result<PendingCounts, ApiEr
     Ok(c)
 }
 
-/// An owner's "retry": a failed or waiting application goes back to the queue, due now.
-pub async fn retry_now(db: &D1Database, board: &str, id: &str, now: u64) -> Result<bool, ApiError> {
+/// An owner's "retry": a failed or waiting application goes back to the queue, due now,
+/// with its attempts counted afresh.
+pub async fn retry_now(db: &D1Database, org: &str, id: &str, now: u64) -> Result<bool, ApiError> {
     let n = db::run(
         db,
-        "UPDATE applications SET status = 'queued', next_attempt_at = 0, final_at = NULL, updated_at = ?3 \
-         WHERE id = ?1 AND board = ?2 AND status IN ('queued', 'needs_attention', 'failed') AND body IS NOT NULL",
-        &[id.into(), board.into(), js(now)],
+        "UPDATE applications SET status = 'queued', next_attempt_at = 0, attempts = 0, final_at = NULL, updated_at = ?3 \
+         WHERE id = ?1 AND org = ?2 AND status IN ('queued', 'needs_attention', 'failed') AND body IS NOT NULL",
+        &[id.into(), org.into(), js(now)],
     )
     .await?;
     Ok(n == 1)
 }
 
+/// Whether application `id` belongs to `org` (checked before anything of it is opened).
+pub async fn owned_by(db: &D1Database, org: &str, id: &str) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct One {
+        #[allow(dead_code)]
+        id: String,
+    }
+    Ok(db::first::<One>(db, "SELECT id FROM applications WHERE id = ?1 AND org = ?2", &[id.into(), org.into()]).await?.is_some())
+}
+
 /// An owner's "dismiss": a failed application's answers and files are deleted; its row (no
 /// personal data) stays until the retention period ends.
-pub async fn dismiss(db: &D1Database, board: &str, id: &str, now: u64) -> Result<bool, ApiError> {
-    let n = db::run(
-        db,
-        "UPDATE applications SET status = 'dismissed', body = NULL, updated_at = ?3, final_at = ?3 WHERE id = ?1 AND board = ?2 AND status = 'failed'",
-        &[id.into(), board.into(), js(now)],
-    )
-    .await?;
-    if n == 1 {
-        db::run(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()]).await?;
+pub async fn dismiss(db: &D1Database, org: &str, id: &str, now: u64) -> Result<bool, ApiError> {
+    if !owned_by(db, org, id).await? {
+        return Ok(false);
     }
-    Ok(n == 1)
+    // One batch: the row's answers and its files go together, or neither does.
+    let statements = vec![
+        db::stmt(
+            db,
+            "UPDATE applications SET status = 'dismissed', body = NULL, updated_at = ?3, final_at = ?3 WHERE id = ?1 AND org = ?2 AND status = 'failed'",
+            &[id.into(), org.into(), js(now)],
+        )?,
+        db::stmt(
+            db,
+            "DELETE FROM application_files WHERE application_id = ?1 AND EXISTS (SELECT 1 FROM applications WHERE id = ?1 AND status = 'dismissed')",
+            &[id.into()],
+        )?,
+    ];
+    db::batch(db, statements).await?;
+    #[derive(Deserialize)]
+    struct S {
+        status: String,
+    }
+    Ok(db::first::<S>(db, "SELECT status FROM applications WHERE id = ?1", &[id.into()]).await?.is_some_and(|s| s.status == "dismissed"))
 }
 
 /// Deletes applications (and their files) that reached a final state more than

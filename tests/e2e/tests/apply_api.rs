@@ -499,3 +499,26 @@ impl<I: Iterator<Item = std::io::Result<Vec<u8>>>> std::io::Read for ChunkedRead
         }
     }
 }
+
+/// Review finding: applications were found by board, so an org that connected a board after
+/// another had removed it could read the first org's candidates. They belong to the org
+/// that owned the board when they arrived.
+#[test]
+fn applications_stay_with_the_org_that_owned_the_board_when_they_came() {
+    let s = stack();
+    let (a, b, board) = ("moved-org-a", "moved-org-b", "northwind--apply-moved");
+    connect(a, board);
+    let job = listing(board).jobs.iter().map(|j| j.id).find(|id| id % 2 == 1).unwrap();
+    let d: JobDetail = Client::new().get(format!("{}/api/v1/boards/{board}/jobs/{job}", s.worker.base)).send().unwrap().json().unwrap();
+    s.fake.set_fault(board, Fault::RejectApplications);
+    assert_eq!(post(board, job, good_form(&d, "moved-00000001"), "192.0.2.70").status(), 502);
+    s.fake.set_fault(board, Fault::None);
+    assert_eq!(owner(reqwest::Method::DELETE, a, "/connection/job_board", None).status(), 200);
+    connect(b, board);
+    let seen_by_b: shared::owner::PendingApplications = owner(reqwest::Method::GET, b, "/applications", None).json().unwrap();
+    assert!(seen_by_b.applications.is_empty(), "the new owner of the board sees none of the old one's candidates");
+    assert_eq!(owner(reqwest::Method::GET, b, "/applications/moved-00000001", None).status(), 404);
+    assert_eq!(owner(reqwest::Method::POST, b, "/applications/moved-00000001/dismiss", None).status(), 404);
+    let seen_by_a: shared::owner::PendingApplications = owner(reqwest::Method::GET, a, "/applications", None).json().unwrap();
+    assert_eq!(seen_by_a.applications.len(), 1, "the org it came to still has it");
+}

@@ -22,11 +22,16 @@ fn connect(org: &str, token: &str, secret: &str) {
 
 /// A signed delivery, sent as Greenhouse would.
 fn deliver(org: &str, secret: &str, event_id: &str, body: &str) -> Response {
+    deliver_from("203.0.113.9", org, secret, event_id, body)
+}
+
+fn deliver_from(ip: &str, org: &str, secret: &str, event_id: &str, body: &str) -> Response {
     Client::new()
         .post(format!("{}/hooks/greenhouse/{org}", stack().worker.base))
         .header("Content-Type", "application/json")
         .header("Signature", format!("sha256 {}", greenhouse_fake::sign_webhook(secret, body.as_bytes())))
         .header("Greenhouse-Event-ID", event_id)
+        .header("CF-Connecting-IP", ip)
         .body(body.to_string())
         .send()
         .unwrap()
@@ -124,17 +129,23 @@ fn the_cron_re_checks_a_credential_at_most_hourly() {
     assert!(checked() > 1.0, "an hour later it is checked again");
 }
 
-/// Issue 9: web hook routes had no rate limit; now 60 deliveries a minute per org pass and
-/// the rest are refused before anything is read.
+/// Issue 9: web hook routes had no rate limit. Now 60 deliveries a minute per sender pass
+/// before anything is read, and 60 verified deliveries a minute per org: junk from elsewhere
+/// cannot use up an org's allowance.
 #[test]
-fn web_hooks_are_rate_limited_per_org() {
+fn web_hooks_are_rate_limited_per_sender_and_per_org() {
     let (org, t, secret) = ("flood-org", board("northwind", "flood"), "whsec-flood-0001");
     connect(org, &t, secret);
-    let statuses: Vec<u16> = (0..70).map(|i| deliver(org, secret, &format!("evt-flood-{i}"), r#"{"action":"ping"}"#).status().as_u16()).collect();
+    let ping = r#"{"action":"ping"}"#;
+    let statuses: Vec<u16> = (0..70).map(|i| deliver_from("198.51.100.7", org, secret, &format!("evt-flood-{i}"), ping).status().as_u16()).collect();
     assert!(statuses[..60].iter().all(|s| *s == 200), "{statuses:?}");
     assert!(statuses[60..].iter().all(|s| *s == 429), "{statuses:?}");
-    // Another org is not limited by this one.
+    // A forger flooding another org from elsewhere is stopped per sender, and its unsigned
+    // junk does not count against that org.
     let (other, t2, secret2) = ("flood-org-2", board("northwind", "flood-2"), "whsec-flood-0002");
     connect(other, &t2, secret2);
-    assert_eq!(deliver(other, secret2, "evt-flood-other", r#"{"action":"ping"}"#).status(), 200);
+    for i in 0..30 {
+        assert_eq!(deliver_from("198.51.100.8", other, "not-the-secret", &format!("evt-junk-{i}"), ping).status(), 401);
+    }
+    assert_eq!(deliver_from("198.51.100.9", other, secret2, "evt-flood-other", ping).status(), 200, "the org's own deliveries still pass");
 }

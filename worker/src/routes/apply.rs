@@ -193,7 +193,16 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         None => files,
     };
 
-    let app = NewApplication { id: &submission_id, board: &board, job_id: id, payload: &payload, files: &files, fingerprint: &fingerprint };
+    let org = crate::connect::board_owner(&db, &board).await?;
+    let app = NewApplication {
+        id: &submission_id,
+        board: &board,
+        org: org.as_deref(),
+        job_id: id,
+        payload: &payload,
+        files: &files,
+        fingerprint: &fingerprint,
+    };
     let (status, reason) = match outbox::record(&db, &vault, &app, now).await? {
         Some(Earlier::Same(status, reason)) => (status, reason), // recorded meanwhile: report, never resend
         Some(Earlier::Conflict) => return Err(ApiError::SubmissionConflict),

@@ -31,6 +31,15 @@ pub fn signature_ok(secret: &str, body: &[u8], header: Option<&str>) -> bool {
 /// Greenhouse's web hook bodies are small JSON documents; anything larger is refused.
 pub const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
 
+async fn limit(ctx: &RouteContext<App>, key: String) -> Result<(), ApiError> {
+    if let Ok(limiter) = ctx.env.rate_limiter("WEBHOOK_LIMIT") {
+        if !limiter.limit(key).await?.success {
+            return Err(ApiError::RateLimited);
+        }
+    }
+    Ok(())
+}
+
 fn reply(status: u16, v: Value) -> Result<Response, ApiError> {
     Ok(Response::from_json(&v)?.with_status(status))
 }
@@ -40,11 +49,10 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     if !shared::api::valid_board_token(&org) {
         return Err(ApiError::NotFound);
     }
-    if let Ok(limiter) = ctx.env.rate_limiter("WEBHOOK_LIMIT") {
-        if !limiter.limit(org.clone()).await?.success {
-            return Err(ApiError::RateLimited);
-        }
-    }
+    // Per sender first (junk from elsewhere cannot use up an org's allowance), per org once
+    // the signature is proven.
+    let ip = req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_else(|| "unknown".into());
+    limit(&ctx, format!("ip:{ip}")).await?;
     let body = crate::body::read_capped(&mut req, MAX_WEBHOOK_BYTES).await?;
     let db = ctx.env.d1("DB")?;
     let vault = vault(&ctx.data.cfg)?;
@@ -53,6 +61,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     if !secret.is_some_and(|s| signature_ok(s.trim(), &body, signature.as_deref())) {
         return Err(ApiError::Unauthorized(crate::auth::AuthError::BadSignature));
     }
+    limit(&ctx, format!("org:{org}")).await?;
     let event: Value = serde_json::from_slice(&body).map_err(|_| ApiError::BadRequest("the body is not JSON".into()))?;
     let action = event.get("action").and_then(Value::as_str).unwrap_or_default().to_string();
     let now = Date::now().as_millis();

@@ -48,8 +48,8 @@ async fn connection(ctx: &Ctx, org: &str) -> Result<Connection, ApiError> {
     let credentials = connect::list(&db, org).await?;
     let board_token = credentials.iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account.clone());
     let (sync, pending) = match &board_token {
-        Some(b) => (crate::sync::status(&db, org, b).await?, outbox::counts(&db, b).await?),
-        None => (None, Default::default()),
+        Some(b) => (crate::sync::status(&db, org, b).await?, outbox::counts(&db, org).await?),
+        None => (None, outbox::counts(&db, org).await?),
     };
     Ok(Connection { org: org.to_string(), board_token, credentials, sync, pending })
 }
@@ -60,14 +60,13 @@ async fn org_board(db: &worker::D1Database, org: &str) -> Result<Option<String>,
 }
 
 /// For the routes on one application: the owner's token checked, the application id, and
-/// the org's board (an application is reachable only through the org that owns its board).
+/// the org (an application is reachable only by the org that owned its board when it came).
 async fn owned_application(req: &Request, ctx: &Ctx) -> Result<(String, worker::D1Database, String), ApiError> {
     let org = org(ctx)?;
     authorize(req, ctx, &org)?;
     let id = application_id(ctx)?;
     let db = ctx.env.d1("DB")?;
-    let board = org_board(&db, &org).await?.ok_or(ApiError::NotFound)?;
-    Ok((id, db, board))
+    Ok((id, db, org))
 }
 
 fn application_id(ctx: &Ctx) -> Result<String, ApiError> {
@@ -85,19 +84,20 @@ pub async fn applications(req: Request, ctx: Ctx) -> Result<Response, ApiError> 
     let org = org(&ctx)?;
     authorize(&req, &ctx, &org)?;
     let db = ctx.env.d1("DB")?;
-    let (counts, applications) = match org_board(&db, &org).await? {
-        Some(board) => outbox::pending(&db, &board, 200).await?,
-        None => (Default::default(), vec![]),
-    };
+    let (counts, applications) = outbox::pending(&db, &org, 200).await?;
     json(200, &PendingApplications { counts, applications })
 }
 
 /// `GET /api/v1/orgs/{org}/applications/{id}`: one application's answers and files, for an
 /// owner to enter by hand or keep (export). Only the org that owns the board can read it.
 pub async fn export_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let (id, db, board) = owned_application(&req, &ctx).await?;
+    let (id, db, org) = owned_application(&req, &ctx).await?;
+    // Ownership first: nothing of another org's application is opened (or re-sealed).
+    if !outbox::owned_by(&db, &org, &id).await? {
+        return Err(ApiError::NotFound);
+    }
     let vault = vault(&ctx.data.cfg)?;
-    let opened = outbox::open(&db, &vault, &id).await?.filter(|o| o.board == board).ok_or(ApiError::NotFound)?;
+    let opened = outbox::open(&db, &vault, &id).await?.ok_or(ApiError::NotFound)?;
     let answers = match opened.payload {
         outbox::Payload::Mapped { body } => serde_json::Value::Object(body),
         outbox::Payload::Raw { values, source, .. } => serde_json::json!({ "values": values, "source": source }),
@@ -112,8 +112,8 @@ pub async fn export_application(req: Request, ctx: Ctx) -> Result<Response, ApiE
 
 /// `POST /api/v1/orgs/{org}/applications/{id}/retry`: send it again at the next cron run.
 pub async fn retry_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let (id, db, board) = owned_application(&req, &ctx).await?;
-    if !outbox::retry_now(&db, &board, &id, Date::now().as_millis()).await? {
+    let (id, db, org) = owned_application(&req, &ctx).await?;
+    if !outbox::retry_now(&db, &org, &id, Date::now().as_millis()).await? {
         return Err(ApiError::NotFound);
     }
     json(200, &serde_json::json!({"id": id, "state": "queued"}))
@@ -122,8 +122,8 @@ pub async fn retry_application(req: Request, ctx: Ctx) -> Result<Response, ApiEr
 /// `POST /api/v1/orgs/{org}/applications/{id}/dismiss`: a failed application's answers and
 /// files are deleted and it leaves the list.
 pub async fn dismiss_application(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let (id, db, board) = owned_application(&req, &ctx).await?;
-    if !outbox::dismiss(&db, &board, &id, Date::now().as_millis()).await? {
+    let (id, db, org) = owned_application(&req, &ctx).await?;
+    if !outbox::dismiss(&db, &org, &id, Date::now().as_millis()).await? {
         return Err(ApiError::NotFound);
     }
     json(200, &serde_json::json!({"id": id, "state": "dismissed"}))

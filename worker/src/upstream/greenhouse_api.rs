@@ -232,7 +232,7 @@ pub async fn verify_job_board(cfg: &Config, region: Region, board: &str, key: &s
     )
     .await
     {
-        Ok(r) => job_board_key_answer(r.status),
+        Ok(r) => job_board_key_answer(r.status, &r.body),
         Err(e) => Verified::Unreachable(e.to_string()),
     }
 }
@@ -241,11 +241,18 @@ pub async fn verify_job_board(cfg: &Config, region: Region, board: &str, key: &s
 /// an explicit "auth passed" counts: Greenhouse checks Basic auth first and then answers
 /// 2xx with an error body for the job that does not exist. A 401/403 is a wrong key; any
 /// other answer (404, 400, 429, 5xx) proves nothing, so nothing is stored.
-pub fn job_board_key_answer(status: u16) -> Verified {
+pub fn job_board_key_answer(status: u16, body: &str) -> Verified {
+    let unclear = |why: String| Verified::Unreachable(format!("Greenhouse gave no clear answer about the key ({why}); please try again"));
     match status {
-        200..=299 => Verified::Ok(vec![]),
+        // Auth passed only if Greenhouse then refused the application itself: a JSON error
+        // about the job. A 2xx that says nothing, or speaks of credentials, proves nothing.
+        200..=299 => match crate::apply::outcome(status, body) {
+            crate::apply::Outcome::Rejected(_) => Verified::Ok(vec![]),
+            crate::apply::Outcome::KeyRefused(_) => Verified::Invalid("Greenhouse did not accept this Job Board API key.".into()),
+            _ => unclear(format!("HTTP {status} without Greenhouse's refusal of job 0")),
+        },
         401 | 403 => Verified::Invalid("Greenhouse did not accept this Job Board API key.".into()),
-        s => Verified::Unreachable(format!("Greenhouse gave no clear answer about the key (HTTP {s}); please try again")),
+        s => unclear(format!("HTTP {s}")),
     }
 }
 
@@ -371,11 +378,17 @@ mod tests {
 
     #[test]
     fn only_an_explicit_auth_passed_verifies_a_job_board_key() {
-        assert_eq!(job_board_key_answer(200), Verified::Ok(vec![]), "auth passed, job 0 refused");
-        assert!(matches!(job_board_key_answer(401), Verified::Invalid(_)));
-        assert!(matches!(job_board_key_answer(403), Verified::Invalid(_)));
+        let refused_job = r#"{"error":"Failed to save person","reason":"Job application not live"}"#;
+        assert_eq!(job_board_key_answer(200, refused_job), Verified::Ok(vec![]), "auth passed, job 0 refused");
+        assert!(matches!(job_board_key_answer(401, ""), Verified::Invalid(_)));
+        assert!(matches!(job_board_key_answer(403, ""), Verified::Invalid(_)));
+        // Review finding: any 2xx counted as "auth passed", so a board could be claimed with a
+        // key Greenhouse had answered with 200 and a credentials error, or with nothing at all.
+        assert!(matches!(job_board_key_answer(200, r#"{"error":"Invalid Basic Auth credentials"}"#), Verified::Invalid(_)));
+        assert!(matches!(job_board_key_answer(200, ""), Verified::Unreachable(_)));
+        assert!(matches!(job_board_key_answer(200, r#"{"success":"Candidate saved successfully"}"#), Verified::Unreachable(_)));
         for s in [404, 400, 429, 500, 302] {
-            assert!(matches!(job_board_key_answer(s), Verified::Unreachable(_)), "HTTP {s} proves nothing");
+            assert!(matches!(job_board_key_answer(s, refused_job), Verified::Unreachable(_)), "HTTP {s} proves nothing");
         }
     }
 

@@ -36,6 +36,11 @@ pub async fn send(
     let signal = controller.signal();
     let mut init = RequestInit::new();
     init.with_method(method).with_headers(h).with_body(body.map(Into::into));
+    if headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("Authorization")) {
+        // A credential is never carried to wherever a redirect points: Greenhouse's APIs do
+        // not redirect, so a redirect is answered as it is.
+        init.with_redirect(worker::RequestRedirect::Manual);
+    }
     let req = Request::new_with_init(url, &init).map_err(|e| UpstreamError::Network(e.to_string()))?;
     let call = Box::pin(async move {
         let mut resp = Fetch::Request(req).send_with_signal(&signal).await.map_err(|e| UpstreamError::Network(e.to_string()))?;
