@@ -51,6 +51,8 @@ pub enum ApiError {
     BoardAlreadyConnected,
     #[error("This submission id was already used for a different application.")]
     SubmissionConflict,
+    #[error("Too many applications are waiting for this board; please try again later.")]
+    Busy,
     #[error("Internal error.")]
     Internal(String),
 }
@@ -65,7 +67,7 @@ impl ApiError {
             Self::ChallengeFailed => 403,
             Self::PayloadTooLarge => 413,
             Self::Rejected(_) => 502,
-            Self::NotConfigured => 503,
+            Self::NotConfigured | Self::Busy => 503,
             Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed) => 403,
             Self::Unauthorized(_) => 401,
             Self::CredentialsInvalid(_) | Self::InvalidInput(_) => 422,
@@ -94,6 +96,7 @@ impl ApiError {
             Self::InvalidInput(_) => "validation_failed",
             Self::BoardAlreadyConnected => "board_already_connected",
             Self::SubmissionConflict => "conflict",
+            Self::Busy => "busy",
             Self::Internal(_) => "internal",
         }
     }

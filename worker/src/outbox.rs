@@ -433,6 +433,21 @@ pub async fn pending(db: &D1Database, org: &str, limit: u32) -> Result<(PendingC
     Ok((counts, items))
 }
 
+/// How many applications of `board` wait for Greenhouse (sending, queued, needs attention).
+pub async fn pending_on_board(db: &D1Database, board: &str) -> Result<u32, ApiError> {
+    #[derive(Deserialize)]
+    struct N {
+        n: f64,
+    }
+    let row: Option<N> = db::first(
+        db,
+        "SELECT COUNT(*) AS n FROM applications WHERE board = ?1 AND status IN ('sending', 'queued', 'needs_attention')",
+        &[board.into()],
+    )
+    .await?;
+    Ok(row.map_or(0, |r| r.n as u32))
+}
+
 pub async fn counts(db: &D1Database, org: &str) -> Result<PendingCounts, ApiError> {
     #[derive(Deserialize)]
     struct Count {

@@ -42,7 +42,9 @@ pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str
 }
 
 /// Boards the shared worker has a Job Board API key for (the fake's key for `northwind`).
-pub const APPLY_BOARDS: [&str; 15] = [
+pub const APPLY_BOARDS: [&str; 17] = [
+    "northwind--apply-cold",
+    "northwind--apply-busy",
     "northwind--apply-browser-queued",
     "northwind--apply-raw",
     "northwind--apply-conflict",

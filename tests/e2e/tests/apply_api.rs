@@ -522,3 +522,42 @@ fn applications_stay_with_the_org_that_owned_the_board_when_they_came() {
     let seen_by_a: shared::owner::PendingApplications = owner(reqwest::Method::GET, a, "/applications", None).json().unwrap();
     assert_eq!(seen_by_a.applications.len(), 1, "the org it came to still has it");
 }
+
+/// Review finding: with Greenhouse down and no copy of the board anywhere, the route answered
+/// 502 and the candidate's application was gone. Now it is kept and delivered later.
+#[test]
+fn an_application_to_a_board_no_cache_holds_is_kept_while_greenhouse_is_down() {
+    let s = stack();
+    let board = "northwind--apply-cold";
+    let job = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 2 == 1).unwrap();
+    let form = questions_behind_the_workers_back("northwind", job);
+    s.fake.set_fault(board, Fault::Down);
+    let r = post(board, job, form_for(&form, job, "cold-000000001"), "192.0.2.80");
+    assert_eq!(r.status(), 202, "{}", r.text().unwrap_or_default());
+    s.fake.set_fault(board, Fault::None);
+    s.worker.run_cron();
+    let got = received(board);
+    assert_eq!(got.len(), 1);
+    let legal = form.questions.iter().find(|q| q.label.starts_with("Are you legally")).unwrap().fields[0].name.clone();
+    assert_eq!(got[0].fields.get(&legal).cloned(), Some(vec!["1".to_string()]), "with its custom answer");
+}
+
+/// Review finding: a flood that keeps Greenhouse refusing could grow D1 without bound. Past
+/// the per-board cap of waiting applications, new ones are refused with 503.
+#[test]
+fn a_board_with_too_many_waiting_applications_refuses_new_ones() {
+    let s = stack();
+    let board = "northwind--apply-busy";
+    let d = detail(board, |id| id % 2 == 1);
+    let values: Vec<String> = (0..2000).map(|i| format!("('busy-{i:010}', '{board}', {}, 'queued', 99999999999999, 0, 0)", d.job.id)).collect();
+    for chunk in values.chunks(500) {
+        s.worker.d1(&format!(
+            "INSERT INTO applications (id, board, job_id, status, next_attempt_at, created_at, updated_at) VALUES {}",
+            chunk.join(", ")
+        ));
+    }
+    let r = post(board, d.job.id, good_form(&d, "busy-new-00001"), "192.0.2.81");
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.json::<ErrorBody>().unwrap().error.code, "busy");
+    s.worker.d1(&format!("DELETE FROM applications WHERE board = '{board}'"));
+}

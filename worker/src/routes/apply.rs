@@ -25,6 +25,9 @@ type Ctx = RouteContext<App>;
 
 /// Fields the widget sends that are ours, not the candidate's answers.
 const OURS: [&str; 4] = [IDEMPOTENCY_KEY, SOURCE_TOKEN, HONEYPOT, "cf-turnstile-response"];
+/// Applications of one board waiting for Greenhouse (queued, or for a key) at most: past
+/// this, new ones are refused with 503 until the queue drains.
+const MAX_PENDING_PER_BOARD: u32 = 2_000;
 /// At most this many files in one application (resume, cover letter, file questions).
 const MAX_FILES: usize = 8;
 
@@ -141,18 +144,27 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 
     let now = Date::now().as_millis();
     let layers = super::layers(&ctx);
-    let snapshot = cache::board(&layers, &board, now).await?;
-    if snapshot.prepared.snapshot.detail(id).is_none() {
-        return Err(ApiError::JobNotFound { board, job: id.to_string() });
-    }
+    // The job must be on the board; when Greenhouse is down and no copy of the board exists
+    // anywhere, that cannot be known now: the application is kept, and Greenhouse decides at
+    // delivery (a job that is not live then makes it `failed`, visible to owners).
+    let reachable = match cache::board(&layers, &board, now).await {
+        Ok(snapshot) if snapshot.prepared.snapshot.detail(id).is_none() => return Err(ApiError::JobNotFound { board, job: id.to_string() }),
+        Ok(_) => true,
+        Err(ApiError::Upstream(_)) => false,
+        Err(e) => return Err(e),
+    };
     if crate::connect::job_board_key(&ctx.data.cfg, Some(&db), &board).await.is_none() {
         return Err(ApiError::NotConfigured);
     }
     let vault = crate::connect::vault(&ctx.data.cfg)?;
+    if outbox::pending_on_board(&db, &board).await? >= MAX_PENDING_PER_BOARD {
+        // A flood that keeps Greenhouse refusing cannot grow the store without bound.
+        return Err(ApiError::Busy);
+    }
 
     // The job's questions from any copy (memory, KV); without one, the submission is kept
     // as sent and mapped at delivery, so no answer is dropped.
-    let job_form: Option<ApplyForm> = cache::job_form(&layers, &board, id, now).await;
+    let job_form: Option<ApplyForm> = if reachable { cache::job_form(&layers, &board, id, now).await } else { None };
     let submission = Submission {
         values: values.clone(),
         files: files.iter().map(|f| FileMeta { field: f.field.clone(), filename: f.filename.clone(), size: f.bytes.len() as u64 }).collect(),
