@@ -134,9 +134,15 @@ impl Worker {
     /// A port taken between choosing it and wrangler binding it (other test binaries start
     /// workers too) is met by starting again on fresh ports.
     pub fn start(upstream: &str, vars: &[(&str, &str)]) -> Self {
+        Self::start_in(None, upstream, vars)
+    }
+
+    /// Like [`Worker::start`], on the local state (D1, KV, Cache API) of an earlier worker, as
+    /// a redeploy with new configuration would find it.
+    pub fn start_in(state: Option<&std::path::Path>, upstream: &str, vars: &[(&str, &str)]) -> Self {
         let mut last = String::new();
         for _ in 0..3 {
-            match Self::try_start(upstream, vars) {
+            match Self::try_start(state, upstream, vars) {
                 Ok(w) => return w,
                 Err(e) if e.contains("Address already in use") => last = e,
                 Err(e) => panic!("{e}"),
@@ -145,7 +151,7 @@ impl Worker {
         panic!("wrangler dev found its ports taken three times:\n{last}")
     }
 
-    fn try_start(upstream: &str, vars: &[(&str, &str)]) -> Result<Self, String> {
+    fn try_start(state: Option<&std::path::Path>, upstream: &str, vars: &[(&str, &str)]) -> Result<Self, String> {
         let root = root();
         assert!(
             root.join("worker/build/index.js").exists() && root.join("dist/assets/widget.js").exists(),
@@ -153,7 +159,9 @@ impl Worker {
         );
         let port = free_port();
         let inspector = free_port();
-        let state = std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}", std::process::id()));
+        let state = state
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}", std::process::id())));
         let log = std::env::temp_dir().join(format!("ghw-wrangler-{}-{port}.log", std::process::id()));
         // The outbox's tables, in the same local state the worker will use.
         let migrate = Command::new(root.join("node_modules/.bin/wrangler"))

@@ -149,3 +149,105 @@ fn web_hooks_are_rate_limited_per_sender_and_per_org() {
     }
     assert_eq!(deliver_from("198.51.100.9", other, secret2, "evt-flood-other", ping).status(), 200, "the org's own deliveries still pass");
 }
+
+/// Issue 9: rotating the vault key. A worker redeployed with a new active key still opens
+/// what the old key sealed, seals it again under the new key as it reads it, and a worker
+/// without the old key at all then still delivers.
+#[test]
+fn rotating_the_vault_key_reseals_on_read_and_loses_nothing() {
+    let s = stack();
+    let state = std::env::temp_dir().join(format!("ghw-rotation-{}", std::process::id()));
+    let owners = format!("{{\"{}\":\"{}\"}}", e2e::OWNER_ISSUER, e2e::OWNER_SECRET);
+    let (org, t) = ("rotation-org", "northwind--rotation");
+    let old = xtask::DEMO_VAULT_KEY;
+    let new = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+    let both = format!(r#"{{"active":"2026-12","keys":{{"2026-12":"{new}"}}}}"#);
+    let only_new = both.clone();
+    let mut hosts: Vec<(String, String)> = xtask::fake_hosts(&s.fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API").collect();
+    hosts.push(("OWNER_TOKEN_SECRETS".into(), owners));
+    hosts.push(("OUTBOX_BACKOFF_SECONDS".into(), "0".into()));
+    let vars = |extra: Vec<(&'static str, String)>| -> Vec<(String, String)> {
+        hosts.iter().cloned().chain(extra.into_iter().map(|(k, v)| (k.to_string(), v))).collect()
+    };
+    let start = |v: &[(String, String)]| {
+        let refs: Vec<(&str, &str)> = v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        e2e::Worker::start_in(Some(&state), &s.fake_url, &refs)
+    };
+    let call = |w: &e2e::Worker, m: reqwest::Method, path: &str, body: Option<Value>| {
+        let mut r = Client::new().request(m, format!("{}/api/v1/orgs/{org}{path}", w.base)).bearer_auth(owner_token_for(org));
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send().unwrap()
+    };
+    // 1. The old key seals the credential and a queued application.
+    let w1 = start(&vars(vec![("VAULT_KEY", old.to_string())]));
+    let put =
+        call(&w1, reqwest::Method::PUT, "/connection/job_board", Some(json!({"board_token": t, "api_key": seed::job_board_api_key("northwind")})));
+    assert_eq!(put.status(), 200, "{}", put.text().unwrap_or_default());
+    let job = seed::northwind().jobs.iter().filter_map(|j| j["id"].as_u64()).find(|id| id % 2 == 1).unwrap();
+    Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", w1.base)).send().unwrap();
+    s.fake.set_fault(t, Fault::Down);
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("_submission_id", "rotation-000001")
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", "ada@example.com")
+        .text("resume_text", "Analytical engines")
+        .text(format!("question_{}", job % 100_000 + 2), "1");
+    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", w1.base)).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 202, "{}", r.text().unwrap_or_default());
+    let key_ids = |w: &e2e::Worker| {
+        let c = w.d1(&format!("SELECT key_id FROM credentials WHERE org = '{org}'"))[0]["key_id"].clone();
+        let a = w.d1("SELECT key_id FROM applications WHERE id = 'rotation-000001'")[0]["key_id"].clone();
+        (c, a)
+    };
+    assert_eq!(key_ids(&w1), (json!("k0"), json!("k0")));
+    drop(w1);
+    // 2. Redeployed with a new active key (the old one kept as k0): reading re-seals.
+    let w2 = start(&vars(vec![("VAULT_KEY", old.to_string()), ("VAULT_KEYS", both)]));
+    w2.run_cron(); // Greenhouse still down: the application is opened (and re-sealed), not sent
+    assert_eq!(key_ids(&w2), (json!("2026-12"), json!("2026-12")), "credential and application re-sealed under the new key");
+    drop(w2);
+    // 3. The old key removed entirely: nothing is lost.
+    s.fake.set_fault(t, Fault::None);
+    let w3 = start(&vars(vec![("VAULT_KEYS", only_new)]));
+    w3.run_cron();
+    assert_eq!(s.fake.applications().iter().filter(|a| a.board == t).count(), 1, "delivered with only the new key");
+    drop(w3);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+/// Issue 9: an application that exhausts its attempts is `failed`, with why, and stays
+/// visible to its org's owners.
+#[test]
+fn an_application_that_runs_out_of_attempts_is_failed_and_visible() {
+    let s = stack();
+    let (org, t) = ("attempts-org", board("northwind", "attempts"));
+    connect(org, &t, "whsec-attempts-01");
+    let listing: shared::api::BoardListing = Client::new().get(format!("{}/api/v1/boards/{t}/jobs", s.worker.base)).send().unwrap().json().unwrap();
+    let job = listing.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;
+    Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", s.worker.base)).send().unwrap();
+    s.fake.set_fault(&t, Fault::Down);
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("_submission_id", "attempts-00001")
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", "ada@example.com")
+        .text("resume_text", "Analytical engines")
+        .text(format!("question_{}", job % 100_000 + 2), "1");
+    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", s.worker.base)).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 202);
+    s.worker.d1("UPDATE applications SET attempts = 39, next_attempt_at = 0 WHERE id = 'attempts-00001'");
+    s.worker.run_cron();
+    let row = &s.worker.d1("SELECT status, last_error FROM applications WHERE id = 'attempts-00001'")[0];
+    assert_eq!(row["status"], "failed");
+    assert!(row["last_error"].as_str().unwrap().starts_with("gave up after 40 attempts"), "{row}");
+    let list: shared::owner::PendingApplications = owner(reqwest::Method::GET, org, "/applications", None).json().unwrap();
+    assert_eq!(list.counts.failed, 1);
+    s.fake.set_fault(&t, Fault::None);
+}
+
+fn owner_token_for(org: &str) -> String {
+    e2e::owner_token(org, "ops", 600)
+}
