@@ -220,8 +220,13 @@ impl Worker {
     /// Cloudflare's minutely cron is: the worker's D1 lease makes an overlapping run do
     /// nothing, which a test that waits for its own run's effect must not meet by chance.
     pub fn run_cron(&self) {
-        static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let turn = cron_turn();
+        self.run_cron_holding(&turn);
+    }
+
+    /// Runs the cron while the caller holds the turn (a test that plays with the lease
+    /// itself holds it throughout, so no other test's run meets its lease).
+    pub fn run_cron_holding(&self, _turn: &std::sync::MutexGuard<'static, ()>) {
         let ok = Command::new("curl")
             .args(["-sf", "-o", "/dev/null", &format!("{}/__scheduled?cron=*+*+*+*+*", self.base)])
             .status()
@@ -288,6 +293,12 @@ pub fn stack() -> &'static Stack {
     })
 }
 
+/// The one turn at running the cron, across the tests of a binary.
+pub fn cron_turn() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// An owner's call to the shared worker (`/api/v1/orgs/{org}{path}`) with a fresh owner token.
 pub fn owner_call(method: reqwest::Method, org: &str, path: &str, body: Option<serde_json::Value>) -> reqwest::blocking::Response {
     let url = format!("{}/api/v1/orgs/{org}{path}", stack().worker.base);
@@ -296,6 +307,18 @@ pub fn owner_call(method: reqwest::Method, org: &str, path: &str, body: Option<s
         r = r.json(&b);
     }
     r.send().expect("the worker answers")
+}
+
+/// An org of the shared worker connects `token` (with the fake's Job Board key) and, given
+/// one, a web hook secret.
+pub fn connect_board(org: &str, token: &str, hook_secret: Option<&str>) {
+    let body = serde_json::json!({"board_token": token, "api_key": greenhouse_fake::seed::job_board_api_key("northwind")});
+    let r = owner_call(reqwest::Method::PUT, org, "/connection/job_board", Some(body));
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    if let Some(secret) = hook_secret {
+        let r = owner_call(reqwest::Method::PUT, org, "/connection/web_hooks", Some(serde_json::json!({"api_key": secret})));
+        assert_eq!(r.status(), 200);
+    }
 }
 
 /// A board token of the test's own: `base--name` serves board `base` from the fake, but is a

@@ -44,18 +44,7 @@ fn titles(token: &str) -> Vec<String> {
 
 use e2e::owner_call as owner;
 
-fn connect_board(org: &str, token: &str, hook_secret: Option<&str>) {
-    let r = owner(
-        reqwest::Method::PUT,
-        org,
-        "/connection/job_board",
-        Some(json!({"board_token": token, "api_key": seed::job_board_api_key("northwind")})),
-    );
-    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
-    if let Some(secret) = hook_secret {
-        assert_eq!(owner(reqwest::Method::PUT, org, "/connection/web_hooks", Some(json!({"api_key": secret}))).status(), 200);
-    }
-}
+use e2e::connect_board;
 
 fn hook(org: &str, secret: &str, action: &str, event: &str, forge: Option<&str>) -> Value {
     let url = format!("{}/hooks/greenhouse/{org}", stack().worker.base);

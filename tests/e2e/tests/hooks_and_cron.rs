@@ -10,14 +10,19 @@ use serde_json::{json, Value};
 use e2e::owner_call as owner;
 
 fn connect(org: &str, token: &str, secret: &str) {
-    let r = owner(
-        reqwest::Method::PUT,
-        org,
-        "/connection/job_board",
-        Some(json!({"board_token": token, "api_key": seed::job_board_api_key("northwind")})),
-    );
-    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
-    assert_eq!(owner(reqwest::Method::PUT, org, "/connection/web_hooks", Some(json!({"api_key": secret}))).status(), 200);
+    e2e::connect_board(org, token, Some(secret));
+}
+
+/// The least complete application the seeded odd-id jobs take, posted to `base`.
+fn apply(base: &str, board: &str, job: u64, id: &str) -> Response {
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("_submission_id", id.to_string())
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", "ada@example.com")
+        .text("resume_text", "Analytical engines")
+        .text(format!("question_{}", job % 100_000 + 2), "1");
+    Client::new().post(format!("{base}/api/v1/boards/{board}/jobs/{job}/applications")).multipart(form).send().unwrap()
 }
 
 /// A signed delivery, sent as Greenhouse would.
@@ -86,29 +91,23 @@ fn one_cron_run_at_a_time_holds_the_lease() {
     // A queued application: Greenhouse down when it was sent.
     let listing: shared::api::BoardListing = Client::new().get(format!("{}/api/v1/boards/{t}/jobs", s.worker.base)).send().unwrap().json().unwrap();
     let job = listing.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;
-    let d: shared::api::JobDetail = Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", s.worker.base)).send().unwrap().json().unwrap();
-    let f = d.form.unwrap();
-    let q = |label: &str| f.questions.iter().find(|q| q.label.starts_with(label)).unwrap().fields[0].name.clone();
+    // Its questions are read, so the application is kept mapped.
+    Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", s.worker.base)).send().unwrap();
     s.fake.set_fault(&t, Fault::Down);
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("_submission_id", "lease-00000001")
-        .text("first_name", "Ada")
-        .text("last_name", "Lovelace")
-        .text("email", "ada@example.com")
-        .text(q("Are you legally"), "1")
-        .text("resume_text", "Analytical engines");
-    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", s.worker.base)).multipart(form).send().unwrap();
+    let r = apply(&s.worker.base, &t, job, "lease-00000001");
     assert_eq!(r.status(), 202, "{}", r.text().unwrap_or_default());
     // Another run holds the lease (other tests' cron runs are blocked by it too): this run
     // does nothing, though Greenhouse is back.
+    let turn = e2e::cron_turn(); // no other test's cron run meets this lease
     s.worker.d1("INSERT OR REPLACE INTO leases (name, holder, until_ms) VALUES ('cron', 'another-run', 99999999999999)");
     s.fake.set_fault(&t, Fault::None);
-    s.worker.run_cron();
+    s.worker.run_cron_holding(&turn);
     let delivered = || s.fake.applications().iter().filter(|a| a.board == t).count();
     assert_eq!(delivered(), 0, "a second, overlapping run must not send");
     // The lease expires (a run that died): the next run takes it.
     s.worker.d1("UPDATE leases SET until_ms = 1 WHERE name = 'cron'");
-    s.worker.run_cron();
+    s.worker.run_cron_holding(&turn);
+    drop(turn);
     assert_eq!(delivered(), 1);
     let holders = s.worker.d1("SELECT holder FROM leases WHERE name = 'cron'");
     assert!(holders.as_array().unwrap().iter().all(|h| h["holder"] != "another-run"), "taken over, then released: {holders}");
@@ -190,14 +189,7 @@ fn rotating_the_vault_key_reseals_on_read_and_loses_nothing() {
     let job = seed::northwind().jobs.iter().filter_map(|j| j["id"].as_u64()).find(|id| id % 2 == 1).unwrap();
     Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", w1.base)).send().unwrap();
     s.fake.set_fault(t, Fault::Down);
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("_submission_id", "rotation-000001")
-        .text("first_name", "Ada")
-        .text("last_name", "Lovelace")
-        .text("email", "ada@example.com")
-        .text("resume_text", "Analytical engines")
-        .text(format!("question_{}", job % 100_000 + 2), "1");
-    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", w1.base)).multipart(form).send().unwrap();
+    let r = apply(&w1.base, t, job, "rotation-000001");
     assert_eq!(r.status(), 202, "{}", r.text().unwrap_or_default());
     let key_ids = |w: &e2e::Worker| {
         let c = w.d1(&format!("SELECT key_id FROM credentials WHERE org = '{org}'"))[0]["key_id"].clone();
@@ -231,14 +223,7 @@ fn an_application_that_runs_out_of_attempts_is_failed_and_visible() {
     let job = listing.jobs.iter().find(|j| j.id % 2 == 1).unwrap().id;
     Client::new().get(format!("{}/api/v1/boards/{t}/jobs/{job}", s.worker.base)).send().unwrap();
     s.fake.set_fault(&t, Fault::Down);
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("_submission_id", "attempts-00001")
-        .text("first_name", "Ada")
-        .text("last_name", "Lovelace")
-        .text("email", "ada@example.com")
-        .text("resume_text", "Analytical engines")
-        .text(format!("question_{}", job % 100_000 + 2), "1");
-    let r = Client::new().post(format!("{}/api/v1/boards/{t}/jobs/{job}/applications", s.worker.base)).multipart(form).send().unwrap();
+    let r = apply(&s.worker.base, &t, job, "attempts-00001");
     assert_eq!(r.status(), 202);
     s.worker.d1("UPDATE applications SET attempts = 39, next_attempt_at = 0 WHERE id = 'attempts-00001'");
     s.worker.run_cron();
