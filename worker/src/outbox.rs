@@ -186,7 +186,6 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
 struct Row {
     board: String,
     job_id: f64,
-    body_kind: String,
     body: Option<String>,
     key_id: Option<String>,
     nonce: Option<String>,
@@ -224,8 +223,7 @@ fn open_part(vault: &Vault, aad: &str, stored: &str, key_id: Option<&str>, nonce
 
 /// Reads and opens an application's answers and files (for delivery and for owners' export).
 pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Opened>, ApiError> {
-    let row: Option<Row> =
-        db::first(db, "SELECT board, job_id, body_kind, body, key_id, nonce, attempts FROM applications WHERE id = ?1", &[id.into()]).await?;
+    let row: Option<Row> = db::first(db, "SELECT board, job_id, body, key_id, nonce, attempts FROM applications WHERE id = ?1", &[id.into()]).await?;
     let Some(row) = row else { return Ok(None) };
     let Some(stored) = row.body.as_deref() else { return Ok(None) };
     let (plain, reseal) = open_part(vault, &application_aad(id, "body"), stored, row.key_id.as_deref(), row.nonce.as_deref())?;
@@ -264,7 +262,6 @@ pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Ope
         files.push((f.field, f.filename, content));
     }
     db::batch(db, statements).await?;
-    let _ = row.body_kind;
     Ok(Some(Opened { board: row.board, job_id: row.job_id as u64, payload, files, attempts: row.attempts as u32 }))
 }
 
@@ -356,7 +353,7 @@ pub async fn retry_due(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64)
     let mut delivered = 0;
     for Id { id } in due {
         // Claimed at the time of the claim, not the run's start: a long run's claims stay fresh.
-        if !claim(db, &id, worker::Date::now().as_millis(), &["queued", "needs_attention"]).await? {
+        if !claim(db, &id, worker::Date::now().as_millis()).await? {
             continue; // another run has it
         }
         match attempt(l, db, vault, &id, now).await {
@@ -379,11 +376,10 @@ pub async fn retry_due(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64)
     Ok(delivered)
 }
 
-/// Claims a row for one attempt if it is in one of `from`.
-pub async fn claim(db: &D1Database, id: &str, now: u64, from: &[&str]) -> Result<bool, ApiError> {
-    let list = from.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(", ");
-    let sql = format!("UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status IN ({list})");
-    Ok(db::run(db, &sql, &[id.into(), js(now)]).await? == 1)
+/// Claims a due row (queued, or waiting for a key) for one attempt.
+pub async fn claim(db: &D1Database, id: &str, now: u64) -> Result<bool, ApiError> {
+    let sql = "UPDATE applications SET status = 'sending', updated_at = ?2 WHERE id = ?1 AND status IN ('queued', 'needs_attention')";
+    Ok(db::run(db, sql, &[id.into(), js(now)]).await? == 1)
 }
 
 /// Applications waiting for a key on `board` are tried again at the next cron run (the
@@ -523,8 +519,8 @@ pub async fn dismiss(db: &D1Database, org: &str, id: &str, now: u64) -> Result<b
 }
 
 /// Deletes applications (and their files) that reached a final state more than
-/// `retention_ms` ago, and web hook event ids older than that. Returns rows deleted.
-pub async fn purge(db: &D1Database, now: u64, retention_ms: u64) -> Result<usize, ApiError> {
+/// `retention_ms` ago, and web hook event ids older than that.
+pub async fn purge(db: &D1Database, now: u64, retention_ms: u64) -> Result<(), ApiError> {
     let before = js(now.saturating_sub(retention_ms));
     let statements = vec![
         db::stmt(
@@ -535,8 +531,7 @@ pub async fn purge(db: &D1Database, now: u64, retention_ms: u64) -> Result<usize
         db::stmt(db, "DELETE FROM applications WHERE final_at IS NOT NULL AND final_at < ?1", std::slice::from_ref(&before))?,
         db::stmt(db, "DELETE FROM webhook_events WHERE received_at < ?1", std::slice::from_ref(&before))?,
     ];
-    db::batch(db, statements).await?;
-    Ok(0)
+    db::batch(db, statements).await
 }
 
 #[cfg(test)]
