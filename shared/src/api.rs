@@ -42,6 +42,15 @@ pub struct JobSummary {
     pub absolute_url: Option<String>,
     pub language: Option<String>,
     pub metadata: Vec<MetadataField>,
+    /// An owner pinned it: shown first, with a badge. Local fields (see [`crate::jobs`]) are
+    /// written only when set, so a board nobody edited costs no extra bytes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub featured: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// "Apply" leads here instead of the in-place form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_url: Option<String>,
 }
 
 /// A custom field, with its value reduced to display text.
@@ -85,6 +94,9 @@ pub struct JobDetail {
     pub job: JobSummary,
     /// Sanitised HTML, safe to assign to `innerHTML`.
     pub content_html: String,
+    /// The host's own introduction above Greenhouse's description (sanitised HTML).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub intro_html: String,
     pub departments: Vec<Department>,
     pub offices: Vec<Office>,
     pub pay_ranges: Vec<PayRange>,

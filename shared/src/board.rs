@@ -464,6 +464,9 @@ mod tests {
             absolute_url: None,
             language: None,
             metadata: vec![MetadataField { name: "Workplace Type".into(), value: MetadataValue::Text(workplace.into()) }],
+            featured: false,
+            tags: vec![],
+            apply_url: None,
         }
     }
 

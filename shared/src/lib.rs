@@ -11,5 +11,6 @@ pub mod api;
 pub mod apply;
 pub mod board;
 pub mod greenhouse;
+pub mod jobs;
 pub mod owner;
 pub mod seo;

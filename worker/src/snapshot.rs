@@ -99,6 +99,7 @@ impl Snapshot {
             board: self.listing.board.clone(),
             job: job.clone(),
             content_html: self.content.get(&job_id).cloned().unwrap_or_default(),
+            intro_html: String::new(),
             departments,
             offices,
             pay_ranges: vec![],
@@ -265,6 +266,9 @@ fn summary(job: &gh::Job) -> JobSummary {
         absolute_url: job.absolute_url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         language: job.language.clone(),
         metadata: job.metadata.iter().flatten().map(metadata).collect(),
+        featured: false,
+        tags: vec![],
+        apply_url: None,
     }
 }
 
