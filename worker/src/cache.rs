@@ -33,6 +33,7 @@ use lru::Lru;
 use serde::{Deserialize, Serialize};
 use shared::api;
 use shared::apply::ApplyForm;
+use shared::jobs::Overlay;
 use shared::greenhouse::job_board as gh;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -90,7 +91,10 @@ impl Default for Settings {
 
 /// A snapshot with its listing already serialised, so a memory hit costs no JSON work.
 pub struct Prepared {
+    /// The copy as every layer stores it: Greenhouse's board and the owners' overlay.
     pub snapshot: Snapshot,
+    /// What visitors get, when owners decided anything (else the copy itself).
+    merged: Option<Snapshot>,
     pub listing_body: String,
     pub listing_etag: String,
     /// About how much isolate memory this copy takes.
@@ -99,14 +103,23 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(snapshot: Snapshot) -> Self {
-        let listing_body = serde_json::to_string(&snapshot.listing).unwrap_or_default();
+        let merged = snapshot.view();
+        let view = merged.as_ref().unwrap_or(&snapshot);
+        let listing_body = serde_json::to_string(&view.listing).unwrap_or_default();
         let listing_etag = etag(listing_body.as_bytes());
         // The serialised listing, its parsed twin (about one and a half times as large, with
         // each string's and vector's own allocation) and every description, likewise. Calibrated
-        // against the WebAssembly memory the benchmark measures after 1,000 boards.
+        // against the WebAssembly memory the benchmark measures after 1,000 boards. A merged
+        // view (a board whose owners decided something) holds a second parsed copy.
         let content: usize = snapshot.content.values().map(|c| c.len() + 48).sum();
-        let bytes = listing_body.len() * 5 / 2 + content * 3 / 2 + 256;
-        Self { snapshot, listing_body, listing_etag, bytes }
+        let twice = if merged.is_some() { 2 } else { 1 };
+        let bytes = (listing_body.len() * 5 / 2 + content * 3 / 2) * twice + 256;
+        Self { snapshot, merged, listing_body, listing_etag, bytes }
+    }
+
+    /// What visitors get: the listing, descriptions and local fields merged.
+    pub fn view(&self) -> &Snapshot {
+        self.merged.as_ref().unwrap_or(&self.snapshot)
     }
 
     pub fn age_secs(&self, now_ms: u64) -> u64 {
@@ -491,9 +504,19 @@ async fn refresh_board(cfg: &Config, env: &Env, token: &str, now: u64, had: Opti
     let guard = inflight::Guard::claim(&INFLIGHT, key, now, max_refresh_ms(cfg));
     count(|o| o.upstream_refreshes += 1);
     let host = board_host(cfg, env, token).await;
-    let outcome = job_board::fetch_board(cfg, &host, token, had.is_some())
-        .await
-        .map(|up| Snapshot::build_after(token, up, now, had.as_deref().map(|p| &p.snapshot)));
+    // The owners' decisions as they are now (a board no org connected has none); if D1 cannot
+    // say, the last copy's are kept.
+    let overlay = match env.d1("DB") {
+        Ok(db) => crate::manage::for_board(&db, token).await.ok(),
+        Err(_) => Some(Overlay::default()),
+    };
+    let outcome = job_board::fetch_board(cfg, &host, token, had.is_some()).await.map(|up| {
+        let mut s = Snapshot::build_after(token, up, now, had.as_deref().map(|p| &p.snapshot));
+        if let Some(o) = overlay {
+            s.overlay = o;
+        }
+        s
+    });
     if let Err(e) = &outcome {
         worker::console_warn!("refresh of board {token} failed: {e}");
     }
@@ -555,7 +578,7 @@ async fn best_board(l: &Layers<'_>, token: &str, now: u64) -> Lookup {
         None => {}
     }
     let mut best: Option<(Rc<Prepared>, CacheStatus)> = mem.map(|(p, _)| (p, CacheStatus::Memory));
-    let newer = |b: &Option<(Rc<Prepared>, CacheStatus)>, s: &Snapshot| b.as_ref().is_none_or(|(p, _)| s.fetched_at_ms > p.snapshot.fetched_at_ms);
+    let newer = |b: &Option<(Rc<Prepared>, CacheStatus)>, s: &Snapshot| b.as_ref().is_none_or(|(p, _)| version(s) > version(&p.snapshot));
     match edge_get(&edge_board_url(token)).await.as_deref().and_then(parse_edge_board) {
         Some(EdgeBoard::Copy(s)) if newer(&best, &s) => best = Some((Rc::new(Prepared::new(*s)), CacheStatus::Edge)),
         Some(EdgeBoard::Missing(at)) if best.is_none() && is_fresh(at, now, cfg.cache.negative_secs) => {
@@ -578,12 +601,18 @@ async fn best_board(l: &Layers<'_>, token: &str, now: u64) -> Lookup {
     Lookup::Copy(p, layer)
 }
 
+/// Which of two copies is newer: the later read from Greenhouse, then the later owners'
+/// decision (an owner's edit republishes the same read with a newer overlay).
+fn version(s: &Snapshot) -> (u64, u64) {
+    (s.fetched_at_ms, s.overlay.revision)
+}
+
 /// Keeps a newer copy read from a slower layer in memory, with what memory knew about
 /// failures since that copy was made.
 fn adopt_board(cfg: &Config, token: &str, p: &Rc<Prepared>, now: u64) {
     let at = p.snapshot.fetched_at_ms;
     boards(cfg, |b| {
-        if b.peek(token).is_some_and(|s| s.fetched_at >= at) {
+        if b.peek(token).is_some_and(|s| version(&s.copy.snapshot) >= version(&p.snapshot)) {
             return;
         }
         let (failed, strikes) = match b.peek(token) {
@@ -652,6 +681,30 @@ pub async fn fresh_copy_at(l: &Layers<'_>, token: &str, now: u64) -> Option<u64>
         Lookup::Copy(p, _) => Some(p.snapshot.fetched_at_ms).filter(|at| is_fresh(*at, now, l.cfg.fresh_for(token))),
         _ => None,
     }
+}
+
+/// Gives the board's newest copy (any layer's) the owners' latest decisions and writes it to
+/// every layer: memory at once (so the next read here shows the edit), this data centre's
+/// Cache API and KV. No copy anywhere: nothing to do, the next refresh reads the decisions.
+/// Returns the copy before and after.
+pub async fn republish(l: &Layers<'_>, token: &str, overlay: Overlay, now: u64) -> Option<(Snapshot, Rc<Prepared>)> {
+    let token = canonical(token);
+    let Lookup::Copy(before, _) = best_board(l, &token, now).await else { return None };
+    let mut s = before.snapshot.clone();
+    if s.overlay == overlay {
+        return Some((s, before));
+    }
+    s.overlay = overlay;
+    let p = Rc::new(Prepared::new(s));
+    boards(l.cfg, |b| {
+        let (failed, strikes) = b.peek(&token).map(|s| (s.failed.clone(), s.strikes)).unwrap_or_default();
+        let slot = Slot { copy: p.clone(), fetched_at: p.snapshot.fetched_at_ms, failed, strikes, looked_at: now };
+        b.insert(token.clone(), slot, p.bytes);
+    });
+    let body = serde_json::to_string(&p.snapshot).unwrap_or_default();
+    kv_put(l.env, &kv_board_key(&token), &body, None).await;
+    edge_put(&edge_board_url(&token), body, EDGE_KEEP_SECS).await;
+    Some((before.snapshot.clone(), p))
 }
 
 /// Refreshes a board now, whatever its freshness (sync, web hooks), and returns the copy

@@ -126,6 +126,17 @@ pub async fn board_owner(db: &D1Database, board: &str) -> Result<Option<String>,
     Ok(row.map(|r| r.org))
 }
 
+/// The board an org connected, if any.
+pub async fn org_board(db: &D1Database, org: &str) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Board {
+        account: String,
+    }
+    let row: Option<Board> =
+        db::first(db, "SELECT account FROM credentials WHERE org = ?1 AND kind = 'job_board' LIMIT 1", &[org.into()]).await?;
+    Ok(row.map(|r| r.account.to_ascii_lowercase()))
+}
+
 /// Every credential of an org, masked.
 pub async fn list(db: &D1Database, org: &str) -> Result<Vec<CredentialSummary>, ApiError> {
     let rows: Vec<Row> = db::all(db, &format!("SELECT {COLUMNS} FROM credentials WHERE org = ?1 ORDER BY kind"), &[org.into()]).await?;

@@ -53,6 +53,14 @@ pub enum ApiError {
     SubmissionConflict,
     #[error("Too many applications are waiting for this board; please try again later.")]
     Busy,
+    #[error("Applications for this job go elsewhere: it is not connected to a Greenhouse job post.")]
+    NotConnected,
+    #[error("Greenhouse owns these fields; edit them in Greenhouse: {}.", .0.join(", "))]
+    GreenhouseOwned(Vec<String>),
+    #[error("Please check the highlighted fields.")]
+    InvalidEdit(Vec<(&'static str, String)>),
+    #[error("The Greenhouse credentials lack the \"{0}\" permission this needs.")]
+    MissingPermission(&'static str),
     #[error("Internal error.")]
     Internal(String),
 }
@@ -73,6 +81,9 @@ impl ApiError {
             Self::CredentialsInvalid(_) | Self::InvalidInput(_) => 422,
             Self::Upstream(_) => 502,
             Self::BoardAlreadyConnected | Self::SubmissionConflict => 409,
+            Self::NotConnected => 409,
+            Self::GreenhouseOwned(_) | Self::InvalidEdit(_) => 422,
+            Self::MissingPermission(_) => 403,
             Self::Internal(_) => 500,
         }
     }
@@ -97,6 +108,10 @@ impl ApiError {
             Self::BoardAlreadyConnected => "board_already_connected",
             Self::SubmissionConflict => "conflict",
             Self::Busy => "busy",
+            Self::NotConnected => "job_not_connected",
+            Self::GreenhouseOwned(_) => "greenhouse_owned",
+            Self::InvalidEdit(_) => "validation_failed",
+            Self::MissingPermission(_) => "missing_permission",
             Self::Internal(_) => "internal",
         }
     }
@@ -112,6 +127,13 @@ impl ApiError {
                 .iter()
                 .map(|(f, m)| shared::apply::FieldError { field: (*f).into(), code: shared::apply::ErrorCode::Invalid, message: (*m).into() })
                 .collect();
+        }
+        let field = |f: &str, m: &str| shared::apply::FieldError { field: f.into(), code: shared::apply::ErrorCode::Invalid, message: m.into() };
+        if let Self::GreenhouseOwned(names) = self {
+            body.fields = names.iter().map(|n| field(n, "Greenhouse owns this field: edit it in Greenhouse.")).collect();
+        }
+        if let Self::InvalidEdit(fields) = self {
+            body.fields = fields.iter().map(|(f, m)| field(f, m)).collect();
         }
         body
     }

@@ -14,6 +14,7 @@ pub mod connect;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod manage;
 pub mod metrics;
 pub mod outbox;
 pub mod pages;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use shared::api::{self, BoardInfo, BoardListing, JobDetail, JobSummary, MetadataField, MetadataValue, API_VERSION};
 use shared::apply::{ApplyForm, Choice, Consent, Demographic, DemographicOption, DemographicQuestion, Field, FieldKind, Question};
 use shared::greenhouse::job_board as gh;
+use shared::jobs::{job_key, local_key, LocalFields, Overlay};
 use std::collections::{BTreeMap, HashMap};
 
 /// What one refresh produces, and what every cache layer stores.
@@ -17,6 +18,13 @@ pub struct Snapshot {
     pub content: HashMap<u64, String>,
     /// Milliseconds since the epoch when Greenhouse was read.
     pub fetched_at_ms: u64,
+    /// Board job id → Greenhouse job id (`internal_job_id`), which keys local fields.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub internal: BTreeMap<u64, u64>,
+    /// What the board's owners decided (import, local fields, local jobs), merged into what
+    /// visitors get by [`Snapshot::view`]. Travels with the copy through every cache layer.
+    #[serde(default, skip_serializing_if = "Overlay::is_empty")]
+    pub overlay: Overlay,
 }
 
 /// The upstream responses one refresh gathers. Only the job list is required; departments,
@@ -52,6 +60,7 @@ impl Snapshot {
         }
 
         let mut content = HashMap::new();
+        let mut internal = BTreeMap::new();
         let mut company = None;
         let mut jobs = Vec::with_capacity(up.jobs.jobs.len());
         for job in up.jobs.jobs {
@@ -63,6 +72,9 @@ impl Snapshot {
             }
             if company.is_none() {
                 company = job.company_name.clone().filter(|c| !c.trim().is_empty());
+            }
+            if let Some(j) = job.internal_job_id {
+                internal.insert(job.id, j);
             }
             if let Some(html) = job.content.as_deref() {
                 content.insert(job.id, sanitize::job_html(html));
@@ -87,6 +99,88 @@ impl Snapshot {
             },
             content,
             fetched_at_ms,
+            internal,
+            overlay: previous.map(|p| p.overlay.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The key of a board job's local fields.
+    pub fn key_of(&self, id: u64) -> String {
+        if id >= shared::jobs::LOCAL_ID_BASE {
+            return local_key(id);
+        }
+        job_key(id, self.internal.get(&id).copied())
+    }
+
+    pub fn fields_of(&self, id: u64) -> Option<&LocalFields> {
+        self.overlay.fields.get(&self.key_of(id))
+    }
+
+    /// What visitors get: Greenhouse's published jobs that are imported and not hidden, the
+    /// host's own jobs, local fields merged, featured and positioned jobs first. `None` when
+    /// nobody decided anything (the copy is its own view).
+    pub fn view(&self) -> Option<Snapshot> {
+        if self.overlay.is_empty() {
+            return None;
+        }
+        let o = &self.overlay;
+        let mut jobs: Vec<JobSummary> = Vec::with_capacity(self.listing.jobs.len() + o.local_jobs.len());
+        let mut content = HashMap::with_capacity(self.content.len());
+        let with_fields = |mut j: JobSummary, f: Option<&LocalFields>| {
+            if let Some(f) = f {
+                j.featured = f.featured;
+                j.tags = f.tags.clone();
+                j.apply_url = f.apply_url.clone();
+            }
+            j
+        };
+        for j in &self.listing.jobs {
+            let f = self.fields_of(j.id);
+            if o.shows(f) {
+                if let Some(c) = self.content.get(&j.id) {
+                    content.insert(j.id, c.clone());
+                }
+                jobs.push(with_fields(j.clone(), f));
+            }
+        }
+        for l in &o.local_jobs {
+            let f = o.fields.get(&local_key(l.id));
+            if f.is_some_and(|f| f.hidden) {
+                continue;
+            }
+            let j = JobSummary {
+                id: l.id,
+                title: l.title.clone(),
+                location: l.location.clone(),
+                department_ids: vec![],
+                office_ids: vec![],
+                requisition_id: None,
+                updated_at: None,
+                first_published: None,
+                absolute_url: None,
+                language: None,
+                metadata: vec![],
+                featured: false,
+                tags: vec![],
+                apply_url: None,
+            };
+            content.insert(l.id, l.description_html.clone());
+            jobs.push(with_fields(j, f));
+        }
+        let position = |id: u64| self.fields_of(id).map(|f| (f.featured, f.position)).unwrap_or((false, None));
+        shared::jobs::order(&mut jobs, |j| position(j.id));
+        let mut listing = self.listing.clone();
+        listing.jobs = jobs;
+        Some(Snapshot { listing, content, fetched_at_ms: self.fetched_at_ms, internal: self.internal.clone(), overlay: self.overlay.clone() })
+    }
+
+    /// The Greenhouse job post a visitor job's applications go to: its linked post, else the
+    /// job itself when it is a Greenhouse post; `None` for a local job nobody linked.
+    pub fn apply_target(&self, id: u64) -> Option<u64> {
+        match self.fields_of(id).and_then(|f| f.post_id) {
+            Some(post) => Some(post),
+            None if id < shared::jobs::LOCAL_ID_BASE => Some(id),
+            None => None,
         }
     }
 
@@ -99,7 +193,7 @@ impl Snapshot {
             board: self.listing.board.clone(),
             job: job.clone(),
             content_html: self.content.get(&job_id).cloned().unwrap_or_default(),
-            intro_html: String::new(),
+            intro_html: self.fields_of(job_id).map(|f| f.intro_html.clone()).unwrap_or_default(),
             departments,
             offices,
             pay_ranges: vec![],

@@ -3,39 +3,25 @@
 //! (every connected board), by an owner's "sync now", and by Greenhouse's job web hooks.
 
 use crate::cache::{self, Layers};
-use crate::connect::{self, vault};
 use crate::error::ApiError;
 use crate::snapshot::diff;
-use crate::upstream::greenhouse_api::{count_all, v3_token, Paging, V1, V3};
+use crate::manage::Client;
+use crate::upstream::greenhouse_api::count_all;
 use serde::Deserialize;
-use shared::owner::{Kind, SyncReport, SyncStatus};
+use shared::owner::{SyncReport, SyncStatus};
 use worker::D1Database;
 
 use crate::db;
 
 /// How many jobs Harvest lists for the org (v3 first, v1 as legacy), if Harvest is connected.
 async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<Option<usize>, ApiError> {
-    let Ok(vault) = vault(l.cfg) else { return Ok(None) };
-    let paging =
-        Paging { per_page: l.cfg.harvest_per_page, max_pages: 200, max_wait_secs: 60, max_retries: 5, window_secs: l.cfg.harvest_window_secs };
-    if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV3).await? {
-        let token = v3_token(l.cfg, i.region, Some(org), i.client_id.trim(), i.client_secret.trim(), i.user_id.trim(), now)
-            .await
-            .map_err(|_| ApiError::Upstream(crate::error::UpstreamError::Status(401)))?;
-        let h = V3 { base: l.cfg.hosts.harvest(i.region).to_string(), token, timeout_ms: l.cfg.upstream_timeout_ms };
-        return Ok(Some(count_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?));
-    }
-    if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV1).await? {
-        let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
-        let h = V1 {
-            base: l.cfg.hosts.harvest(i.region).to_string(),
-            key: i.api_key.trim().to_string(),
-            on_behalf_of,
-            timeout_ms: l.cfg.upstream_timeout_ms,
-        };
-        return Ok(Some(count_all(&h, "jobs", &paging).await.map_err(ApiError::Upstream)?));
-    }
-    Ok(None)
+    let p = crate::manage::paging(l);
+    let n = match crate::manage::harvest_client(l, db, org, now).await? {
+        Some((Client::V3(h), _)) => count_all(&h, "jobs", &p).await,
+        Some((Client::V1(h), _)) => count_all(&h, "jobs", &p).await,
+        None => return Ok(None),
+    };
+    Ok(Some(n.map_err(ApiError::Upstream)?))
 }
 
 /// Syncs one board (and, with `count_harvest`, counts its org's Harvest jobs); records the
@@ -55,14 +41,14 @@ pub async fn board_with(
     let result: Result<SyncReport, ApiError> = async {
         let (before, after) = cache::refresh_now(l, board, now).await?;
         let (added, updated, removed) = match &before {
-            Some(b) => diff(&b.snapshot, &after.snapshot),
-            None => (after.snapshot.listing.jobs.iter().map(|j| j.id).collect(), vec![], vec![]),
+            Some(b) => diff(b.view(), after.view()),
+            None => (after.view().listing.jobs.iter().map(|j| j.id).collect(), vec![], vec![]),
         };
         let harvest_jobs = match org.filter(|_| count_harvest) {
             Some(o) => harvest_jobs(l, db, o, now).await?,
             None => None,
         };
-        Ok(SyncReport { board: board.to_string(), added, updated, removed, jobs: after.snapshot.listing.jobs.len(), harvest_jobs, at: now })
+        Ok(SyncReport { board: board.to_string(), added, updated, removed, jobs: after.view().listing.jobs.len(), harvest_jobs, at: now })
     }
     .await;
     let now_js = db::num(now);

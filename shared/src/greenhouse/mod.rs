@@ -2,6 +2,7 @@
 //! without notice, old boards lack fields, and captured responses carry ids above 2³¹,
 //! `null` where a value is documented, and numbers as strings.
 
+pub mod harvest;
 pub mod job_board;
 mod lenient;
 

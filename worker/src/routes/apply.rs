@@ -147,10 +147,12 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     // The job must be on the board; when Greenhouse is down and no copy of the board exists
     // anywhere, that cannot be known now: the application is kept, and Greenhouse decides at
     // delivery (a job that is not live then makes it `failed`, visible to owners).
-    let reachable = match cache::board(&layers, &board, now).await {
-        Ok(snapshot) if snapshot.prepared.snapshot.detail(id).is_none() => return Err(ApiError::JobNotFound { board, job: id.to_string() }),
-        Ok(_) => true,
-        Err(ApiError::Upstream(_)) => false,
+    let (reachable, target) = match cache::board(&layers, &board, now).await {
+        Ok(s) if s.prepared.view().detail(id).is_none() => return Err(ApiError::JobNotFound { board, job: id.to_string() }),
+        // A job an owner linked to a Greenhouse job post (a local job, or another post of the
+        // same job) sends its applications there; a local job linked to none takes none.
+        Ok(s) => (true, s.prepared.snapshot.apply_target(id).ok_or(ApiError::NotConnected)?),
+        Err(ApiError::Upstream(_)) => (false, id),
         Err(e) => return Err(e),
     };
     if crate::connect::job_board_key(&ctx.data.cfg, Some(&db), &board).await.is_none() {
@@ -164,7 +166,7 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 
     // The job's questions from any copy (memory, KV); without one, the submission is kept
     // as sent and mapped at delivery, so no answer is dropped.
-    let job_form: Option<ApplyForm> = if reachable { cache::job_form(&layers, &board, id, now).await } else { None };
+    let job_form: Option<ApplyForm> = if reachable { cache::job_form(&layers, &board, target, now).await } else { None };
     let submission = Submission {
         values: values.clone(),
         files: files.iter().map(|f| FileMeta { field: f.field.clone(), filename: f.filename.clone(), size: f.bytes.len() as u64 }).collect(),
@@ -210,7 +212,7 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         id: &submission_id,
         board: &board,
         org: org.as_deref(),
-        job_id: id,
+        job_id: target,
         payload: &payload,
         files: &files,
         fingerprint: &fingerprint,

@@ -50,10 +50,19 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
     let not_found = || ApiError::JobNotFound { board: board.clone(), job: raw.chars().take(40).collect() };
     let id: u64 = raw.parse().map_err(|_| not_found())?;
     let (s, now) = served(ctx).await?;
-    let mut detail = s.prepared.snapshot.detail(id).ok_or_else(not_found)?;
-    let extras = cache::job_extras(&super::layers(ctx), &board, id, now).await;
-    detail.pay_ranges = extras.pay_ranges.clone();
-    detail.form = extras.form.clone();
+    let mut detail = s.prepared.view().detail(id).ok_or_else(not_found)?;
+    // The form is the linked job post's (an owner's "Connect Greenhouse job"); pay is the
+    // job's own. A local job nobody linked has neither.
+    let target = s.prepared.snapshot.apply_target(id);
+    if let Some(target) = target {
+        let extras = cache::job_extras(&super::layers(ctx), &board, target, now).await;
+        if target == id || id < shared::jobs::LOCAL_ID_BASE {
+            detail.pay_ranges = extras.pay_ranges.clone();
+        }
+        if detail.job.apply_url.is_none() {
+            detail.form = extras.form.clone();
+        }
+    }
     Ok(((s, now), detail))
 }
 
@@ -64,13 +73,13 @@ pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 
 pub async fn departments(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
-    let body = api::DepartmentList { v: API_VERSION, departments: s.prepared.snapshot.listing.departments.clone() };
+    let body = api::DepartmentList { v: API_VERSION, departments: s.prepared.view().listing.departments.clone() };
     respond_with(&req, &body, &s, now)
 }
 
 pub async fn offices(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
-    let body = api::OfficeList { v: API_VERSION, offices: s.prepared.snapshot.listing.offices.clone() };
+    let body = api::OfficeList { v: API_VERSION, offices: s.prepared.view().listing.offices.clone() };
     respond_with(&req, &body, &s, now)
 }
 

@@ -54,10 +54,6 @@ async fn connection(ctx: &Ctx, org: &str) -> Result<Connection, ApiError> {
     Ok(Connection { org: org.to_string(), board_token, credentials, sync, pending })
 }
 
-/// The org's connected board: applications and syncs are scoped to it.
-async fn org_board(db: &worker::D1Database, org: &str) -> Result<Option<String>, ApiError> {
-    Ok(connect::list(db, org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account))
-}
 
 /// For the routes on one application: the owner's token checked, the application id, and
 /// the org (an application is reachable only by the org that owned its board when it came).
@@ -196,7 +192,7 @@ pub async fn sync(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let org = org(&ctx)?;
     authorize(&req, &ctx, &org)?;
     let db = ctx.env.d1("DB")?;
-    let board = org_board(&db, &org).await?.ok_or_else(|| ApiError::BadRequest("Connect a job board first.".into()))?;
+    let board = connect::org_board(&db, &org).await?.ok_or_else(|| ApiError::BadRequest("Connect a job board first.".into()))?;
     let report = crate::sync::board(&super::layers(&ctx), &db, &board, Some(&org), Date::now().as_millis()).await?;
     json(200, &report)
 }

@@ -33,7 +33,7 @@ fn respond(req: &Request, body: String, content_type: &str) -> Result<Response, 
 pub async fn board(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let token = super::board::token(&ctx)?;
     let s = cache::board(&super::layers(&ctx), &token, Date::now().as_millis()).await?;
-    respond(&req, pages::board_page(&s.prepared.snapshot.listing, &origin(&req)?), "text/html; charset=utf-8")
+    respond(&req, pages::board_page(&s.prepared.view().listing, &origin(&req)?), "text/html; charset=utf-8")
 }
 
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
@@ -44,5 +44,5 @@ pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn sitemap(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let token = super::board::token(&ctx)?;
     let s = cache::board(&super::layers(&ctx), &token, Date::now().as_millis()).await?;
-    respond(&req, pages::sitemap(&s.prepared.snapshot.listing, &origin(&req)?), "application/xml; charset=utf-8")
+    respond(&req, pages::sitemap(&s.prepared.view().listing, &origin(&req)?), "application/xml; charset=utf-8")
 }
