@@ -32,6 +32,19 @@ pub struct OwnerClaims {
     pub exp: u64,
     #[serde(default)]
     pub iat: u64,
+    /// Empty (or `owner`): a person who owns the org, in the console. `server`: the host
+    /// site's own server, which may read the org's jobs and register its callback only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+}
+
+/// The `scope` of a host server's token.
+pub const SCOPE_SERVER: &str = "server";
+
+impl OwnerClaims {
+    pub fn is_server(&self) -> bool {
+        self.scope == SCOPE_SERVER
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +67,8 @@ pub enum AuthError {
     WrongOrg,
     #[error("the owner token's issuer may not act for this organisation")]
     IssuerNotAllowed,
+    #[error("a host server's token cannot do this; use an owner's token")]
+    WrongScope,
 }
 
 /// One host site that may sign owner tokens, and the orgs it may sign them for.
@@ -155,6 +170,9 @@ pub fn verify(token: Option<&str>, signers: &HashMap<String, Signer>, audience: 
     if !signer.may_act_for(&claims.org) {
         return Err(AuthError::IssuerNotAllowed);
     }
+    if !(claims.scope.is_empty() || claims.scope == "owner" || claims.is_server()) {
+        return Err(AuthError::Malformed);
+    }
     Ok(claims)
 }
 
@@ -182,6 +200,7 @@ mod tests {
             email: "owner@northwind.example".into(),
             exp: NOW + 600,
             iat: NOW,
+            scope: String::new(),
         }
     }
 
@@ -237,6 +256,15 @@ mod tests {
         assert!(!format!("{:?}", signers).contains("s-acme"), "Debug redacts secrets");
         let bare = Signer { secret: "x".into(), orgs: Some(vec!["*".into()]) };
         assert!(!bare.may_act_for("acme"), "a bare * is not a wildcard for every org");
+    }
+
+    #[test]
+    fn scopes_are_owner_or_server_and_nothing_else() {
+        let server = mint(&OwnerClaims { scope: SCOPE_SERVER.into(), ..claims() }, "host-secret-1");
+        assert!(check(&server, "northwind").unwrap().is_server());
+        assert!(!check(&mint(&claims(), "host-secret-1"), "northwind").unwrap().is_server());
+        assert_eq!(check(&mint(&OwnerClaims { scope: "admin".into(), ..claims() }, "host-secret-1"), "northwind"), Err(AuthError::Malformed));
+        assert_eq!(check(&server, "other-org"), Err(AuthError::WrongOrg), "a host token is bound to its org too");
     }
 
     #[test]

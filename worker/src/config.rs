@@ -133,6 +133,10 @@ pub struct Config {
     pub webhook_refresh_secs: u64,
     /// The read path's negative cache, memory bounds and statistics switch (`cache.rs`).
     pub cache: crate::cache::Settings,
+    /// URL prefixes a callback may use although they are not public `https` (development
+    /// receivers: `CALLBACK_ALLOW`, comma-separated, e.g. `http://127.0.0.1:`). Empty in
+    /// production.
+    pub callback_allow: Vec<String>,
 }
 
 impl Config {
@@ -195,6 +199,9 @@ impl Config {
             retention_days: num("RETENTION_DAYS", 30, 1..=3650),
             webhook_refresh_secs: num("WEBHOOK_REFRESH_SECONDS", 10, 0..=3600),
             cache: crate::cache::Settings::from_lookup(&get),
+            callback_allow: get("CALLBACK_ALLOW")
+                .map(|s| s.split(',').map(str::trim).filter(|p| p.starts_with("http://") || p.starts_with("https://")).map(str::to_string).collect())
+                .unwrap_or_default(),
         }
         .with_boards_us()
     }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod connect;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod manage;
 pub mod metrics;

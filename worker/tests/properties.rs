@@ -489,6 +489,7 @@ fn claims() -> OwnerClaims {
         email: "owner@northwind.example".into(),
         exp: NOW + 600,
         iat: NOW,
+        scope: String::new(),
     }
 }
 
@@ -575,6 +576,7 @@ fn arb_claims() -> impl Strategy<Value = OwnerClaims> {
         email,
         exp: NOW + ttl,
         iat,
+        scope: String::new(),
     })
 }
 

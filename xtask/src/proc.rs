@@ -206,6 +206,7 @@ fn mint(org: &str, sub: &str, email: &str, minutes: u64) -> String {
         email: email.into(),
         exp: now + minutes * 60,
         iat: now,
+        scope: String::new(),
     };
     gh_worker::auth::mint(&claims, xtask::DEMO_OWNER_SECRET)
 }

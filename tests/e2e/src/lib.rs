@@ -37,6 +37,7 @@ pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str
         email: format!("{sub}@northwind.example"),
         exp: (now + secs).max(1) as u64,
         iat: now as u64,
+        scope: String::new(),
     };
     gh_worker::auth::mint(&claims, secret)
 }

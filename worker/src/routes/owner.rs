@@ -13,7 +13,7 @@ use worker::{Date, Headers, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
 
-fn org(ctx: &Ctx) -> Result<String, ApiError> {
+pub(crate) fn org(ctx: &Ctx) -> Result<String, ApiError> {
     let o = ctx.param("org").cloned().unwrap_or_default();
     if shared::api::valid_board_token(&o) {
         Ok(o)
@@ -26,15 +26,25 @@ fn kind(ctx: &Ctx) -> Result<Kind, ApiError> {
     ctx.param("kind").and_then(|k| Kind::parse(k)).ok_or(ApiError::NotFound)
 }
 
-/// The owner token must be valid and for this org.
-fn authorize(req: &Request, ctx: &Ctx, org: &str) -> Result<OwnerClaims, ApiError> {
+/// An owner's token (not a host server's), valid and for this org.
+pub(crate) fn authorize(req: &Request, ctx: &Ctx, org: &str) -> Result<OwnerClaims, ApiError> {
+    let claims = authorize_any(req, ctx, org)?;
+    if claims.is_server() {
+        return Err(ApiError::Unauthorized(auth::AuthError::WrongScope));
+    }
+    Ok(claims)
+}
+
+/// An owner's or the host server's token, valid and for this org: for the routes a host
+/// server may use (reading the org's jobs, its callback).
+pub(crate) fn authorize_any(req: &Request, ctx: &Ctx, org: &str) -> Result<OwnerClaims, ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
     let now = Date::now().as_millis() / 1000;
     auth::verify(auth::bearer(header.as_deref()), ctx.data.cfg.owner_secrets.expose(), &ctx.data.cfg.owner_audience, org, now)
         .map_err(ApiError::Unauthorized)
 }
 
-fn json<T: Serialize>(status: u16, v: &T) -> Result<Response, ApiError> {
+pub(crate) fn json<T: Serialize>(status: u16, v: &T) -> Result<Response, ApiError> {
     let headers = Headers::new();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     headers.set("Cache-Control", "no-store")?;
