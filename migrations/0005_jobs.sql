@@ -28,6 +28,8 @@ CREATE TABLE job_fields (
   org TEXT NOT NULL,
   key TEXT NOT NULL,
   fields TEXT NOT NULL,
+  -- The job's title when last seen on the board: shown for a job that has since closed.
+  title TEXT,
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (org, key)
 );

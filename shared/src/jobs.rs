@@ -18,8 +18,7 @@ use std::collections::BTreeMap;
 pub const LOCAL_ID_BASE: u64 = 1_000_000_000_000_000;
 
 /// Fields only Greenhouse may change on a Greenhouse job; writes to them are refused.
-pub const GREENHOUSE_OWNED: [&str; 9] =
-    ["title", "description", "content", "location", "departments", "offices", "pay", "pay_ranges", "status"];
+pub const GREENHOUSE_OWNED: [&str; 9] = ["title", "description", "content", "location", "departments", "offices", "pay", "pay_ranges", "status"];
 
 pub const MAX_TAGS: usize = 10;
 pub const MAX_TAG_CHARS: usize = 40;

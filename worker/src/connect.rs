@@ -132,8 +132,7 @@ pub async fn org_board(db: &D1Database, org: &str) -> Result<Option<String>, Api
     struct Board {
         account: String,
     }
-    let row: Option<Board> =
-        db::first(db, "SELECT account FROM credentials WHERE org = ?1 AND kind = 'job_board' LIMIT 1", &[org.into()]).await?;
+    let row: Option<Board> = db::first(db, "SELECT account FROM credentials WHERE org = ?1 AND kind = 'job_board' LIMIT 1", &[org.into()]).await?;
     Ok(row.map(|r| r.account.to_ascii_lowercase()))
 }
 

@@ -76,7 +76,9 @@ impl ApiError {
             Self::PayloadTooLarge => 413,
             Self::Rejected(_) => 502,
             Self::NotConfigured | Self::Busy => 503,
-            Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed | crate::auth::AuthError::WrongScope) => 403,
+            Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed | crate::auth::AuthError::WrongScope) => {
+                403
+            }
             Self::Unauthorized(_) => 401,
             Self::CredentialsInvalid(_) | Self::InvalidInput(_) => 422,
             Self::Upstream(_) => 502,
@@ -101,7 +103,9 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Rejected(_) => "application_rejected",
             Self::NotConfigured => "not_configured",
-            Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed | crate::auth::AuthError::WrongScope) => "forbidden",
+            Self::Unauthorized(crate::auth::AuthError::WrongOrg | crate::auth::AuthError::IssuerNotAllowed | crate::auth::AuthError::WrongScope) => {
+                "forbidden"
+            }
             Self::Unauthorized(_) => "unauthorized",
             Self::CredentialsInvalid(_) => "credentials_invalid",
             Self::InvalidInput(_) => "validation_failed",

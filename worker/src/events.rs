@@ -138,7 +138,12 @@ fn public(ip: IpAddr) -> bool {
                 return public(IpAddr::V4(v4));
             }
             let s = v6.segments();
-            !(v6.is_loopback() || v6.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80 || (s[0] & 0xff00) == 0xff00 || v6 == Ipv6Addr::LOCALHOST)
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xff00) == 0xff00
+                || v6 == Ipv6Addr::LOCALHOST)
         }
     }
 }
@@ -333,7 +338,8 @@ pub async fn register(db: &D1Database, vault: &Vault, org: &str, url: &str, view
         Some(r) => (open_secrets(vault, org, r)?, false),
         None => (Secrets { current: new_secret()?, previous: None, previous_until: None }, true),
     };
-    store_secrets(db, vault, org, url, &secrets, if fresh { now } else { existing.and_then(|r| r.callback_registered_at).unwrap_or(0.0) as u64 }).await?;
+    store_secrets(db, vault, org, url, &secrets, if fresh { now } else { existing.and_then(|r| r.callback_registered_at).unwrap_or(0.0) as u64 })
+        .await?;
     if fresh {
         if let Some(v) = view {
             let (_, after) = plan(v, &HashMap::new());
@@ -361,16 +367,19 @@ pub async fn rotate(db: &D1Database, vault: &Vault, org: &str, now: u64) -> Resu
 /// Removes the callback, its secrets, its waiting events and what the host was told.
 pub async fn remove(db: &D1Database, org: &str) -> Result<bool, ApiError> {
     let had = row(db, org).await?.is_some();
-    db::batch(db, vec![
-        db::stmt(
-            db,
-            "UPDATE org_jobs SET callback_url = NULL, callback_registered_at = NULL, callback_key_id = NULL, callback_nonce = NULL, \
+    db::batch(
+        db,
+        vec![
+            db::stmt(
+                db,
+                "UPDATE org_jobs SET callback_url = NULL, callback_registered_at = NULL, callback_key_id = NULL, callback_nonce = NULL, \
              callback_secret = NULL, previous_valid_until = NULL, last_status = NULL, last_attempt_at = NULL WHERE org = ?1",
-            &[org.into()],
-        )?,
-        db::stmt(db, "DELETE FROM host_events WHERE org = ?1 AND state = 'queued'", &[org.into()])?,
-        db::stmt(db, "DELETE FROM job_log WHERE org = ?1", &[org.into()])?,
-    ])
+                &[org.into()],
+            )?,
+            db::stmt(db, "DELETE FROM host_events WHERE org = ?1 AND state = 'queued'", &[org.into()])?,
+            db::stmt(db, "DELETE FROM job_log WHERE org = ?1", &[org.into()])?,
+        ],
+    )
     .await?;
     Ok(had)
 }
@@ -509,7 +518,8 @@ pub async fn deliver(cfg: &Config, db: &D1Database, vault: &Vault, org: &str, no
         let attempts = e.attempts as u32 + 1;
         let ok = status.is_some_and(|s| (200..300).contains(&s));
         let last = status.map_or(wasm_bindgen::JsValue::NULL, |s| db::num(u64::from(s)));
-        let record = db::stmt(db, "UPDATE org_jobs SET last_status = ?2, last_attempt_at = ?3 WHERE org = ?1", &[org.into(), last.clone(), db::num(now)])?;
+        let record =
+            db::stmt(db, "UPDATE org_jobs SET last_status = ?2, last_attempt_at = ?3 WHERE org = ?1", &[org.into(), last.clone(), db::num(now)])?;
         if ok {
             db::batch(db, vec![
                 db::stmt(
@@ -578,6 +588,19 @@ async fn post(cfg: &Config, url: &str, secrets: &Secrets, e: &EventRow, now: u64
             None
         }
     }
+}
+
+/// Delivers the org's waiting events after the response, when the request's context can
+/// keep working; otherwise (the cron) [`deliver_due`] runs them.
+pub fn kick(l: &crate::cache::Layers<'_>, org: &str) {
+    let Some(ctx) = l.ctx else { return };
+    let (cfg, env, org) = (l.cfg.clone(), l.env.clone(), org.to_string());
+    ctx.wait_until(async move {
+        let (Ok(db), Ok(vault)) = (env.d1("DB"), crate::connect::vault(&cfg)) else { return };
+        if let Err(e) = deliver(&cfg, &db, &vault, &org, worker::Date::now().as_millis()).await {
+            worker::console_error!("host events for {org}: {e}");
+        }
+    });
 }
 
 /// The cron's part: every org with a due event gets a delivery run (a few orgs per run).
@@ -670,7 +693,8 @@ mod tests {
     }
 
     fn view(titles: &[(u64, &str)]) -> Snapshot {
-        let jobs: Vec<serde_json::Value> = titles.iter().map(|(id, t)| serde_json::json!({"id": id, "title": t, "location": {"name": "X"}})).collect();
+        let jobs: Vec<serde_json::Value> =
+            titles.iter().map(|(id, t)| serde_json::json!({"id": id, "title": t, "location": {"name": "X"}})).collect();
         let list: shared::greenhouse::job_board::JobList = serde_json::from_value(serde_json::json!({ "jobs": jobs })).unwrap();
         Snapshot::build("acme", crate::snapshot::Upstream { jobs: list, departments: None, offices: None, board: None }, 1)
     }

@@ -112,7 +112,7 @@ pub fn error_response(err: &ApiError) -> worker::Result<Response> {
 pub fn preflight() -> worker::Result<Response> {
     let headers = Headers::new();
     cors(&headers)?;
-    headers.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS")?;
+    headers.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")?;
     headers.set("Access-Control-Allow-Headers", "If-None-Match, Content-Type, Authorization")?;
     headers.set("Access-Control-Max-Age", "86400")?;
     Ok(Response::empty()?.with_status(204).with_headers(headers))

@@ -79,6 +79,17 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .get_async("/api/v1/orgs/:org/applications/:id", |req, ctx| handle(routes::owner::export_application(req, ctx)))
         .post_async("/api/v1/orgs/:org/applications/:id/retry", |req, ctx| handle(routes::owner::retry_application(req, ctx)))
         .post_async("/api/v1/orgs/:org/applications/:id/dismiss", |req, ctx| handle(routes::owner::dismiss_application(req, ctx)))
+        .get_async("/api/v1/orgs/:org/jobs", |req, ctx| handle(routes::jobs::list(req, ctx)))
+        .post_async("/api/v1/orgs/:org/jobs", |req, ctx| handle(routes::jobs::create(req, ctx)))
+        .get_async("/api/v1/orgs/:org/jobs/greenhouse", |req, ctx| handle(routes::jobs::picker(req, ctx)))
+        .post_async("/api/v1/orgs/:org/jobs/greenhouse/seen", |req, ctx| handle(routes::jobs::seen(req, ctx)))
+        .put_async("/api/v1/orgs/:org/jobs/import", |req, ctx| handle(routes::jobs::import(req, ctx)))
+        .patch_async("/api/v1/orgs/:org/jobs/:key", |req, ctx| handle(routes::jobs::edit(req, ctx)))
+        .delete_async("/api/v1/orgs/:org/jobs/:key", |req, ctx| handle(routes::jobs::delete(req, ctx)))
+        .get_async("/api/v1/orgs/:org/callback", |req, ctx| handle(routes::jobs::get_callback(req, ctx)))
+        .put_async("/api/v1/orgs/:org/callback", |req, ctx| handle(routes::jobs::put_callback(req, ctx)))
+        .delete_async("/api/v1/orgs/:org/callback", |req, ctx| handle(routes::jobs::delete_callback(req, ctx)))
+        .post_async("/api/v1/orgs/:org/callback/rotate", |req, ctx| handle(routes::jobs::rotate_callback(req, ctx)))
         .post_async("/hooks/greenhouse/:org", |req, ctx| handle(routes::hooks::receive(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
@@ -128,6 +139,14 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Err(e) = sync::all(&layers, &db, now).await {
         worker::console_error!("sync: {e:?}");
     }
+    // Host callbacks: events still waiting (a receiver that was down, or new ones).
+    if let Ok(vault) = connect::vault(&cfg) {
+        match events::deliver_due(&cfg, &db, &vault, worker::Date::now().as_millis()).await {
+            Ok(n) if n > 0 => worker::console_log!("host events: delivered {n}"),
+            Ok(_) => {}
+            Err(e) => worker::console_error!("host events: {e:?}"),
+        }
+    }
     // Connection health: a few credentials per run, none more often than hourly.
     if let Err(e) = connect::recheck_some(&db, &cfg, now, 5).await {
         if !matches!(e, ApiError::NotConfigured) {
@@ -136,6 +155,9 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
     if let Err(e) = outbox::purge(&db, now, cfg.retention_days * 86_400_000).await {
         worker::console_error!("retention purge: {e:?}");
+    }
+    if let Err(e) = events::purge(&db, now, cfg.retention_days * 86_400_000).await {
+        worker::console_error!("retention purge (events): {e:?}");
     }
     let _ = db::release(&db, "cron", &holder).await;
 }

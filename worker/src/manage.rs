@@ -15,8 +15,8 @@ use crate::upstream::greenhouse_api::{for_each_page, v3_token, Harvest, Paging, 
 use serde::Deserialize;
 use shared::greenhouse::harvest as hv;
 use shared::jobs::{
-    job_key, local_key, Change, GreenhouseJob, GreenhouseJobs, GreenhouseStatus, ImportMode, JobPost, LocalFields, LocalJob, ManagedJob,
-    Overlay, PickerSource, Source, Visibility, LOCAL_ID_BASE,
+    job_key, local_key, Change, GreenhouseJob, GreenhouseJobs, GreenhouseStatus, ImportMode, JobPost, LocalFields, LocalJob, ManagedJob, Overlay,
+    PickerSource, Source, Visibility, LOCAL_ID_BASE,
 };
 use shared::owner::{Kind, Permission, Region};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -89,18 +89,43 @@ fn bump(db: &D1Database, org: &str, now: u64) -> Result<worker::D1PreparedStatem
     )
 }
 
-fn put_fields(db: &D1Database, org: &str, key: &str, f: &LocalFields, now: u64) -> Result<worker::D1PreparedStatement, ApiError> {
+fn put_fields(
+    db: &D1Database,
+    org: &str,
+    key: &str,
+    f: &LocalFields,
+    title: Option<&str>,
+    now: u64,
+) -> Result<worker::D1PreparedStatement, ApiError> {
     let json = serde_json::to_string(f).map_err(|e| ApiError::Internal(e.to_string()))?;
     db::stmt(
         db,
-        "INSERT INTO job_fields (org, key, fields, updated_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (org, key) DO UPDATE SET fields = ?3, updated_at = ?4",
-        &[org.into(), key.into(), json.into(), db::num(now)],
+        "INSERT INTO job_fields (org, key, fields, title, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (org, key) DO UPDATE SET fields = ?3, title = coalesce(?4, job_fields.title), updated_at = ?5",
+        &[org.into(), key.into(), json.into(), title.map_or(wasm_bindgen::JsValue::NULL, Into::into), db::num(now)],
     )
 }
 
+/// The last known title per key (for jobs that closed since).
+pub async fn titles(db: &D1Database, org: &str) -> Result<HashMap<String, String>, ApiError> {
+    #[derive(Deserialize)]
+    struct T {
+        key: String,
+        title: Option<String>,
+    }
+    let rows: Vec<T> = db::all(db, "SELECT key, title FROM job_fields WHERE org = ?1", &[org.into()]).await?;
+    Ok(rows.into_iter().filter_map(|r| Some((r.key, r.title?))).collect())
+}
+
 /// Sets the import mode and/or the whole set of imported keys, in one batch.
-pub async fn set_import(db: &D1Database, org: &str, mode: Option<ImportMode>, imported: Option<&[String]>, now: u64) -> Result<(), ApiError> {
+pub async fn set_import(
+    db: &D1Database,
+    org: &str,
+    mode: Option<ImportMode>,
+    imported: Option<&[String]>,
+    titles: &HashMap<String, String>,
+    now: u64,
+) -> Result<(), ApiError> {
     let (overlay, _) = load(db, org).await?;
     let mut statements = vec![bump(db, org, now)?];
     if let Some(m) = mode {
@@ -115,7 +140,7 @@ pub async fn set_import(db: &D1Database, org: &str, mode: Option<ImportMode>, im
             let on = want.contains(key);
             if f.imported != on {
                 f.imported = on;
-                statements.push(put_fields(db, org, key, &f, now)?);
+                statements.push(put_fields(db, org, key, &f, titles.get(key).map(String::as_str), now)?);
             }
         }
     }
@@ -123,8 +148,8 @@ pub async fn set_import(db: &D1Database, org: &str, mode: Option<ImportMode>, im
 }
 
 /// Stores a job's local fields.
-pub async fn save_fields(db: &D1Database, org: &str, key: &str, f: &LocalFields, now: u64) -> Result<(), ApiError> {
-    db::batch(db, vec![put_fields(db, org, key, f, now)?, bump(db, org, now)?]).await
+pub async fn save_fields(db: &D1Database, org: &str, key: &str, f: &LocalFields, title: Option<&str>, now: u64) -> Result<(), ApiError> {
+    db::batch(db, vec![put_fields(db, org, key, f, title, now)?, bump(db, org, now)?]).await
 }
 
 /// Creates a local job; returns its visitor id.
@@ -142,40 +167,33 @@ pub async fn create_local(db: &D1Database, org: &str, job: &LocalJob, f: &LocalF
     struct Id {
         id: f64,
     }
-    let id: Id = db::first(db, "INSERT INTO local_jobs (org, job, created_at) VALUES (?1, ?2, ?3) RETURNING id", &[
-        org.into(),
-        json.into(),
-        db::num(now),
-    ])
-    .await?
-    .ok_or_else(|| ApiError::Internal("no id for the new local job".into()))?;
+    let id: Id =
+        db::first(db, "INSERT INTO local_jobs (org, job, created_at) VALUES (?1, ?2, ?3) RETURNING id", &[org.into(), json.into(), db::num(now)])
+            .await?
+            .ok_or_else(|| ApiError::Internal("no id for the new local job".into()))?;
     let visitor_id = LOCAL_ID_BASE + id.id as u64;
-    save_fields(db, org, &local_key(visitor_id), f, now).await?;
+    save_fields(db, org, &local_key(visitor_id), f, Some(&job.title), now).await?;
     Ok(visitor_id)
 }
 
 pub async fn update_local(db: &D1Database, org: &str, job: &LocalJob, f: &LocalFields, now: u64) -> Result<bool, ApiError> {
     let json = serde_json::to_string(job).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let changed = db::run(db, "UPDATE local_jobs SET job = ?3 WHERE org = ?1 AND id = ?2", &[
-        org.into(),
-        db::num(job.id - LOCAL_ID_BASE),
-        json.into(),
-    ])
-    .await?;
+    let changed =
+        db::run(db, "UPDATE local_jobs SET job = ?3 WHERE org = ?1 AND id = ?2", &[org.into(), db::num(job.id - LOCAL_ID_BASE), json.into()]).await?;
     if changed == 0 {
         return Ok(false);
     }
-    save_fields(db, org, &local_key(job.id), f, now).await?;
+    save_fields(db, org, &local_key(job.id), f, Some(&job.title), now).await?;
     Ok(true)
 }
 
 pub async fn delete_local(db: &D1Database, org: &str, id: u64, now: u64) -> Result<bool, ApiError> {
     let gone = db::run(db, "DELETE FROM local_jobs WHERE org = ?1 AND id = ?2", &[org.into(), db::num(id.saturating_sub(LOCAL_ID_BASE))]).await?;
     if gone > 0 {
-        db::batch(db, vec![
-            db::stmt(db, "DELETE FROM job_fields WHERE org = ?1 AND key = ?2", &[org.into(), local_key(id).into()])?,
-            bump(db, org, now)?,
-        ])
+        db::batch(
+            db,
+            vec![db::stmt(db, "DELETE FROM job_fields WHERE org = ?1 AND key = ?2", &[org.into(), local_key(id).into()])?, bump(db, org, now)?],
+        )
         .await?;
     }
     Ok(gone > 0)
@@ -324,11 +342,24 @@ pub fn change(seen: &Seen, key: &str, now: GreenhouseStatus) -> Option<Change> {
 }
 
 /// The picker's rows from Harvest's jobs, posts and (v3) openings.
-pub fn picker_rows(jobs: Vec<hv::Job>, posts: Vec<hv::JobPost>, openings: Option<Vec<hv::Opening>>, o: &Overlay, seen: &Seen, region: Region) -> Vec<GreenhouseJob> {
+pub fn picker_rows(
+    jobs: Vec<hv::Job>,
+    posts: Vec<hv::JobPost>,
+    openings: Option<Vec<hv::Opening>>,
+    o: &Overlay,
+    seen: &Seen,
+    region: Region,
+) -> Vec<GreenhouseJob> {
     let mut by_job: HashMap<u64, Vec<JobPost>> = HashMap::new();
     for p in posts.into_iter().filter(|p| p.active != Some(false)) {
         if let Some(j) = p.job_id {
-            let post = JobPost { id: p.id, title: p.title.trim().to_string(), location: p.location.trim().to_string(), internal: p.internal == Some(true), live: p.live == Some(true) };
+            let post = JobPost {
+                id: p.id,
+                title: p.title.trim().to_string(),
+                location: p.location.trim().to_string(),
+                internal: p.internal == Some(true),
+                live: p.live == Some(true),
+            };
             by_job.entry(j).or_default().push(post);
         }
     }
@@ -415,7 +446,12 @@ pub async fn harvest_client(l: &Layers<'_>, db: &D1Database, org: &str, now: u64
     }
     if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV1).await? {
         let on_behalf_of = Some(i.user_id.trim().to_string()).filter(|u| !u.is_empty());
-        let h = V1 { base: l.cfg.hosts.harvest(i.region).to_string(), key: i.api_key.trim().to_string(), on_behalf_of, timeout_ms: l.cfg.upstream_timeout_ms };
+        let h = V1 {
+            base: l.cfg.hosts.harvest(i.region).to_string(),
+            key: i.api_key.trim().to_string(),
+            on_behalf_of,
+            timeout_ms: l.cfg.upstream_timeout_ms,
+        };
         return Ok(Some((Client::V1(h), i.region)));
     }
     Ok(None)
@@ -449,7 +485,11 @@ async fn list<H: Harvest, T: serde::de::DeserializeOwned>(h: &H, p: Permission, 
     }
 }
 
-async fn harvest_lists<H: Harvest>(h: &H, v3: bool, paging: &Paging) -> Result<(Vec<hv::Job>, Vec<hv::JobPost>, Option<Vec<hv::Opening>>, u32), ApiError> {
+async fn harvest_lists<H: Harvest>(
+    h: &H,
+    v3: bool,
+    paging: &Paging,
+) -> Result<(Vec<hv::Job>, Vec<hv::JobPost>, Option<Vec<hv::Opening>>, u32), ApiError> {
     let mut pages = 0;
     let jobs: Vec<hv::Job> = list(h, Permission::Jobs, paging, &mut pages).await?;
     let posts: Vec<hv::JobPost> = list(h, Permission::JobPosts, paging, &mut pages).await?;
@@ -501,7 +541,14 @@ mod tests {
     }
 
     fn local(id: u64, title: &str) -> LocalJob {
-        LocalJob { id: LOCAL_ID_BASE + id, title: title.into(), location: "Here".into(), description: "x".into(), description_html: "<p>x</p>".into(), created_at: 1 }
+        LocalJob {
+            id: LOCAL_ID_BASE + id,
+            title: title.into(),
+            location: "Here".into(),
+            description: "x".into(),
+            description_html: "<p>x</p>".into(),
+            created_at: 1,
+        }
     }
 
     #[test]
@@ -571,7 +618,8 @@ mod tests {
 
     #[test]
     fn picker_rows_group_posts_and_count_openings() {
-        let jobs: Vec<hv::Job> = serde_json::from_str(r#"[{"id": 1, "name": "Engineer", "status": "open"}, {"id": 2, "name": "Old", "status": "closed"}]"#).unwrap();
+        let jobs: Vec<hv::Job> =
+            serde_json::from_str(r#"[{"id": 1, "name": "Engineer", "status": "open"}, {"id": 2, "name": "Old", "status": "closed"}]"#).unwrap();
         let posts: Vec<hv::JobPost> = serde_json::from_str(
             r#"[{"id": 11, "title": "Engineer", "location": {"name": "Berlin"}, "internal": false, "live": true, "job_id": 1},
                 {"id": 19, "title": "Engineer (internal)", "internal": true, "live": true, "job_id": 1},

@@ -70,9 +70,45 @@ pub fn job_html(escaped: &str) -> String {
     cleaner().clean(&decoded).to_string().trim().to_string()
 }
 
+/// An owner's text (an intro, a local job's description): plain text or a small Markdown
+/// subset (paragraphs, **bold**, *italic*, lists, links, headings shown as bold text) →
+/// sanitised HTML, through the same allow-list as job HTML. Raw HTML in the text is shown as
+/// text, never as markup; headings are shifted under the page's own.
+pub fn owner_text(src: &str) -> String {
+    use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    let events = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        Event::Start(Tag::Image { dest_url, .. }) => Event::Text(CowStr::from(format!("[{dest_url}]"))),
+        Event::End(TagEnd::Image) => Event::Text(CowStr::from("")),
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: if level < HeadingLevel::H3 { HeadingLevel::H3 } else { level }, id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(if level < HeadingLevel::H3 { HeadingLevel::H3 } else { level })),
+        e => e,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    cleaner().clean(&out).to_string().trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::job_html;
+    use super::{job_html, owner_text};
+
+    #[test]
+    fn owner_markdown_is_a_small_safe_subset() {
+        assert_eq!(owner_text("Hello **team**"), "<p>Hello <strong>team</strong></p>");
+        assert_eq!(owner_text("- one\n- two"), "<ul>\n<li>one</li>\n<li>two</li>\n</ul>");
+        let link = owner_text("[Benefits](https://acme.example/b)");
+        assert!(link.contains(r#"href="https://acme.example/b""#) && link.contains("noopener"), "{link}");
+        for hostile in ["<script>alert(1)</script>", "[x](javascript:alert(1))", "<img src=x onerror=alert(1)>", "![x](https://evil.example/t.png)"] {
+            let out = owner_text(hostile);
+            assert!(!out.contains("<script") && !out.contains("javascript:") && !out.contains("<img"), "{out}");
+        }
+        assert!(owner_text("<b>raw</b>").contains("&lt;b&gt;"), "raw HTML is shown as text");
+        assert!(owner_text("# Title").starts_with("<h3>"), "headings sit under the page's own");
+        assert_eq!(owner_text("plain words"), "<p>plain words</p>");
+    }
 
     #[test]
     fn entity_escaped_content_becomes_markup() {

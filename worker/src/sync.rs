@@ -4,8 +4,8 @@
 
 use crate::cache::{self, Layers};
 use crate::error::ApiError;
-use crate::snapshot::diff;
 use crate::manage::Client;
+use crate::snapshot::diff;
 use crate::upstream::greenhouse_api::count_all;
 use serde::Deserialize;
 use shared::owner::{SyncReport, SyncStatus};
@@ -44,6 +44,11 @@ pub async fn board_with(
             Some(b) => diff(b.view(), after.view()),
             None => (after.view().listing.jobs.iter().map(|j| j.id).collect(), vec![], vec![]),
         };
+        // The host hears of what changed for its visitors (nothing without a callback).
+        if let Some(o) = org {
+            crate::events::observe(db, o, board, after.view(), before.as_ref().map(|b| b.view()), now).await?;
+            crate::events::kick(l, o);
+        }
         let harvest_jobs = match org.filter(|_| count_harvest) {
             Some(o) => harvest_jobs(l, db, o, now).await?,
             None => None,

@@ -109,9 +109,10 @@ mod tests {
         assert_eq!(v1.openings.as_ref().map(Vec::len), Some(1));
         let v3: Job = serde_json::from_str(r#"{"id": "4200000001", "name": null, "status": "draft", "departments": null}"#).unwrap();
         assert_eq!((v3.id, v3.name.as_str(), v3.openings.is_none()), (4200000001, "", true));
-        let post: JobPost =
-            serde_json::from_str(r#"{"id": 7, "title": "Engineer", "location": {"name": "Remote"}, "internal": false, "live": true, "job_id": 4200000001}"#)
-                .unwrap();
+        let post: JobPost = serde_json::from_str(
+            r#"{"id": 7, "title": "Engineer", "location": {"name": "Remote"}, "internal": false, "live": true, "job_id": 4200000001}"#,
+        )
+        .unwrap();
         assert!(post.open_to_candidates());
         assert_eq!(post.location, "Remote");
         let internal: JobPost = serde_json::from_str(r#"{"id": 8, "location": "HQ", "internal": true, "live": true, "job_id": null}"#).unwrap();

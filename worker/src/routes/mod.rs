@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod board;
 pub mod hooks;
+pub mod jobs;
 pub mod owner;
 pub mod pages;
 

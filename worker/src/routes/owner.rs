@@ -64,7 +64,6 @@ async fn connection(ctx: &Ctx, org: &str) -> Result<Connection, ApiError> {
     Ok(Connection { org: org.to_string(), board_token, credentials, sync, pending })
 }
 
-
 /// For the routes on one application: the owner's token checked, the application id, and
 /// the org (an application is reachable only by the org that owned its board when it came).
 async fn owned_application(req: &Request, ctx: &Ctx) -> Result<(String, worker::D1Database, String), ApiError> {
