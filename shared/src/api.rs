@@ -46,6 +46,9 @@ pub struct JobSummary {
     /// written only when set, so a board nobody edited costs no extra bytes.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub featured: bool,
+    /// An owner's display order: smaller first, before jobs without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// "Apply" leads here instead of the in-place form.

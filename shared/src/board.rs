@@ -393,7 +393,8 @@ impl BoardIndex {
     }
 
     /// Groups the selected jobs under headings. Groups are ordered by name (the group of jobs
-    /// without one last), jobs by title then id, so the order is stable across loads.
+    /// without one last), jobs in an owner's order (featured, then by position), then by title
+    /// and id, so the order is stable across loads.
     pub fn group<'a>(&'a self, selected: &[usize], by: GroupBy, other_label: &'a str) -> Vec<Group<'a>> {
         let listing = &self.listing;
         let names: HashMap<u64, &str> = match by {
@@ -419,7 +420,9 @@ impl BoardIndex {
             groups[slot].jobs.push(job);
         }
         for g in &mut groups {
-            g.jobs.sort_by(|a, b| fold(&a.title).cmp(&fold(&b.title)).then(a.id.cmp(&b.id)));
+            // An owner's order first (featured, then by position), then by title.
+            let owner = |j: &JobSummary| (!j.featured, j.position.is_none(), j.position.unwrap_or(0));
+            g.jobs.sort_by(|a, b| owner(a).cmp(&owner(b)).then_with(|| fold(&a.title).cmp(&fold(&b.title))).then(a.id.cmp(&b.id)));
         }
         groups.sort_by(|a, b| {
             (a.department_id.is_none(), fold(a.name), a.department_id).cmp(&(b.department_id.is_none(), fold(b.name), b.department_id))
@@ -465,6 +468,7 @@ mod tests {
             language: None,
             metadata: vec![MetadataField { name: "Workplace Type".into(), value: MetadataValue::Text(workplace.into()) }],
             featured: false,
+            position: None,
             tags: vec![],
             apply_url: None,
         }
@@ -609,5 +613,22 @@ mod tests {
         assert_eq!(titles, vec!["Account Executive", "Backend Engineer", "Office Manager", "Site Reliability Engineer"]);
         assert_eq!(GroupBy::parse("Office"), GroupBy::Office);
         assert_eq!(GroupBy::parse("whatever"), GroupBy::Department);
+    }
+
+    #[test]
+    fn an_owners_order_comes_before_titles_in_every_group() {
+        let mut l = listing();
+        for j in &mut l.jobs {
+            match j.title.as_str() {
+                "Site Reliability Engineer" => j.featured = true,
+                "Office Manager" => j.position = Some(1),
+                _ => {}
+            }
+        }
+        let idx = BoardIndex::new(l, &Filters::default());
+        let all = idx.select(&Filters::default());
+        let flat = idx.group(&all, GroupBy::None, "Other");
+        let titles: Vec<&str> = flat[0].jobs.iter().map(|j| j.title.as_str()).collect();
+        assert_eq!(titles, vec!["Site Reliability Engineer", "Office Manager", "Account Executive", "Backend Engineer"]);
     }
 }

@@ -170,6 +170,7 @@ mod tests {
                 language: None,
                 metadata: vec![MetadataField { name: "Workplace Type".into(), value: MetadataValue::Text(workplace.into()) }],
                 featured: false,
+                position: None,
                 tags: vec![],
                 apply_url: None,
             },

@@ -129,6 +129,7 @@ impl Snapshot {
         let with_fields = |mut j: JobSummary, f: Option<&LocalFields>| {
             if let Some(f) = f {
                 j.featured = f.featured;
+                j.position = f.position;
                 j.tags = f.tags.clone();
                 j.apply_url = f.apply_url.clone();
             }
@@ -161,6 +162,7 @@ impl Snapshot {
                 language: None,
                 metadata: vec![],
                 featured: false,
+                position: None,
                 tags: vec![],
                 apply_url: None,
             };
@@ -361,6 +363,7 @@ fn summary(job: &gh::Job) -> JobSummary {
         language: job.language.clone(),
         metadata: job.metadata.iter().flatten().map(metadata).collect(),
         featured: false,
+        position: None,
         tags: vec![],
         apply_url: None,
     }

@@ -122,6 +122,10 @@ fn JobRow(job: JobSummary) -> impl IntoView {
                 }>
                 {job.title}
             </a>
+            {job.featured.then(|| view! { <span class="badge featured" part="featured">{ctx.t.featured}</span> })}
+            {(!job.tags.is_empty()).then(|| view! {
+                <ul class="tags" part="tags">{job.tags.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+            })}
             <span class="job-location">{job.location}</span>
         </li>
     }

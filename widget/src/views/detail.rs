@@ -59,7 +59,8 @@ fn JobBody(d: JobDetail) -> impl IntoView {
             });
         }
     });
-    let apply = d.job.absolute_url.clone().unwrap_or_else(|| format!("{}/jobs/{}", d.board.hosted_url, d.job.id));
+    // An owner's external apply URL wins over Greenhouse's page.
+    let apply = d.job.apply_url.clone().or_else(|| d.job.absolute_url.clone()).unwrap_or_else(|| format!("{}/jobs/{}", d.board.hosted_url, d.job.id));
     let apply = crate::url::with_tracking(&apply, &ctx.tracking);
     let places = d.offices.iter().map(|o| o.name.clone()).collect::<Vec<_>>();
     let location = if d.job.location.is_empty() { places.join(" · ") } else { d.job.location.clone() };
@@ -91,6 +92,7 @@ fn JobBody(d: JobDetail) -> impl IntoView {
         {(!pay.is_empty()).then(|| view! {
             <div class="pay" part="pay"><h3>{t.pay}</h3><ul>{pay.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
         })}
+        {(!d.intro_html.is_empty()).then(|| view! { <div class="intro" part="intro" inner_html=d.intro_html.clone()></div> })}
         <div class="description" part="description" inner_html=d.content_html.clone()></div>
         {match d.form.clone() {
             // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
