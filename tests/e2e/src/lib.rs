@@ -27,6 +27,22 @@ pub fn owner_token(org: &str, sub: &str, secs: i64) -> String {
     owner_token_with(org, sub, secs, OWNER_ISSUER, OWNER_SECRET, gh_worker::auth::DEFAULT_AUDIENCE)
 }
 
+/// A host server's token (`scope: "server"`) for `org`.
+pub fn host_token(org: &str, secs: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let claims = gh_worker::auth::OwnerClaims {
+        iss: OWNER_ISSUER.into(),
+        aud: gh_worker::auth::DEFAULT_AUDIENCE.into(),
+        org: org.into(),
+        sub: "host-server".into(),
+        email: String::new(),
+        exp: (now + secs).max(1) as u64,
+        iat: now as u64,
+        scope: gh_worker::auth::SCOPE_SERVER.into(),
+    };
+    gh_worker::auth::mint(&claims, OWNER_SECRET)
+}
+
 pub fn owner_token_with(org: &str, sub: &str, secs: i64, iss: &str, secret: &str, aud: &str) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let claims = gh_worker::auth::OwnerClaims {
@@ -286,6 +302,8 @@ pub fn stack() -> &'static Stack {
             ("OWNER_TOKEN_SECRETS".into(), owners),
             ("HARVEST_PER_PAGE".into(), "10".into()),
             ("HARVEST_WINDOW_SECONDS".into(), "2".into()),
+            // The fake's callback receiver lives on loopback http.
+            ("CALLBACK_ALLOW".into(), "http://127.0.0.1:".into()),
         ];
         vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
         let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -304,6 +322,25 @@ pub fn cron_turn() -> std::sync::MutexGuard<'static, ()> {
 pub fn owner_call(method: reqwest::Method, org: &str, path: &str, body: Option<serde_json::Value>) -> reqwest::blocking::Response {
     let url = format!("{}/api/v1/orgs/{org}{path}", stack().worker.base);
     let mut r = reqwest::blocking::Client::new().request(method, url).bearer_auth(owner_token(org, "ops", 600));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().expect("the worker answers")
+}
+
+/// A call to the shared worker's org routes with the given bearer token (or none).
+pub fn call_with(
+    method: reqwest::Method,
+    org: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> reqwest::blocking::Response {
+    let url = format!("{}/api/v1/orgs/{org}{path}", stack().worker.base);
+    let mut r = reqwest::blocking::Client::new().request(method, url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
     if let Some(b) = body {
         r = r.json(&b);
     }

@@ -3,7 +3,9 @@
 //! web hook secret, compared in constant time), else 401 and nothing changes. The route is
 //! rate limited per org; deliveries are de-duplicated per org by `Greenhouse-Event-ID`; a
 //! ping is answered; job and job post events sync the board, at most once per
-//! `WEBHOOK_REFRESH_SECONDS` however many deliveries (or replays under new ids) arrive.
+//! `WEBHOOK_REFRESH_SECONDS` however many deliveries (or replays under new ids) arrive, plus
+//! one trailing sync when the window ends if deliveries came during it (so a job closed and
+//! reopened within seconds ends up open).
 
 use crate::connect::{self, vault};
 use crate::error::ApiError;
@@ -38,6 +40,32 @@ async fn limit(ctx: &RouteContext<App>, key: String) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+thread_local! {
+    /// Orgs with a trailing sync scheduled in this isolate.
+    static TRAILING: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
+}
+
+/// Syncs the org's board once, `wait_ms` from now (after the response), unless this isolate
+/// already has one scheduled.
+fn trailing_sync(ctx: &RouteContext<App>, org: &str, board: &str, wait_ms: u64) {
+    if !TRAILING.with(|t| t.borrow_mut().insert(org.to_string())) {
+        return;
+    }
+    let (cfg, env, org, board) = (ctx.data.cfg.clone(), ctx.env.clone(), org.to_string(), board.to_string());
+    ctx.data.ctx.wait_until(async move {
+        worker::Delay::from(std::time::Duration::from_millis(wait_ms.min(25_000) + 50)).await;
+        TRAILING.with(|t| t.borrow_mut().remove(&org));
+        let Ok(db) = env.d1("DB") else { return };
+        let l = crate::cache::Layers { cfg: &cfg, env: &env, ctx: None };
+        if let Err(e) = crate::sync::board_with(&l, &db, &board, Some(&org), false, Date::now().as_millis()).await {
+            worker::console_warn!("trailing sync of {board}: {e}");
+        }
+        if let Ok(vault) = vault(&cfg) {
+            let _ = crate::events::deliver(&cfg, &db, &vault, &org, Date::now().as_millis()).await;
+        }
+    });
 }
 
 fn reply(status: u16, v: Value) -> Result<Response, ApiError> {
@@ -86,7 +114,11 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     let board = connect::list(&db, &org).await?.into_iter().find(|c| c.kind == Kind::JobBoard).map(|c| c.account);
     let Some(board) = board else { return reply(200, json!({"status": "ignored", "reason": "no job board connected"})) };
     let last = crate::sync::status(&db, &org, &board).await?.and_then(|s| s.last_success_at);
-    if last.is_some_and(|at| now.saturating_sub(at) < ctx.data.cfg.webhook_refresh_secs * 1000) {
+    let window_ms = ctx.data.cfg.webhook_refresh_secs * 1000;
+    if let Some(at) = last.filter(|at| now.saturating_sub(*at) < window_ms) {
+        // A change inside the window (a job closed, then reopened at once) must not be lost:
+        // one trailing sync runs when the window ends, however many deliveries arrive.
+        trailing_sync(&ctx, &org, &board, at + window_ms - now);
         return reply(200, json!({"status": "recently_synced"}));
     }
     match crate::sync::board_with(&super::layers(&ctx), &db, &board, Some(&org), false, now).await {
