@@ -13,6 +13,7 @@
 //! submitted.
 
 pub mod harvest;
+pub mod lite;
 pub mod model;
 pub mod routes;
 pub mod seed;

@@ -453,22 +453,11 @@ async fn send_webhook(Json(h): Json<SendHook>) -> Response {
     }
 }
 
-/// A minimal HTTP/1.1 POST over a TCP stream (the fake has no HTTP client dependency).
+/// POSTs a signed Greenhouse web hook body; the receiver's status.
 async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> Result<u16, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").ok_or("only http:// receivers")?;
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    let mut stream = tokio::net::TcpStream::connect(host).await.map_err(|e| e.to_string())?;
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nSignature: sha256 {sig}\r\n\
-         Greenhouse-Event-ID: {event_id}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await.map_err(|e| e.to_string())?;
-    let mut buf = Vec::new();
-    stream.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&buf);
-    text.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| "no status line".to_string())
+    let signature = format!("sha256 {sig}");
+    let headers = [("Content-Type", "application/json"), ("Signature", signature.as_str()), ("Greenhouse-Event-ID", event_id)];
+    crate::lite::request("POST", url, &headers, body.as_bytes()).await.map(|r| r.status)
 }
 
 /// The secret and the token the fake Turnstile accepts.
