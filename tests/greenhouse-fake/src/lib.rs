@@ -82,6 +82,11 @@ pub struct Inner {
     pub harvest: harvest::HarvestState,
     /// Harvest's jobs, posts and openings (global: not per board token).
     pub model: model::Model,
+    /// Board jobs the fake closed or unpublished, per (board token, job id): where they stood
+    /// in the list and the job as it was, so a reopen puts them back unchanged.
+    pub parked: HashMap<(String, u64), (usize, serde_json::Value)>,
+    /// Web hooks the fake sent, for unique `Greenhouse-Event-ID`s.
+    pub hooks_sent: u64,
 }
 
 impl Inner {
@@ -89,6 +94,7 @@ impl Inner {
     pub fn seed(&mut self) {
         self.boards = seed::all_boards().into_iter().collect();
         self.model = self.boards.get(seed::DEMO_BOARD).map(model::Model::build).unwrap_or_default();
+        self.parked.clear();
     }
 
     /// The board behind this exact token, first copying the seeded board it aliases so other
