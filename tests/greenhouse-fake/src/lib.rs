@@ -15,6 +15,7 @@
 pub mod harvest;
 pub mod lite;
 pub mod model;
+pub mod receiver;
 pub mod routes;
 pub mod seed;
 
@@ -85,6 +86,8 @@ pub struct Inner {
     /// Board jobs the fake closed or unpublished, per (board token, job id): where they stood
     /// in the list and the job as it was, so a reopen puts them back unchanged.
     pub parked: HashMap<(String, u64), (usize, serde_json::Value)>,
+    /// Host callback receivers by name (`/__fake/receiver/{name}`).
+    pub receivers: BTreeMap<String, receiver::Receiver>,
     /// Web hooks the fake sent, for unique `Greenhouse-Event-ID`s.
     pub hooks_sent: u64,
 }

@@ -58,6 +58,7 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/boards/{token}/jobs/{id}/unpublish", post(unpublish_job))
         .route("/__fake/boards/{token}/jobs/{id}/reopen", post(reopen_job))
         .route("/__fake/webhooks/send", post(send_webhook))
+        .merge(crate::receiver::router())
         .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
@@ -383,13 +384,14 @@ async fn calls(State(fake): State<Fake>) -> Response {
     Json(json!(fake.0.lock().unwrap().calls)).into_response()
 }
 
-/// Forgets calls, faults and applications, and puts back the seeded boards and
+/// Forgets calls, faults, applications and receivers, and puts back the seeded boards and
 /// Harvest model (issued v3 tokens and the rate limit settings stay).
 async fn reset(State(fake): State<Fake>) -> StatusCode {
     let mut g = fake.0.lock().unwrap();
     g.calls.clear();
     g.faults.clear();
     g.applications.clear();
+    g.receivers.clear();
     g.seed();
     StatusCode::NO_CONTENT
 }
