@@ -58,6 +58,7 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/boards/{token}/jobs/{id}/unpublish", post(unpublish_job))
         .route("/__fake/boards/{token}/jobs/{id}/reopen", post(reopen_job))
         .route("/__fake/webhooks/send", post(send_webhook))
+        .route("/__fake/credentials", get(credentials))
         .merge(crate::receiver::router())
         .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
@@ -609,6 +610,34 @@ async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> 
     let signature = format!("sha256 {sig}");
     let headers = [("Content-Type", "application/json"), ("Signature", signature.as_str()), ("Greenhouse-Event-ID", event_id)];
     crate::lite::request("POST", url, &headers, body.as_bytes()).await.map(|r| r.status)
+}
+
+/// `GET /__fake/credentials`: every credential the fake accepts, by kind.
+async fn credentials(State(fake): State<Fake>) -> Response {
+    use crate::harvest::*;
+    let boards: Vec<Value> = {
+        let g = fake.0.lock().unwrap();
+        let mut tokens: Vec<&String> = g.boards.keys().filter(|t| !t.contains("--")).collect();
+        tokens.sort();
+        tokens.into_iter().map(|t| json!({"board_token": t, "api_key": g.boards[t].api_key})).collect()
+    };
+    Json(json!({
+        "job_board": {
+            "boards": boards,
+            "note": "A token `base--anything` serves board `base` and takes its key; tokens are case-insensitive.",
+        },
+        "harvest_v1": [
+            {"label": "full", "api_key": V1_FULL, "grants": RESOURCES},
+            {"label": "partial", "api_key": V1_PARTIAL, "grants": V1_PARTIAL_GRANTS},
+        ],
+        "harvest_v3": [
+            {"label": "full", "client_id": V3_FULL.0, "client_secret": V3_FULL.1, "user_id": V3_USER, "grants": RESOURCES},
+            {"label": "partial", "client_id": V3_PARTIAL.0, "client_secret": V3_PARTIAL.1, "user_id": V3_USER, "grants": V3_PARTIAL_GRANTS},
+        ],
+        "ingestion": {"api_key": INGESTION_KEY, "on_behalf_of": INGESTION_EMAIL},
+        "turnstile": {"secret": TURNSTILE_SECRET, "pass_token": TURNSTILE_PASS},
+    }))
+    .into_response()
 }
 
 /// The secret and the token the fake Turnstile accepts.
