@@ -10,7 +10,10 @@
 //! exactly the open jobs' external, live posts. Everything is also served under `/eu`.
 //!
 //! Control routes under `/__fake/` let tests count calls, inject faults and read what was
-//! submitted.
+//! submitted ([`routes`]); close, unpublish, reopen and edit a board's job, changing Harvest
+//! too and optionally sending the signed web hook Greenhouse would send; record the product's
+//! own outgoing web hooks ([`receiver`]); and list every credential the fake accepts
+//! (`GET /__fake/credentials`). `POST /__fake/reset` puts the seed back.
 
 pub mod harvest;
 pub mod lite;
