@@ -1,7 +1,23 @@
 //! Harvest v1 (Basic key, per-key endpoint permissions, Link pagination, rate limit with
 //! 429 + Retry-After), Harvest v3 (OAuth client-credentials token, Bearer, cursor
 //! pagination), and Candidate Ingestion's `current_user` (Basic key + On-Behalf-Of email).
+//!
+//! Jobs, job posts and openings are the demo company's ([`crate::model`]):
+//!
+//! - `GET /v1/jobs` (`status`, `department_id`, `office_id`), `GET /v1/jobs/{id}`: v1 jobs with
+//!   departments, offices, openings and hiring team embedded;
+//! - `GET /v1/job_posts` (`live`, `internal`, `active`), `GET /v1/job_posts/{id}`,
+//!   `GET /v1/jobs/{id}/job_posts` (same filters);
+//! - `GET /v1/jobs/{id}/openings` (`status=open|closed`; next-only `Link`, as documented);
+//! - `GET /v3/jobs`, `/v3/job_posts`, `/v3/openings`: v3 shapes, no embedded children.
+//!
+//! v1 lists page with `page`/`per_page` and `Link` (`next` while more, `last`; filters kept in
+//! the links). v3 lists page by an opaque URL-safe base64 `cursor` that carries the page size
+//! of the first request and must then be the only parameter (else 400); `Link: rel="next"` only
+//! while more. Every other resource in [`RESOURCES`] lists three placeholder items, enough for
+//! the product's permission probe.
 
+use crate::model::{Job, Post};
 use crate::Fake;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -78,26 +94,59 @@ fn message(status: StatusCode, m: &str) -> Response {
 pub fn router() -> Router<Fake> {
     Router::new()
         .route("/v1/{resource}", get(v1_list))
+        .route("/v1/jobs/{id}", get(v1_job))
+        .route("/v1/job_posts/{id}", get(v1_post))
+        .route("/v1/jobs/{id}/job_posts", get(v1_job_posts))
         .route("/v1/jobs/{id}/openings", get(v1_openings))
         .route("/token", post(token))
         .route("/v3/{resource}", get(v3_list))
         .route("/v1/partner/current_user", get(current_user))
 }
 
-fn items(fake: &Fake, resource: &str) -> Vec<Value> {
+/// `Some(true|false)` for a `true`/`false` filter, `None` when absent (or neither).
+fn flag(q: &BTreeMap<String, String>, name: &str) -> Option<bool> {
+    q.get(name).and_then(|v| v.parse().ok())
+}
+
+/// Whether a post passes v1's `live`, `internal` and `active` filters (every post is active).
+fn post_matches(p: &Post, q: &BTreeMap<String, String>) -> bool {
+    flag(q, "live").is_none_or(|l| l == p.live) && flag(q, "internal").is_none_or(|i| i == p.internal) && flag(q, "active").is_none_or(|a| a)
+}
+
+/// A v1 list: jobs (filters `status`, `department_id`, `office_id`), job posts (filters
+/// `live`, `internal`, `active`), or three placeholder items of any other resource.
+fn items_v1(fake: &Fake, resource: &str, q: &BTreeMap<String, String>) -> Vec<Value> {
     let g = fake.0.lock().unwrap();
-    let jobs: Vec<Value> = g
-        .boards
-        .get(crate::seed::DEMO_BOARD)
-        .map(|b| {
-            b.jobs.iter().filter_map(|j| j["internal_job_id"].as_u64().map(|id| json!({"id": id, "name": j["title"], "status": "open"}))).collect()
-        })
-        .unwrap_or_default();
+    let id = |name: &str| q.get(name).and_then(|v| v.parse::<u64>().ok());
     match resource {
-        "jobs" => jobs,
-        "openings" => vec![json!({"id": 1, "opening_id": "NW-1", "status": "open"})],
-        other => (1..=3).map(|i| json!({"id": 4_500_000_000u64 + i, "kind": other})).collect(),
+        "jobs" => g
+            .model
+            .jobs
+            .iter()
+            .filter(|j| q.get("status").is_none_or(|s| s == j.status.as_str()))
+            .filter(|j| id("department_id").is_none_or(|d| j.department == Some(d)))
+            .filter(|j| id("office_id").is_none_or(|o| j.offices.contains(&o)))
+            .map(Job::v1)
+            .collect(),
+        "job_posts" => g.model.posts.iter().filter(|p| post_matches(p, q)).map(Post::v1).collect(),
+        other => placeholders(other),
     }
+}
+
+/// A v3 list (v3 embeds no children: openings are a list of their own).
+fn items_v3(fake: &Fake, resource: &str) -> Vec<Value> {
+    let g = fake.0.lock().unwrap();
+    match resource {
+        "jobs" => g.model.jobs.iter().map(Job::v3).collect(),
+        "job_posts" => g.model.posts.iter().map(Post::v3).collect(),
+        "openings" => g.model.openings().into_iter().map(|(job, o)| o.v3(job)).collect(),
+        other => placeholders(other),
+    }
+}
+
+/// What the fake serves for resources it does not model: enough for the permission probe.
+fn placeholders(resource: &str) -> Vec<Value> {
+    (1..=3).map(|i| json!({"id": 4_500_000_000u64 + i, "kind": resource})).collect()
 }
 
 /// Counts a request against the key's window; `Some(response)` when over the limit.
@@ -125,19 +174,26 @@ fn rate_limited(fake: &Fake, key: &str) -> (Option<Response>, u32) {
     (None, limit.saturating_sub(used))
 }
 
-fn page_v1(all: Vec<Value>, q: &BTreeMap<String, String>, path: &str, remaining: u32) -> Response {
+/// One page of a v1 list with its `Link` header: `next` while there is more, and `last`
+/// unless `next_only` (the newer scheme some endpoints use). Links keep the request's filters.
+fn page_v1(all: Vec<Value>, q: &BTreeMap<String, String>, path: &str, remaining: u32, next_only: bool) -> Response {
     let per_page = q.get("per_page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(100).clamp(1, 500);
     let page = q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1);
     let last = all.len().div_ceil(per_page).max(1);
     let slice: Vec<Value> = all.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    let filters: String = q.iter().filter(|(k, _)| *k != "page" && *k != "per_page").map(|(k, v)| format!("&{k}={v}")).collect();
     let mut links = Vec::new();
     if page < last {
-        links.push(format!("<{path}?page={}&per_page={per_page}>; rel=\"next\"", page + 1));
+        links.push(format!("<{path}?page={}&per_page={per_page}{filters}>; rel=\"next\"", page + 1));
     }
-    links.push(format!("<{path}?page={last}&per_page={per_page}>; rel=\"last\""));
+    if !next_only {
+        links.push(format!("<{path}?page={last}&per_page={per_page}{filters}>; rel=\"last\""));
+    }
     let mut r = Json(slice).into_response();
     let h = r.headers_mut();
-    h.insert("Link", links.join(", ").parse().unwrap());
+    if !links.is_empty() {
+        h.insert("Link", links.join(", ").parse().unwrap());
+    }
     h.insert("X-RateLimit-Limit", RATE_LIMIT.to_string().parse().unwrap());
     h.insert("X-RateLimit-Remaining", remaining.to_string().parse().unwrap());
     r
@@ -168,15 +224,75 @@ async fn v1_list(State(fake): State<Fake>, Path(resource): Path<String>, headers
         return message(StatusCode::NOT_FOUND, "Resource not found");
     }
     match v1_auth(&fake, &headers, &resource) {
-        Ok(remaining) => page_v1(items(&fake, &resource), &q, &format!("/v1/{resource}"), remaining),
+        Ok(remaining) => page_v1(items_v1(&fake, &resource, &q), &q, &format!("/v1/{resource}"), remaining, false),
         Err(r) => r,
     }
 }
 
-async fn v1_openings(State(fake): State<Fake>, Path(id): Path<u64>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
-    match v1_auth(&fake, &headers, "openings") {
-        Ok(remaining) => page_v1(items(&fake, "openings"), &q, &format!("/v1/jobs/{id}/openings"), remaining),
+/// A v1 read of one thing: auth for `resource`, then `find` (404 when it finds nothing).
+fn v1_one(fake: &Fake, headers: &HeaderMap, resource: &str, find: impl FnOnce(&crate::model::Model) -> Option<Value>) -> Response {
+    match v1_auth(fake, headers, resource) {
+        Ok(remaining) => match find(&fake.0.lock().unwrap().model) {
+            Some(v) => with_remaining(Json(v).into_response(), remaining),
+            None => message(StatusCode::NOT_FOUND, "Resource not found"),
+        },
         Err(r) => r,
+    }
+}
+
+async fn v1_job(State(fake): State<Fake>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    v1_one(&fake, &headers, "jobs", |m| id.parse().ok().and_then(|id| m.job(id)).map(Job::v1))
+}
+
+async fn v1_post(State(fake): State<Fake>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    v1_one(&fake, &headers, "job_posts", |m| id.parse().ok().and_then(|id| m.post(id)).map(Post::v1))
+}
+
+/// `GET /v1/jobs/{id}/job_posts`: the job's posts, with the `live`/`internal`/`active` filters.
+async fn v1_job_posts(State(fake): State<Fake>, Path(id): Path<String>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let remaining = match v1_auth(&fake, &headers, "job_posts") {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let posts = {
+        let g = fake.0.lock().unwrap();
+        let job = id.parse().ok().and_then(|id| g.model.job(id));
+        job.map(|j| g.model.posts_of(j.id).filter(|p| post_matches(p, &q)).map(Post::v1).collect::<Vec<_>>())
+    };
+    match posts {
+        Some(posts) => page_v1(posts, &q, &format!("/v1/jobs/{id}/job_posts"), remaining, false),
+        None => message(StatusCode::NOT_FOUND, "Resource not found"),
+    }
+}
+
+/// `GET /v1/jobs/{id}/openings` (`status=open|opened|closed`): next-only paging, as documented.
+async fn v1_openings(State(fake): State<Fake>, Path(id): Path<String>, headers: HeaderMap, Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let remaining = match v1_auth(&fake, &headers, "openings") {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let want_open = match q.get("status").map(String::as_str) {
+        Some("open" | "opened") => Some(true),
+        Some("closed") => Some(false),
+        _ => None,
+    };
+    let openings = {
+        let g = fake.0.lock().unwrap();
+        id.parse().ok().and_then(|id| g.model.job(id)).map(|j| {
+            j.openings
+                .iter()
+                .filter(|o| want_open.is_none_or(|w| w == o.open))
+                .map(|o| {
+                    let mut v = o.v1();
+                    v["custom_fields"] = json!({});
+                    v
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    match openings {
+        Some(list) => page_v1(list, &q, &format!("/v1/jobs/{id}/openings"), remaining, true),
+        None => message(StatusCode::NOT_FOUND, "Resource not found"),
     }
 }
 
@@ -213,22 +329,34 @@ async fn v3_list(State(fake): State<Fake>, Path(resource): Path<String>, headers
     if let Some(r) = limited {
         return r;
     }
-    // Cursor pagination: an opaque cursor, and a `next` link only while there is more.
-    let all = items(&fake, &resource);
-    let start: usize = q
-        .get("cursor")
-        .and_then(|c| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok())
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let per_page = q.get("per_page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(100).clamp(1, 500);
+    // Cursor pagination: an opaque cursor that carries the page size, which must then be the
+    // only query parameter; a `next` link only while there is more.
+    let (start, per_page) = match q.get("cursor") {
+        None => (0, q.get("per_page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(100).clamp(1, 500)),
+        Some(_) if q.len() > 1 => return message(StatusCode::BAD_REQUEST, "When a cursor is given it must be the only query parameter"),
+        Some(c) => match decode_cursor(c, &resource) {
+            Some(at) => at,
+            None => return message(StatusCode::BAD_REQUEST, "Invalid cursor"),
+        },
+    };
+    let all = items_v3(&fake, &resource);
     let slice: Vec<Value> = all.iter().skip(start).take(per_page).cloned().collect();
     let mut r = Json(slice).into_response();
     if start + per_page < all.len() {
-        let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode((start + per_page).to_string());
+        let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{resource}:{}:{per_page}", start + per_page));
         r.headers_mut().insert("Link", format!("</v3/{resource}?cursor={cursor}>; rel=\"next\"").parse().unwrap());
     }
     with_remaining(r, remaining)
+}
+
+/// (offset, page size) of a cursor this fake issued for `resource`.
+fn decode_cursor(cursor: &str, resource: &str) -> Option<(usize, usize)> {
+    let raw = String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    let mut parts = raw.split(':');
+    (parts.next()? == resource).then_some(())?;
+    let start = parts.next()?.parse().ok()?;
+    let per_page = parts.next()?.parse::<usize>().ok()?.clamp(1, 500);
+    Some((start, per_page))
 }
 
 async fn current_user(headers: HeaderMap) -> Response {

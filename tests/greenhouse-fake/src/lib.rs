@@ -5,10 +5,20 @@
 //! application POST with Basic auth. A board token `base--anything` serves board `base`, so
 //! every test can have a board (and so a cache entry) of its own.
 //!
+//! Harvest v1 and v3 and Candidate Ingestion (see [`harvest`]): the demo company's jobs, job
+//! posts and openings come from [`model`], built from the demo board so that the board shows
+//! exactly the open jobs' external, live posts. Everything is also served under `/eu`.
+//!
 //! Control routes under `/__fake/` let tests count calls, inject faults and read what was
-//! submitted.
+//! submitted ([`routes`]); close, unpublish, reopen and edit a board's job, changing Harvest
+//! too and optionally sending the signed web hook Greenhouse would send; record the product's
+//! own outgoing web hooks ([`receiver`]); and list every credential the fake accepts
+//! (`GET /__fake/credentials`). `POST /__fake/reset` puts the seed back.
 
 pub mod harvest;
+pub mod lite;
+pub mod model;
+pub mod receiver;
 pub mod routes;
 pub mod seed;
 
@@ -74,6 +84,35 @@ pub struct Inner {
     pub faults: HashMap<String, Fault>,
     pub applications: Vec<ReceivedApplication>,
     pub harvest: harvest::HarvestState,
+    /// Harvest's jobs, posts and openings (global: not per board token).
+    pub model: model::Model,
+    /// Board jobs the fake closed or unpublished, per (board token, job id): where they stood
+    /// in the list and the job as it was, so a reopen puts them back unchanged.
+    pub parked: HashMap<(String, u64), (usize, serde_json::Value)>,
+    /// Host callback receivers by name (`/__fake/receiver/{name}`).
+    pub receivers: BTreeMap<String, receiver::Receiver>,
+    /// Web hooks the fake sent, for unique `Greenhouse-Event-ID`s.
+    pub hooks_sent: u64,
+}
+
+impl Inner {
+    /// Puts back the seeded boards and the Harvest model built from the demo board.
+    pub fn seed(&mut self) {
+        self.boards = seed::all_boards().into_iter().collect();
+        self.model = self.boards.get(seed::DEMO_BOARD).map(model::Model::build).unwrap_or_default();
+        self.parked.clear();
+    }
+
+    /// The board behind this exact token, first copying the seeded board it aliases so other
+    /// tokens of the same base keep their jobs. `None` for an unknown board. Call
+    /// [`BoardData::refresh_raw`] after changing its jobs.
+    pub fn board_mut(&mut self, token: &str) -> Option<&mut BoardData> {
+        if !self.boards.contains_key(token) {
+            let base = self.boards.get(Fake::resolve(token)).cloned()?;
+            self.boards.insert(token.to_string(), base);
+        }
+        self.boards.get_mut(token)
+    }
 }
 
 /// Shared, cloneable state of one fake.
@@ -84,7 +123,7 @@ impl Fake {
     /// A fake seeded with every board in [`seed::all_boards`].
     pub fn seeded() -> Self {
         let fake = Self::default();
-        fake.0.lock().unwrap().boards = seed::all_boards().into_iter().collect();
+        fake.0.lock().unwrap().seed();
         fake
     }
 
@@ -116,14 +155,9 @@ impl Fake {
     /// other tokens of the same base keep their jobs. Returns false for an unknown board.
     pub fn edit_board(&self, token: &str, f: impl FnOnce(&mut seed::BoardData)) -> bool {
         let mut g = self.0.lock().unwrap();
-        if !g.boards.contains_key(token) {
-            let Some(base) = g.boards.get(Self::resolve(token)).cloned() else { return false };
-            g.boards.insert(token.to_string(), base);
-        }
-        let board = g.boards.get_mut(token).expect("present");
+        let Some(board) = g.board_mut(token) else { return false };
         f(board);
-        let total = board.jobs.len();
-        board.jobs_raw = serde_json::to_string(&serde_json::json!({"jobs": board.jobs, "meta": {"total": total}})).unwrap_or_default();
+        board.refresh_raw();
         true
     }
 

@@ -1,4 +1,21 @@
 //! The fake's HTTP surface: Greenhouse's Job Board API plus `/__fake/` controls.
+//!
+//! Job control routes, per board token (a `base--x` token gets its own copy of board `base`;
+//! Harvest is global and changes for every token):
+//!
+//! - `POST /__fake/boards/{token}/jobs/{id}` `{"title"?, "content"? (raw HTML)}`: edits the
+//!   job; the board serves `content` entity-escaped, Harvest raw; `updated_at` becomes now;
+//! - `POST …/jobs/{id}/close`: off the board (kept aside), Harvest job closed, its posts offline;
+//! - `POST …/jobs/{id}/unpublish`: off the board, Harvest job open, its external post offline;
+//! - `POST …/jobs/{id}/reopen`: back on the board as it was, Harvest job open, the post live.
+//!
+//! Each takes an optional body `{"hook": {"url", "secret", "forge"?}}` (alongside the edit's
+//! fields). With it the fake sends, signed as Greenhouse signs, `job_updated`
+//! (`payload.job` = the Harvest v1 job) for edit, close and reopen, and `job_post_updated`
+//! (the flat post) for unpublish and for any post Harvest does not model (a prospect post or
+//! another board), then answers `200 {"hook_status": <receiver's status>}` (`502 {"error"}` when
+//! the receiver cannot be reached; the change stays made). Without it: `204`. Unknown board or
+//! job: `404`.
 
 use crate::{Fake, Fault, ReceivedApplication};
 use axum::body::Bytes;
@@ -37,7 +54,12 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/applications", get(applications))
         .route("/__fake/harvest/limit", post(set_harvest_limit))
         .route("/__fake/boards/{token}/jobs/{id}", post(edit_job).delete(remove_job))
+        .route("/__fake/boards/{token}/jobs/{id}/close", post(close_job))
+        .route("/__fake/boards/{token}/jobs/{id}/unpublish", post(unpublish_job))
+        .route("/__fake/boards/{token}/jobs/{id}/reopen", post(reopen_job))
         .route("/__fake/webhooks/send", post(send_webhook))
+        .route("/__fake/credentials", get(credentials))
+        .merge(crate::receiver::router())
         .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
@@ -363,11 +385,15 @@ async fn calls(State(fake): State<Fake>) -> Response {
     Json(json!(fake.0.lock().unwrap().calls)).into_response()
 }
 
+/// Forgets calls, faults, applications and receivers, and puts back the seeded boards and
+/// Harvest model (issued v3 tokens and the rate limit settings stay).
 async fn reset(State(fake): State<Fake>) -> StatusCode {
     let mut g = fake.0.lock().unwrap();
     g.calls.clear();
     g.faults.clear();
     g.applications.clear();
+    g.receivers.clear();
+    g.seed();
     StatusCode::NO_CONTENT
 }
 
@@ -399,25 +425,151 @@ async fn set_harvest_limit(State(fake): State<Fake>, Json(l): Json<Limit>) -> St
     StatusCode::NO_CONTENT
 }
 
+/// Where to send the web hook a job change causes, and the secret to sign it with.
 #[derive(Deserialize)]
-struct JobEdit {
-    title: Option<String>,
+struct HookTarget {
+    url: String,
+    secret: String,
+    /// Sign with this instead of `secret` (a forged delivery).
+    #[serde(default)]
+    forge: Option<String>,
 }
 
-/// Changes a job's title (and `updated_at`) on this exact board token only.
-async fn edit_job(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>, Json(e): Json<JobEdit>) -> StatusCode {
-    if fake.edit_board(&token, |b| {
-        for j in b.jobs.iter_mut().filter(|j| j["id"].as_u64() == Some(id)) {
-            if let Some(t) = &e.title {
-                j["title"] = Value::from(t.clone());
-            }
-            j["updated_at"] = Value::from("2026-11-23T12:00:00-05:00");
-        }
-    }) {
-        StatusCode::NO_CONTENT
+/// The optional body of the job control routes.
+#[derive(Deserialize, Default)]
+struct JobChange {
+    title: Option<String>,
+    /// Raw HTML; the board serves it entity-escaped, Harvest raw.
+    content: Option<String>,
+    hook: Option<HookTarget>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Edit,
+    Close,
+    Unpublish,
+    Reopen,
+}
+
+/// `POST /__fake/boards/{token}/jobs/{id}` `{"title"?, "content"?, "hook"?}`: edits the job on
+/// this exact board token (and its Harvest post and job), bumping `updated_at`.
+async fn edit_job(State(fake): State<Fake>, Path((token, id)): Path<(String, String)>, body: Bytes) -> Response {
+    change_job(&fake, &token, &id, Action::Edit, &body).await
+}
+
+/// `POST …/close`: off this board token (kept aside for a reopen); Harvest job closed, its posts offline.
+async fn close_job(State(fake): State<Fake>, Path((token, id)): Path<(String, String)>, body: Bytes) -> Response {
+    change_job(&fake, &token, &id, Action::Close, &body).await
+}
+
+/// `POST …/unpublish`: off this board token; Harvest job still open, its external post offline.
+async fn unpublish_job(State(fake): State<Fake>, Path((token, id)): Path<(String, String)>, body: Bytes) -> Response {
+    change_job(&fake, &token, &id, Action::Unpublish, &body).await
+}
+
+/// `POST …/reopen`: back on this board token as it was; Harvest job open, the post live.
+async fn reopen_job(State(fake): State<Fake>, Path((token, id)): Path<(String, String)>, body: Bytes) -> Response {
+    change_job(&fake, &token, &id, Action::Reopen, &body).await
+}
+
+/// A job control route: changes the board and Harvest, then sends the web hook Greenhouse
+/// would send when the body asks for one (`200 {"hook_status": …}`; `204` without a hook).
+async fn change_job(fake: &Fake, token: &str, id: &str, action: Action, body: &[u8]) -> Response {
+    let change: JobChange = if body.iter().all(u8::is_ascii_whitespace) {
+        JobChange::default()
     } else {
-        StatusCode::NOT_FOUND
+        match serde_json::from_slice::<Option<JobChange>>(body) {
+            Ok(c) => c.unwrap_or_default(),
+            Err(e) => return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("bad body: {e}")}))).into_response(),
+        }
+    };
+    let token = token.to_ascii_lowercase();
+    let Ok(id) = id.parse::<u64>() else { return not_found("Job not found") };
+    let now = crate::model::now_ms();
+    let (harvest_now, board_now) = (crate::model::harvest_time(now), crate::model::board_time(now));
+    let (action_name, payload, event_id) = {
+        let mut g = fake.0.lock().unwrap();
+        if g.board_mut(&token).is_none() {
+            return not_found("Job board not found");
+        }
+        let crate::Inner { boards, parked, model, hooks_sent, .. } = &mut *g;
+        let board = boards.get_mut(&token).expect("just made");
+        let key = (token.clone(), id);
+        let pos = board.jobs.iter().position(|j| j["id"].as_u64() == Some(id));
+        if pos.is_none() && !parked.contains_key(&key) {
+            return not_found("Job not found");
+        }
+        // Whether the board's list changed (a captured board's bytes are kept until it does).
+        let changed = match (action, pos) {
+            (Action::Close | Action::Unpublish, Some(at)) => {
+                let job = board.jobs.remove(at);
+                parked.insert(key.clone(), (at, job));
+                true
+            }
+            (Action::Reopen, None) => {
+                let (at, job) = parked.remove(&key).expect("checked");
+                let at = at.min(board.jobs.len());
+                board.jobs.insert(at, job);
+                true
+            }
+            (Action::Edit, _) => {
+                let job = match pos {
+                    Some(at) => &mut board.jobs[at],
+                    None => &mut parked.get_mut(&key).expect("checked").1,
+                };
+                if let Some(t) = &change.title {
+                    job["title"] = Value::from(t.clone());
+                }
+                if let Some(c) = &change.content {
+                    job["content"] = Value::from(crate::seed::escape_html(c));
+                }
+                job["updated_at"] = Value::from(board_now);
+                pos.is_some()
+            }
+            _ => false,
+        };
+        if changed {
+            board.refresh_raw();
+        }
+        let on_board = board.jobs.iter().find(|j| j["id"].as_u64() == Some(id));
+        let board_job = on_board.or_else(|| parked.get(&key).map(|p| &p.1)).cloned().unwrap_or_default();
+        let live = on_board.is_some();
+        let harvest_job = match action {
+            Action::Edit => model.edit(id, change.title.as_deref(), change.content.as_deref(), &harvest_now),
+            Action::Close => model.close(id, &harvest_now),
+            Action::Unpublish => model.unpublish(id, &harvest_now),
+            Action::Reopen => model.reopen(id, &harvest_now),
+        };
+        if change.hook.is_none() {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        *hooks_sent += 1;
+        let event_id = format!("fake-{}-{now}", *hooks_sent);
+        match (action, harvest_job) {
+            (Action::Unpublish, Some(_)) => ("job_post_updated", model.post(id).map(crate::model::Post::hook).unwrap_or_default(), event_id),
+            (_, Some(job)) => ("job_updated", json!({"job": model.job(job).map(crate::model::Job::v1)}), event_id),
+            // A post Harvest does not model (a prospect post, or a board other than the demo
+            // board): what its `job_post_updated` would carry.
+            (_, None) => ("job_post_updated", board_post_hook(&board_job, live, &harvest_now), event_id),
+        }
+    };
+    let hook = change.hook.expect("checked");
+    let body = serde_json::to_string(&json!({"action": action_name, "payload": payload})).unwrap_or_default();
+    let sig = crate::sign_webhook(hook.forge.as_deref().unwrap_or(&hook.secret), body.as_bytes());
+    match reqwest_lite_post(&hook.url, &body, &sig, &event_id).await {
+        Ok(status) => Json(json!({"hook_status": status})).into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e}))).into_response(),
     }
+}
+
+/// The flat `job_post_updated` payload of a board job Harvest does not model.
+fn board_post_hook(j: &Value, live: bool, now: &str) -> Value {
+    json!({
+        "id": j["id"], "title": j["title"], "location": j["location"]["name"],
+        "content": crate::seed::unescape_html(j["content"].as_str().unwrap_or_default()), "internal_content": null,
+        "updated_at": now, "job_id": j["internal_job_id"], "external": true, "internal": false, "live": live, "questions": [],
+    })
 }
 
 async fn remove_job(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>) -> StatusCode {
@@ -453,22 +605,39 @@ async fn send_webhook(Json(h): Json<SendHook>) -> Response {
     }
 }
 
-/// A minimal HTTP/1.1 POST over a TCP stream (the fake has no HTTP client dependency).
+/// POSTs a signed Greenhouse web hook body; the receiver's status.
 async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> Result<u16, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").ok_or("only http:// receivers")?;
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    let mut stream = tokio::net::TcpStream::connect(host).await.map_err(|e| e.to_string())?;
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nSignature: sha256 {sig}\r\n\
-         Greenhouse-Event-ID: {event_id}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await.map_err(|e| e.to_string())?;
-    let mut buf = Vec::new();
-    stream.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&buf);
-    text.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| "no status line".to_string())
+    let signature = format!("sha256 {sig}");
+    let headers = [("Content-Type", "application/json"), ("Signature", signature.as_str()), ("Greenhouse-Event-ID", event_id)];
+    crate::lite::request("POST", url, &headers, body.as_bytes()).await.map(|r| r.status)
+}
+
+/// `GET /__fake/credentials`: every credential the fake accepts, by kind.
+async fn credentials(State(fake): State<Fake>) -> Response {
+    use crate::harvest::*;
+    let boards: Vec<Value> = {
+        let g = fake.0.lock().unwrap();
+        let mut tokens: Vec<&String> = g.boards.keys().filter(|t| !t.contains("--")).collect();
+        tokens.sort();
+        tokens.into_iter().map(|t| json!({"board_token": t, "api_key": g.boards[t].api_key})).collect()
+    };
+    Json(json!({
+        "job_board": {
+            "boards": boards,
+            "note": "A token `base--anything` serves board `base` and takes its key; tokens are case-insensitive.",
+        },
+        "harvest_v1": [
+            {"label": "full", "api_key": V1_FULL, "grants": RESOURCES},
+            {"label": "partial", "api_key": V1_PARTIAL, "grants": V1_PARTIAL_GRANTS},
+        ],
+        "harvest_v3": [
+            {"label": "full", "client_id": V3_FULL.0, "client_secret": V3_FULL.1, "user_id": V3_USER, "grants": RESOURCES},
+            {"label": "partial", "client_id": V3_PARTIAL.0, "client_secret": V3_PARTIAL.1, "user_id": V3_USER, "grants": V3_PARTIAL_GRANTS},
+        ],
+        "ingestion": {"api_key": INGESTION_KEY, "on_behalf_of": INGESTION_EMAIL},
+        "turnstile": {"secret": TURNSTILE_SECRET, "pass_token": TURNSTILE_PASS},
+    }))
+    .into_response()
 }
 
 /// The secret and the token the fake Turnstile accepts.

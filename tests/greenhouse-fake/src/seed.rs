@@ -18,11 +18,26 @@ pub struct BoardData {
     pub api_key: String,
 }
 
-fn escape_html(s: &str) -> String {
+impl BoardData {
+    /// Re-serialises `jobs_raw` after `jobs` changed.
+    pub fn refresh_raw(&mut self) {
+        let total = self.jobs.len();
+        self.jobs_raw = serde_json::to_string(&json!({"jobs": self.jobs, "meta": {"total": total}})).unwrap_or_default();
+    }
+}
+
+/// Entity-escapes HTML as the Job Board API serves `content` (`<p>` becomes `&lt;p&gt;`).
+pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-const DEPARTMENTS: &[(u64, &str, Option<u64>)] = &[
+/// Undoes [`escape_html`]: the raw HTML Harvest holds for a post the Job Board API escapes.
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+}
+
+/// The demo company's departments: (id, name, parent).
+pub const DEPARTMENTS: &[(u64, &str, Option<u64>)] = &[
     (4010000001, "Engineering", None),
     (4010000002, "Platform", Some(4010000001)),
     (4010000003, "Robotics Software", Some(4010000001)),
@@ -38,7 +53,8 @@ const DEPARTMENTS: &[(u64, &str, Option<u64>)] = &[
     (4010000013, "Finance & Legal", None),
 ];
 
-const OFFICES: &[(u64, &str, Option<&str>, Option<u64>)] = &[
+/// The demo company's offices: (id, name, location, parent).
+pub const OFFICES: &[(u64, &str, Option<&str>, Option<u64>)] = &[
     (4020000001, "Americas", None, None),
     (4020000002, "San Francisco", Some("San Francisco, CA, United States"), Some(4020000001)),
     (4020000003, "New York", Some("New York, NY, United States"), Some(4020000001)),

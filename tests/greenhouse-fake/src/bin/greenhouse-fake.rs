@@ -22,6 +22,7 @@ async fn main() -> std::io::Result<()> {
         b.sort();
         b.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     });
+    println!("credentials: {}/__fake/credentials", running.base_url());
     tokio::signal::ctrl_c().await?;
     Ok(())
 }
