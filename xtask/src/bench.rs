@@ -12,6 +12,7 @@
 use crate::proc::cmd;
 use crate::setup::Result;
 use gh_worker::snapshot::{Snapshot, Upstream};
+use shared::jobs::LocalFields;
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -39,16 +40,47 @@ fn sizes_of(name: &str, bytes: &[u8]) -> Sizes {
     Sizes { name: name.to_string(), raw: bytes.len(), gzip, brotli: br.len() }
 }
 
-/// The listing body the worker serves for the demo board, built natively by the worker's own
-/// mapping code from the fake's seed: its exact byte length sizes the static twin.
-fn listing_len() -> usize {
+/// The demo board as the worker maps it, natively, from the fake's seed.
+fn demo_snapshot() -> Snapshot {
     let seed = greenhouse_fake::seed::northwind();
     let jobs = serde_json::from_str(&seed.jobs_raw).expect("seed parses");
     let departments = serde_json::from_value(json!({"departments": seed.departments})).ok();
     let offices = serde_json::from_value(json!({"offices": seed.offices})).ok();
     let board = Some(shared::greenhouse::job_board::Board { name: seed.name.clone(), content: None });
-    let s = Snapshot::build(greenhouse_fake::seed::DEMO_BOARD, Upstream { jobs, departments, offices, board }, 0);
-    serde_json::to_string(&s.listing).expect("serialises").len()
+    Snapshot::build(greenhouse_fake::seed::DEMO_BOARD, Upstream { jobs, departments, offices, board }, 0)
+}
+
+/// What an owner set on the demo board for the benchmark: some jobs featured, ordered and
+/// tagged, one hidden, so the cached listing is a merged one.
+fn owner_edits(s: &Snapshot) -> Vec<(String, serde_json::Value, LocalFields)> {
+    s.listing
+        .jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, j)| s.internal.contains_key(&j.id))
+        .take(12)
+        .map(|(i, j)| {
+            let f = LocalFields {
+                featured: i < 3,
+                position: (i < 6).then_some(i as i32),
+                tags: if i % 2 == 0 { vec!["Remote friendly".into(), "Visa sponsorship".into()] } else { vec![] },
+                hidden: i == 11,
+                ..Default::default()
+            };
+            let edit = json!({"featured": f.featured, "position": f.position, "tags": f.tags, "hidden": f.hidden});
+            (s.key_of(j.id), edit, f)
+        })
+        .collect()
+}
+
+/// The merged listing body the worker serves for the demo board after [`owner_edits`], built
+/// natively by the worker's own code: its exact byte length sizes the static twin.
+fn listing_len() -> usize {
+    let mut s = demo_snapshot();
+    for (key, _, f) in owner_edits(&s) {
+        s.overlay.fields.insert(key, f);
+    }
+    gh_worker::cache::Prepared::new(s).listing_body.len()
 }
 
 #[derive(Default)]
@@ -190,6 +222,11 @@ pub fn run(args: &[String]) -> Result<()> {
     for (name, path) in [("apply/gh_apply.js", assets.join("apply/gh_apply.js")), ("apply/gh_apply_bg.wasm", assets.join("apply/gh_apply_bg.wasm"))] {
         on_demand.push(sizes_of(name, &read(&path)?));
     }
+    // Downloaded by owners only (`data-mode="connect"`), never by visitors.
+    let mut console = Vec::new();
+    for (name, path) in [("console/gh_console.js", assets.join("console/gh_console.js")), ("console/gh_console_bg.wasm", assets.join("console/gh_console_bg.wasm"))] {
+        console.push(sizes_of(name, &read(&path)?));
+    }
 
     // 2. A static twin of the cached listing, byte for byte the same length.
     let n = listing_len();
@@ -223,6 +260,10 @@ pub fn run(args: &[String]) -> Result<()> {
                 &format!("GREENHOUSE_BOARDS_API:{}", fake.base_url()),
                 "--var",
                 "DEBUG_STATS:1",
+                "--var",
+                &format!("VAULT_KEY:{}", xtask::DEMO_VAULT_KEY),
+                "--var",
+                &format!("OWNER_TOKEN_SECRETS:{{\"{}\":\"{}\"}}", xtask::DEMO_ISSUER, xtask::DEMO_OWNER_SECRET),
             ],
         );
         if let Some(b) = &memory_max_bytes {
@@ -247,6 +288,22 @@ pub fn run(args: &[String]) -> Result<()> {
                 return Err("wrangler dev did not start".to_string());
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        // The demo org connects its board and an owner edits jobs: the listing is a merged one.
+        let org = greenhouse_fake::seed::DEMO_BOARD;
+        let token = crate::proc::mint(org, "bench", "bench@northwind.example", 10);
+        let client = reqwest::Client::new();
+        let org_url = |p: &str| format!("{base}/api/v1/orgs/{org}{p}");
+        let key = greenhouse_fake::seed::job_board_api_key(org);
+        let r = client.put(org_url("/connection/job_board")).bearer_auth(&token).json(&json!({"board_token": org, "api_key": key})).send().await;
+        if !r.as_ref().is_ok_and(|r| r.status().is_success()) {
+            return Err(format!("connecting the demo board failed: {:?}", r.map(|r| r.status())));
+        }
+        for (key, edit, _) in owner_edits(&demo_snapshot()) {
+            let r = client.patch(org_url(&format!("/jobs/{key}"))).bearer_auth(&token).json(&edit).send().await.map_err(|e| e.to_string())?;
+            if !r.status().is_success() {
+                return Err(format!("editing {key} failed: {}", r.status()));
+            }
         }
         let body = reqwest::get(&list_url).await.map_err(|e| e.to_string())?.bytes().await.map_err(|e| e.to_string())?;
         if body.len() != n {
@@ -284,6 +341,10 @@ pub fn run(args: &[String]) -> Result<()> {
     for s in &on_demand {
         println!("{:<24} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
     }
+    println!("owner console (owners only, never visitors):");
+    for s in &console {
+        println!("{:<24} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
+    }
     let within = total.brotli <= WIDGET_BROTLI_BUDGET;
     println!(
         "budget: {} B brotli -> {}",
@@ -291,10 +352,10 @@ pub fn run(args: &[String]) -> Result<()> {
         if within { "within budget".to_string() } else { format!("OVER budget by {} B", total.brotli - WIDGET_BROTLI_BUDGET) }
     );
     println!();
-    println!("Throughput, wrangler dev (workerd) on loopback, {connections} connections, {secs} s per target, body {n} B");
+    println!("Throughput, wrangler dev (workerd) on loopback, {connections} connections, {secs} s per target, body {n} B (owners' local fields merged)");
     println!("{:<28} {:>10} {:>10} {:>10} {:>8}", "target", "req/s", "p50 ms", "p99 ms", "errors");
     let ratio = cached.rps() / stat.rps().max(1e-9);
-    let rows = [("cached job list (API)", &mut cached), ("static asset, same size", &mut stat)];
+    let rows = [("cached job list, merged (API)", &mut cached), ("static asset, same size", &mut stat)];
     let mut json_rows = Vec::new();
     for (name, l) in rows {
         let (p50, p99) = (l.pct(0.50), l.pct(0.99));
@@ -325,6 +386,7 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     let report = json!({
         "widget_budget": {"brotli_bytes": WIDGET_BROTLI_BUDGET, "total_brotli_bytes": total.brotli, "within_budget": within},
+        "console_owners_only": console.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "apply_form_on_demand": on_demand.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,

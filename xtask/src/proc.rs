@@ -56,6 +56,8 @@ pub fn dev(args: &[String]) -> Result<()> {
             let url = format!("http://127.0.0.1:{fake_port}");
             vars.extend(xtask::fake_hosts(&url));
             vars.push(("JOB_BOARD_API_KEYS".into(), format!("{{\"northwind\":\"{}\"}}", greenhouse_fake::seed::job_board_api_key("northwind"))));
+            // The fake's callback receiver lives on loopback http: allowed in the demo only.
+            vars.push(("CALLBACK_ALLOW".into(), format!("{url}/__fake/receiver/")));
             url
         }
     };
@@ -196,7 +198,7 @@ fn cargo_test(mut c: Command) -> (Counts, Result<()>) {
     (counts, result)
 }
 
-fn mint(org: &str, sub: &str, email: &str, minutes: u64) -> String {
+pub fn mint(org: &str, sub: &str, email: &str, minutes: u64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let claims = gh_worker::auth::OwnerClaims {
         iss: xtask::DEMO_ISSUER.into(),
