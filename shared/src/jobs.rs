@@ -25,10 +25,14 @@ pub const MAX_TAG_CHARS: usize = 40;
 pub const MAX_INTRO_CHARS: usize = 4_000;
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_LOCATION_CHARS: usize = 200;
-pub const MAX_DESCRIPTION_CHARS: usize = 50_000;
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_URL_CHARS: usize = 500;
 /// Local jobs per org.
-pub const MAX_LOCAL_JOBS: usize = 500;
+pub const MAX_LOCAL_JOBS: usize = 200;
+/// Jobs with local fields per org (imported flags included).
+pub const MAX_FIELD_ROWS: usize = 10_000;
+/// What one org's decisions may weigh in every cached copy of its board.
+pub const MAX_OVERLAY_BYTES: usize = 2 * 1024 * 1024;
 
 /// How new Greenhouse jobs reach the visitor board.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +122,36 @@ impl Overlay {
     /// No decision at all: the board shows exactly what Greenhouse publishes.
     pub fn is_empty(&self) -> bool {
         self.mode == ImportMode::Automatic && self.fields.values().all(LocalFields::is_default) && self.local_jobs.is_empty()
+    }
+
+    /// Never decided anything: nothing to carry (a revision, even of an emptied overlay, is
+    /// carried, so an undo still wins over older copies).
+    pub fn is_unset(&self) -> bool {
+        self.revision == 0 && self.is_empty()
+    }
+
+    /// What visitors need of it: rendered HTML only, not what owners wrote.
+    pub fn for_visitors(mut self) -> Self {
+        for f in self.fields.values_mut() {
+            f.intro.clear();
+        }
+        for j in &mut self.local_jobs {
+            j.description.clear();
+        }
+        self.fields.retain(|_, f| !f.is_default());
+        self
+    }
+
+    /// About how many bytes it takes in memory (its text, and a little per entry).
+    pub fn approx_bytes(&self) -> usize {
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|(k, f)| k.len() + f.intro.len() + f.intro_html.len() + f.tags.iter().map(|t| t.len() + 24).sum::<usize>() + 160)
+            .sum();
+        let jobs: usize =
+            self.local_jobs.iter().map(|j| j.title.len() + j.location.len() + j.description.len() + j.description_html.len() + 128).sum();
+        fields + jobs
     }
 
     /// Whether a Greenhouse job with these fields is on the visitor board.

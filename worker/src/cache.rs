@@ -111,7 +111,7 @@ impl Prepared {
         // each string's and vector's own allocation) and every description, likewise. Calibrated
         // against the WebAssembly memory the benchmark measures after 1,000 boards. A merged
         // view (a board whose owners decided something) holds a second parsed copy.
-        let content: usize = snapshot.content.values().map(|c| c.len() + 48).sum();
+        let content: usize = snapshot.content.values().map(|c| c.len() + 48).sum::<usize>() + snapshot.overlay.approx_bytes();
         let twice = if merged.is_some() { 2 } else { 1 };
         let bytes = (listing_body.len() * 5 / 2 + content * 3 / 2) * twice + 256;
         Self { snapshot, merged, listing_body, listing_etag, bytes }
@@ -418,7 +418,14 @@ fn record_board(cfg: &Config, token: &str, now: u64, had: Option<&Rc<Prepared>>,
         }
     };
     match outcome {
-        Ok(snapshot) => {
+        Ok(mut snapshot) => {
+            // An owner's edit that landed while this refresh ran is newer than the decisions
+            // the refresh read: the newer decisions win.
+            if let Some(o) = boards(cfg, |b| b.peek(token).map(|s| s.copy.snapshot.overlay.clone())) {
+                if o.revision > snapshot.overlay.revision {
+                    snapshot.overlay = o;
+                }
+            }
             let p = Rc::new(Prepared::new(snapshot));
             misses(|m| m.remove(&key));
             let kept = boards(cfg, |b| {
@@ -504,19 +511,28 @@ async fn refresh_board(cfg: &Config, env: &Env, token: &str, now: u64, had: Opti
     let guard = inflight::Guard::claim(&INFLIGHT, key, now, max_refresh_ms(cfg));
     count(|o| o.upstream_refreshes += 1);
     let host = board_host(cfg, env, token).await;
-    // The owners' decisions as they are now (a board no org connected has none); if D1 cannot
-    // say, the last copy's are kept.
-    let overlay = match env.d1("DB") {
-        Ok(db) => crate::manage::for_board(&db, token).await.ok(),
-        Err(_) => Some(Overlay::default()),
-    };
-    let outcome = job_board::fetch_board(cfg, &host, token, had.is_some()).await.map(|up| {
-        let mut s = Snapshot::build_after(token, up, now, had.as_deref().map(|p| &p.snapshot));
-        if let Some(o) = overlay {
-            s.overlay = o;
+    let fetched = job_board::fetch_board(cfg, &host, token, had.is_some()).await;
+    // The owners' decisions as they are now, read after Greenhouse answered (a board no org
+    // connected has none). If D1 cannot say, the last copy's are kept; with no copy at all
+    // the refresh fails rather than show hidden or unimported jobs.
+    let outcome = match fetched {
+        Ok(up) => {
+            let overlay = match env.d1("DB") {
+                Ok(db) => crate::manage::for_board(&db, token).await.map(Overlay::for_visitors),
+                Err(_) => Ok(Overlay::default()),
+            };
+            let mut s = Snapshot::build_after(token, up, now, had.as_deref().map(|p| &p.snapshot));
+            match overlay {
+                Ok(o) => {
+                    s.overlay = o;
+                    Ok(s)
+                }
+                Err(_) if had.is_some() => Ok(s),
+                Err(e) => Err(UpstreamError::Network(format!("owners' settings unavailable: {e}"))),
+            }
         }
-        s
-    });
+        Err(e) => Err(e),
+    };
     if let Err(e) = &outcome {
         worker::console_warn!("refresh of board {token} failed: {e}");
     }
@@ -577,6 +593,7 @@ async fn best_board(l: &Layers<'_>, token: &str, now: u64) -> Lookup {
         None if missing(cfg, &board_key(token), now) => return Lookup::Missing,
         None => {}
     }
+    let mem_overlay = mem.as_ref().map(|(p, _)| p.snapshot.overlay.clone());
     let mut best: Option<(Rc<Prepared>, CacheStatus)> = mem.map(|(p, _)| (p, CacheStatus::Memory));
     let newer = |b: &Option<(Rc<Prepared>, CacheStatus)>, s: &Snapshot| b.as_ref().is_none_or(|(p, _)| version(s) > version(&p.snapshot));
     match edge_get(&edge_board_url(token)).await.as_deref().and_then(parse_edge_board) {
@@ -594,8 +611,14 @@ async fn best_board(l: &Layers<'_>, token: &str, now: u64) -> Lookup {
             }
         }
     }
-    let Some((p, layer)) = best else { return Lookup::Nothing };
+    let Some((mut p, layer)) = best else { return Lookup::Nothing };
     if layer != CacheStatus::Memory {
+        // A newer read from Greenhouse may carry older owners' decisions than memory's.
+        if let Some(o) = mem_overlay.filter(|o| o.revision > p.snapshot.overlay.revision) {
+            let mut s = p.snapshot.clone();
+            s.overlay = o;
+            p = Rc::new(Prepared::new(s));
+        }
         adopt_board(cfg, token, &p, now);
     }
     Lookup::Copy(p, layer)
@@ -691,7 +714,8 @@ pub async fn republish(l: &Layers<'_>, token: &str, overlay: Overlay, now: u64) 
     let token = canonical(token);
     let Lookup::Copy(before, _) = best_board(l, &token, now).await else { return None };
     let mut s = before.snapshot.clone();
-    if s.overlay == overlay {
+    // Another edit already published newer decisions: this older one must not undo them.
+    if s.overlay == overlay || s.overlay.revision > overlay.revision {
         return Some((s, before));
     }
     s.overlay = overlay;

@@ -39,83 +39,46 @@ pub const MAX_ATTEMPTS: u32 = 30;
 const CLAIM_MS: u64 = 60 * 1000;
 /// Events delivered per org per run at most (the rest wait for the next run).
 const PER_RUN: usize = 50;
+/// Events waiting per org at most; past it, changes are compared again later.
+pub const MAX_QUEUED: usize = 1_000;
 
 // ---- Pure parts ----
 
-/// Why a callback URL is refused, if it is.
-pub fn check_url(url: &str, allow: &[String]) -> Result<(), &'static str> {
-    let url = url.trim();
-    if url.len() > shared::jobs::MAX_URL_CHARS || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+/// Why a callback URL is refused, if it is. The URL is parsed as browsers and the Workers
+/// runtime parse it (WHATWG, via the `url` crate), so `https://0x7f.1/` is judged as the
+/// `127.0.0.1` it reaches, and user info is refused before the allow-list is consulted.
+pub fn check_url(raw: &str, allow: &[String]) -> Result<(), &'static str> {
+    let raw = raw.trim();
+    if raw.len() > shared::jobs::MAX_URL_CHARS || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("Enter a URL of at most 500 characters without spaces.");
     }
-    if allow.iter().any(|p| !p.is_empty() && url.starts_with(p.as_str())) {
+    let Ok(url) = worker::Url::parse(raw) else { return Err("Enter a full https:// URL.") };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("The callback URL must not carry a user name or password.");
+    }
+    if allow.iter().any(|p| !p.is_empty() && url.as_str().starts_with(p.as_str())) {
         return Ok(());
     }
-    let Some(rest) = url.strip_prefix("https://") else { return Err("The callback must be an https:// URL.") };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
-        return Err("The callback URL needs a host (and no user name).");
+    if url.scheme() != "https" {
+        return Err("The callback must be an https:// URL.");
     }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.rsplit_once(':').map_or(authority, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { authority }),
-    }
-    .trim_end_matches('.')
-    .to_ascii_lowercase();
-    if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b':') {
-        return Err("The callback URL's host is not valid.");
-    }
-    const PRIVATE_NAMES: [&str; 6] = ["localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan"];
-    if PRIVATE_NAMES.iter().any(|n| if n.starts_with('.') { host.ends_with(n) } else { host == *n }) {
-        return Err("The callback must be reachable on the internet, not a local name.");
-    }
-    if let Some(ip) = parse_ip(&host) {
-        if !public(ip) {
-            return Err("The callback must not point at a loopback, private or link-local address.");
+    match url.host() {
+        None => Err("The callback URL needs a host."),
+        Some(url::Host::Ipv4(v4)) if !public(IpAddr::V4(v4)) => Err("The callback must not point at a loopback, private or link-local address."),
+        Some(url::Host::Ipv6(v6)) if !public(IpAddr::V6(v6)) => Err("The callback must not point at a loopback, private or link-local address."),
+        Some(url::Host::Domain(d)) => {
+            let host = d.trim_end_matches('.').to_ascii_lowercase();
+            const PRIVATE_NAMES: [&str; 6] = ["localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan"];
+            if PRIVATE_NAMES.iter().any(|n| if n.starts_with('.') { host.ends_with(n) } else { host == *n }) {
+                Err("The callback must be reachable on the internet, not a local name.")
+            } else if !host.contains('.') {
+                Err("The callback URL's host must be a full domain name.")
+            } else {
+                Ok(())
+            }
         }
-    } else if !host.contains('.') {
-        return Err("The callback URL's host must be a full domain name.");
+        Some(_) => Ok(()),
     }
-    Ok(())
-}
-
-/// An IP literal, including the forms browsers accept (`0x7f.1`, `2130706433`) that a naive
-/// check would miss.
-fn parse_ip(host: &str) -> Option<IpAddr> {
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return Some(ip);
-    }
-    if host.contains(':') {
-        return None;
-    }
-    // Numeric IPv4 shorthands: 1–4 parts, each decimal, octal (0…) or hex (0x…).
-    let parts: Vec<&str> = host.split('.').collect();
-    if parts.is_empty() || parts.len() > 4 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'x')) {
-        return None;
-    }
-    let num = |p: &str| -> Option<u64> {
-        if let Some(h) = p.strip_prefix("0x") {
-            u64::from_str_radix(h, 16).ok()
-        } else if p.len() > 1 && p.starts_with('0') {
-            u64::from_str_radix(p, 8).ok()
-        } else {
-            p.parse().ok()
-        }
-    };
-    let nums: Vec<u64> = parts.iter().map(|p| num(p)).collect::<Option<_>>()?;
-    let (last, head) = nums.split_last()?;
-    let mut v: u64 = 0;
-    for (i, n) in head.iter().enumerate() {
-        if *n > 255 {
-            return None;
-        }
-        v |= n << (24 - 8 * i);
-    }
-    let room = 32 - 8 * head.len() as u32;
-    if *last >= (1u64 << room) {
-        return None;
-    }
-    Some(IpAddr::V4(Ipv4Addr::from((v | last) as u32)))
 }
 
 fn public(ip: IpAddr) -> bool {
@@ -134,15 +97,26 @@ fn public(ip: IpAddr) -> bool {
                 || o[0] >= 224)
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            let s = v6.segments();
+            // IPv4-mapped (::ffff:0:0/96) and IPv4-compatible (::/96) addresses, NAT64
+            // (64:ff9b::/96) and 6to4 (2002::/16) reach an IPv4 address: judge that one.
+            let last32 = (s[..5] == [0; 5] && (s[5] == 0xffff || s[5] == 0)) || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+            let embedded = if last32 {
+                Some(Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8))
+            } else if s[0] == 0x2002 {
+                Some(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8))
+            } else {
+                None
+            };
+            if let Some(v4) = embedded {
                 return public(IpAddr::V4(v4));
             }
-            let s = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
-                || (s[0] & 0xff00) == 0xff00
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link-local
+                || (s[0] & 0xffc0) == 0xfec0 // site-local (deprecated)
+                || (s[0] & 0xff00) == 0xff00 // multicast
                 || v6 == Ipv6Addr::LOCALHOST)
         }
     }
@@ -153,6 +127,13 @@ pub fn new_secret() -> Result<String, ApiError> {
     let mut key = [0u8; 32];
     getrandom::getrandom(&mut key).map_err(|_| ApiError::Internal("no randomness".into()))?;
     Ok(format!("whsec_{}", B64.encode(key)))
+}
+
+/// A message id unique across attempts of nothing else: 16 random bytes.
+fn msg_id() -> Result<String, ApiError> {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b).map_err(|_| ApiError::Internal("no randomness".into()))?;
+    Ok(format!("msg_{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
 }
 
 /// `v1,<signature>` for one secret.
@@ -329,6 +310,21 @@ async fn store_secrets(db: &D1Database, vault: &Vault, org: &str, url: &str, s: 
     Ok(())
 }
 
+/// Stores the first secret only if no callback exists yet; whether it did.
+async fn claim_first(db: &D1Database, vault: &Vault, org: &str, url: &str, s: &Secrets, now: u64) -> Result<bool, ApiError> {
+    let plain = serde_json::to_vec(s).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let sealed = vault.seal_aad(&aad(org), &plain).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let changed = db::run(
+        db,
+        "INSERT INTO org_jobs (org, callback_url, callback_registered_at, callback_key_id, callback_nonce, callback_secret) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (org) DO UPDATE SET callback_url = ?2, callback_registered_at = ?3, \
+         callback_key_id = ?4, callback_nonce = ?5, callback_secret = ?6, previous_valid_until = NULL WHERE org_jobs.callback_url IS NULL",
+        &[org.into(), url.into(), db::num(now), sealed.key_id.into(), sealed.nonce.into(), sealed.ciphertext.into()],
+    )
+    .await?;
+    Ok(changed == 1)
+}
+
 /// Registers (or moves) the org's callback. The first registration makes a secret and
 /// answers it, once; moving the URL keeps the secret. The host is told about the board from
 /// now on: what it shows now is logged as known, without events.
@@ -338,8 +334,15 @@ pub async fn register(db: &D1Database, vault: &Vault, org: &str, url: &str, view
         Some(r) => (open_secrets(vault, org, r)?, false),
         None => (Secrets { current: new_secret()?, previous: None, previous_until: None }, true),
     };
-    store_secrets(db, vault, org, url, &secrets, if fresh { now } else { existing.and_then(|r| r.callback_registered_at).unwrap_or(0.0) as u64 })
-        .await?;
+    if fresh {
+        // Two first registrations at once: only one secret is stored, and only its request
+        // answers it; the other is told the callback exists.
+        if !claim_first(db, vault, org, url, &secrets, now).await? {
+            return get(db, org).await?.ok_or_else(|| ApiError::Internal("callback vanished".into()));
+        }
+    } else {
+        store_secrets(db, vault, org, url, &secrets, existing.and_then(|r| r.callback_registered_at).unwrap_or(0.0) as u64).await?;
+    }
     if fresh {
         if let Some(v) = view {
             let (_, after) = plan(v, &HashMap::new());
@@ -419,6 +422,33 @@ pub async fn observe(db: &D1Database, org: &str, board: &str, view: &Snapshot, b
     if row(db, org).await?.is_none() {
         return Ok(0);
     }
+    // One comparison at a time per org: two at once could queue events in the opposite
+    // order to the log they write.
+    let lease = format!("observe:{org}");
+    let holder = msg_id()?;
+    let mut held = false;
+    for _ in 0..25 {
+        if db::lease(db, &lease, &holder, worker::Date::now().as_millis(), 20_000).await? {
+            held = true;
+            break;
+        }
+        worker::Delay::from(std::time::Duration::from_millis(200)).await;
+    }
+    if !held {
+        worker::console_warn!("host events for {org}: another comparison is running; the next sync compares again");
+        return Ok(0);
+    }
+    let result = observe_held(db, org, board, view, before, now).await;
+    let _ = db::release(db, &lease, &holder).await;
+    result
+}
+
+async fn observe_held(db: &D1Database, org: &str, board: &str, view: &Snapshot, before: Option<&Snapshot>, now: u64) -> Result<usize, ApiError> {
+    // A receiver that has been down a long time: new changes wait (unlogged, so they are
+    // planned again later) rather than grow the queue without bound.
+    if pending(db, org).await? as usize >= MAX_QUEUED {
+        return Ok(0);
+    }
     let rows: Vec<LogRow> = db::all(db, "SELECT job_id, state, digest FROM job_log WHERE org = ?1", &[org.into()]).await?;
     let log: HashMap<u64, Logged> = rows.into_iter().map(|r| (r.job_id as u64, Logged { open: r.state == "open", digest: r.digest })).collect();
     let (events, after) = plan(view, &log);
@@ -427,7 +457,7 @@ pub async fn observe(db: &D1Database, org: &str, board: &str, view: &Snapshot, b
     }
     let stamp = iso(now);
     let mut statements = Vec::new();
-    for (i, (kind, id)) in events.iter().enumerate() {
+    for (kind, id) in &events {
         let summary = view.listing.jobs.iter().find(|j| j.id == *id).cloned();
         let old = before.and_then(|b| b.listing.jobs.iter().find(|j| j.id == *id));
         let job = EventJob {
@@ -438,7 +468,7 @@ pub async fn observe(db: &D1Database, org: &str, board: &str, view: &Snapshot, b
             summary,
         };
         let body = serde_json::json!({"type": kind, "timestamp": stamp, "data": {"org": org, "board": board, "job": job}});
-        let msg_id = format!("msg_{now}_{i}_{id}");
+        let msg_id = msg_id()?;
         statements.push(db::stmt(
             db,
             "INSERT INTO host_events (org, msg_id, type, job_id, body, next_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -487,11 +517,15 @@ struct EventRow {
 pub async fn deliver(cfg: &Config, db: &D1Database, vault: &Vault, org: &str, now: u64) -> Result<usize, ApiError> {
     let Some(r) = row(db, org).await? else { return Ok(0) };
     let url = r.callback_url.clone().unwrap_or_default();
-    // A URL stored under an older allow-list is checked again before each run.
-    if check_url(&url, &cfg.callback_allow).is_err() {
-        return Ok(0);
-    }
-    let secrets = open_secrets(vault, org, &r)?;
+    // A URL stored under an older allow-list is checked again before each run; an org that
+    // cannot be delivered to now waits an hour, so it does not hold others' turns.
+    let secrets = match check_url(&url, &cfg.callback_allow).map_err(|m| ApiError::BadRequest(m.into())).and_then(|_| open_secrets(vault, org, &r)) {
+        Ok(s) => s,
+        Err(e) => {
+            db::run(db, "UPDATE host_events SET next_at = ?2 WHERE org = ?1 AND state = 'queued'", &[org.into(), db::num(now + 3_600_000)]).await?;
+            return Err(e);
+        }
+    };
     let mut delivered = 0;
     for _ in 0..PER_RUN {
         let e: Option<EventRow> = db::first(
@@ -609,8 +643,12 @@ pub async fn deliver_due(cfg: &Config, db: &D1Database, vault: &Vault, now: u64)
     struct Org {
         org: String,
     }
-    let orgs: Vec<Org> =
-        db::all(db, "SELECT DISTINCT org FROM host_events WHERE state = 'queued' AND next_at <= ?1 LIMIT 20", &[db::num(now)]).await?;
+    let orgs: Vec<Org> = db::all(
+        db,
+        "SELECT org, min(next_at) AS due FROM host_events WHERE state = 'queued' AND next_at <= ?1 GROUP BY org ORDER BY due LIMIT 20",
+        &[db::num(now)],
+    )
+    .await?;
     let mut n = 0;
     for o in orgs {
         n += deliver(cfg, db, vault, &o.org, now).await.unwrap_or_else(|e| {
@@ -623,8 +661,16 @@ pub async fn deliver_due(cfg: &Config, db: &D1Database, vault: &Vault, now: u64)
 
 /// Final events older than the retention are deleted.
 pub async fn purge(db: &D1Database, now: u64, retention_ms: u64) -> Result<(), ApiError> {
-    db::run(db, "DELETE FROM host_events WHERE state != 'queued' AND final_at < ?1", &[db::num(now.saturating_sub(retention_ms))]).await?;
-    Ok(())
+    let before = db::num(now.saturating_sub(retention_ms));
+    db::batch(
+        db,
+        vec![
+            db::stmt(db, "DELETE FROM host_events WHERE state != 'queued' AND final_at < ?1", std::slice::from_ref(&before))?,
+            // Still undelivered after the whole retention period: the receiver is gone.
+            db::stmt(db, "DELETE FROM host_events WHERE state = 'queued' AND created_at < ?1", &[before])?,
+        ],
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -655,6 +701,14 @@ mod tests {
             "https://[fd00::1]/cb",
             "https://[fe80::1]/cb",
             "https://[::ffff:127.0.0.1]/cb",
+            "https://0x7f.0x.0x.0x1/cb",
+            "https://0x.0x.0x.0x/cb",
+            "https://0xa.0x.0x.0x1/cb",
+            "https://[::7f00:1]/cb",
+            "https://[64:ff9b::a9fe:a9fe]/cb",
+            "https://[2002:7f00:1::]/cb",
+            "https://[fec0::1]/cb",
+            "https://127.0.0.1.:443/cb",
             "https://user@hooks.acme.example/cb",
             "https://printer.local/cb",
             "https://metadata.google.internal/cb",
@@ -669,6 +723,10 @@ mod tests {
         let dev = vec!["http://127.0.0.1:".to_string()];
         assert!(check_url("http://127.0.0.1:8787/__fake/receiver/a", &dev).is_ok(), "allow-listed for development");
         assert!(check_url("http://10.0.0.1/cb", &dev).is_err());
+        // Review finding: the allow-list was matched on the raw text, so user info smuggled
+        // another host past it.
+        assert!(check_url("http://127.0.0.1:@169.254.169.254/latest", &dev).is_err());
+        assert!(check_url("https://[2606:4700::1111]/cb", &none).is_ok(), "a public IPv6 address");
     }
 
     #[test]

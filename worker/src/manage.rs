@@ -154,23 +154,19 @@ pub async fn save_fields(db: &D1Database, org: &str, key: &str, f: &LocalFields,
 
 /// Creates a local job; returns its visitor id.
 pub async fn create_local(db: &D1Database, org: &str, job: &LocalJob, f: &LocalFields, now: u64) -> Result<u64, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: f64,
-    }
-    let count: Option<Count> = db::first(db, "SELECT count(*) AS n FROM local_jobs WHERE org = ?1", &[org.into()]).await?;
-    if count.is_some_and(|c| c.n as usize >= shared::jobs::MAX_LOCAL_JOBS) {
-        return Err(ApiError::BadRequest(format!("An organisation has at most {} local jobs.", shared::jobs::MAX_LOCAL_JOBS)));
-    }
     let json = serde_json::to_string(job).map_err(|e| ApiError::Internal(e.to_string()))?;
     #[derive(Deserialize)]
     struct Id {
         id: f64,
     }
-    let id: Id =
-        db::first(db, "INSERT INTO local_jobs (org, job, created_at) VALUES (?1, ?2, ?3) RETURNING id", &[org.into(), json.into(), db::num(now)])
-            .await?
-            .ok_or_else(|| ApiError::Internal("no id for the new local job".into()))?;
+    // The cap is part of the insert itself, so parallel requests cannot pass it together.
+    let id: Id = db::first(
+        db,
+        "INSERT INTO local_jobs (org, job, created_at) SELECT ?1, ?2, ?3 WHERE (SELECT count(*) FROM local_jobs WHERE org = ?1) < ?4 RETURNING id",
+        &[org.into(), json.into(), db::num(now), db::num(shared::jobs::MAX_LOCAL_JOBS as u64)],
+    )
+    .await?
+    .ok_or_else(|| ApiError::BadRequest(format!("An organisation has at most {} local jobs.", shared::jobs::MAX_LOCAL_JOBS)))?;
     let visitor_id = LOCAL_ID_BASE + id.id as u64;
     save_fields(db, org, &local_key(visitor_id), f, Some(&job.title), now).await?;
     Ok(visitor_id)
@@ -217,7 +213,7 @@ pub async fn mark_seen(db: &D1Database, org: &str, seen: &BTreeMap<String, Strin
 pub async fn republish(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<Option<(Snapshot, std::rc::Rc<cache::Prepared>)>, ApiError> {
     let Some(board) = connect::org_board(db, org).await? else { return Ok(None) };
     let (overlay, _) = load(db, org).await?;
-    Ok(cache::republish(l, &board, overlay, now).await)
+    Ok(cache::republish(l, &board, overlay.for_visitors(), now).await)
 }
 
 // ---- What owners and host servers read ----
@@ -498,19 +494,64 @@ async fn harvest_lists<H: Harvest>(
     Ok((jobs, posts, openings, pages))
 }
 
+/// One read of an org's Harvest jobs, kept a minute in isolate memory: opening the picker
+/// again, or marking it seen, does not read every page of Harvest again.
+struct Crawl {
+    at: u64,
+    source: PickerSource,
+    region: Region,
+    jobs: Vec<hv::Job>,
+    posts: Vec<hv::JobPost>,
+    openings: Option<Vec<hv::Opening>>,
+    pages: u32,
+}
+
+const CRAWL_KEEP_MS: u64 = 60_000;
+
+thread_local! {
+    static CRAWLS: std::cell::RefCell<HashMap<String, std::rc::Rc<Crawl>>> = Default::default();
+}
+
+fn crawled(org: &str, now: u64) -> Option<std::rc::Rc<Crawl>> {
+    CRAWLS.with(|c| c.borrow().get(org).filter(|c| now.saturating_sub(c.at) < CRAWL_KEEP_MS).cloned())
+}
+
+fn remember_crawl(org: &str, c: Crawl) {
+    let now = c.at;
+    CRAWLS.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|_, k| now.saturating_sub(k.at) < CRAWL_KEEP_MS);
+        if m.len() >= 50 {
+            m.clear(); // a handful of owners pick at once, never many: a bound, not a policy
+        }
+        m.insert(org.to_string(), std::rc::Rc::new(c));
+    });
+}
+
+/// Forgets an org's Harvest read (its Harvest connection changed).
+pub fn forget_crawl(org: &str) {
+    CRAWLS.with(|m| m.borrow_mut().remove(org));
+}
+
 /// The picker: every Greenhouse job of the org with its posts, from Harvest when connected
 /// (v3 first), else the board's published jobs.
 pub async fn picker(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<GreenhouseJobs, ApiError> {
     let (overlay, seen) = load(db, org).await?;
     let mode = overlay.mode;
+    if let Some(c) = crawled(org, now) {
+        let jobs = picker_rows(c.jobs.clone(), c.posts.clone(), c.openings.clone(), &overlay, &seen, c.region);
+        return Ok(GreenhouseJobs { v: shared::api::API_VERSION, source: c.source, mode, jobs, pages: c.pages });
+    }
     if let Some((client, region)) = harvest_client(l, db, org, now).await? {
         let p = paging(l);
         let (source, (jobs, posts, openings, pages)) = match &client {
             Client::V3(h) => (PickerSource::HarvestV3, harvest_lists(h, true, &p).await?),
             Client::V1(h) => (PickerSource::HarvestV1, harvest_lists(h, false, &p).await?),
         };
-        let jobs = picker_rows(jobs, posts, openings, &overlay, &seen, region);
-        return Ok(GreenhouseJobs { v: shared::api::API_VERSION, source, mode, jobs, pages });
+        let c = Crawl { at: now, source, region, jobs, posts, openings, pages };
+        let rows = picker_rows(c.jobs.clone(), c.posts.clone(), c.openings.clone(), &overlay, &seen, region);
+        remember_crawl(org, c);
+        return Ok(GreenhouseJobs { v: shared::api::API_VERSION, source, mode, jobs: rows, pages });
     }
     let Some(board) = connect::org_board(db, org).await? else {
         return Err(ApiError::BadRequest("Connect Harvest or a job board first.".into()));

@@ -60,22 +60,29 @@ pub fn board_page(listing: &BoardListing, origin: &str) -> String {
 }
 
 /// One job with its description, facts, apply link and JobPosting JSON-LD.
-pub fn job_page(detail: &JobDetail, origin: &str) -> String {
+/// `apply_to` is the Greenhouse post applications go to (the job's own, or the one an owner
+/// linked); `None` for a local job nobody linked, which then shows no Greenhouse link.
+pub fn job_page(detail: &JobDetail, origin: &str, apply_to: Option<u64>) -> String {
     let url = job_url(origin, &detail.board.token, detail.job.id);
-    let apply = detail.job.absolute_url.clone().unwrap_or_else(|| format!("{}/jobs/{}", detail.board.hosted_url, detail.job.id));
+    let greenhouse = |post: u64| match (&detail.job.absolute_url, post == detail.job.id) {
+        (Some(u), true) => u.clone(),
+        _ => format!("{}/jobs/{post}", detail.board.hosted_url),
+    };
+    let apply = detail.job.apply_url.clone().or_else(|| apply_to.map(greenhouse));
     let posting = shared::seo::job_posting(detail, Some(&url), false);
     let ld =
         format!("<script type=\"application/ld+json\">{}</script>", shared::seo::script_safe(&serde_json::to_string(&posting).unwrap_or_default()));
     let teams: Vec<&str> = detail.departments.iter().map(|d| d.name.as_str()).collect();
     let body = format!(
-        "<main><p><a href=\"{}\">All jobs at {}</a></p><h1>{}</h1><p class=\"meta\">{}{}</p>{}<p><a href=\"{}\">Apply for this job</a></p></main>",
+        "<main><p><a href=\"{}\">All jobs at {}</a></p><h1>{}</h1><p class=\"meta\">{}{}</p>{}{}{}</main>",
         attr(&board_url(origin, &detail.board.token)),
         text(&detail.board.name),
         text(&detail.job.title),
         text(&detail.job.location),
         if teams.is_empty() { String::new() } else { format!(" · {}", text(&teams.join(" · "))) },
+        if detail.intro_html.is_empty() { String::new() } else { format!("<div class=\"intro\">{}</div>", detail.intro_html) },
         detail.content_html,
-        attr(&apply)
+        apply.map(|a| format!("<p><a href=\"{}\">Apply for this job</a></p>", attr(&a))).unwrap_or_default()
     );
     page(&format!("{} at {}", detail.job.title, detail.board.name), &url, &ld, &body)
 }
@@ -121,12 +128,26 @@ mod tests {
     #[test]
     fn job_page_has_content_json_ld_and_canonical() {
         let d = snapshot().detail(11).unwrap();
-        let html = job_page(&d, "https://w.example");
+        let html = job_page(&d, "https://w.example", Some(11));
         assert!(html.contains("<p>Great</p>") && !html.contains("x()"));
+        assert!(html.contains("Apply for this job"));
         assert!(html.contains("<script type=\"application/ld+json\">"));
         assert!(html.contains("\"@type\":\"JobPosting\""));
         assert!(html.contains("<link rel=\"canonical\" href=\"https://w.example/boards/acme/jobs/11\">"));
         assert_eq!(html.matches("<script").count(), 1, "the JSON-LD is the only script");
+    }
+
+    #[test]
+    fn owners_apply_links_and_intros_reach_the_crawlable_page() {
+        let mut d = snapshot().detail(11).unwrap();
+        d.job.apply_url = Some("https://acme.example/apply?a=1&b=2".into());
+        d.intro_html = "<p>Hello</p>".into();
+        let html = job_page(&d, "https://w.example", Some(11));
+        assert!(html.contains("href=\"https://acme.example/apply?a=1&amp;b=2\""), "{html}");
+        assert!(html.contains("<div class=\"intro\"><p>Hello</p></div>"));
+        d.job.apply_url = None;
+        assert!(job_page(&d, "https://w.example", Some(7)).contains("/jobs/7\""), "a linked post");
+        assert!(!job_page(&d, "https://w.example", None).contains("Apply for this job"), "a local job nobody linked");
     }
 
     #[test]

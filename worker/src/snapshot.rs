@@ -23,7 +23,7 @@ pub struct Snapshot {
     pub internal: BTreeMap<u64, u64>,
     /// What the board's owners decided (import, local fields, local jobs), merged into what
     /// visitors get by [`Snapshot::view`]. Travels with the copy through every cache layer.
-    #[serde(default, skip_serializing_if = "Overlay::is_empty")]
+    #[serde(default, skip_serializing_if = "Overlay::is_unset")]
     pub overlay: Overlay,
 }
 
@@ -180,7 +180,8 @@ impl Snapshot {
     /// job itself when it is a Greenhouse post; `None` for a local job nobody linked.
     pub fn apply_target(&self, id: u64) -> Option<u64> {
         match self.fields_of(id).and_then(|f| f.post_id) {
-            Some(post) => Some(post),
+            // A linked post that has since left the board takes no applications.
+            Some(post) => Some(post).filter(|p| self.listing.jobs.iter().any(|j| j.id == *p)),
             None if id < shared::jobs::LOCAL_ID_BASE => Some(id),
             None => None,
         }

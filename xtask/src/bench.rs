@@ -12,8 +12,8 @@
 use crate::proc::cmd;
 use crate::setup::Result;
 use gh_worker::snapshot::{Snapshot, Upstream};
-use shared::jobs::LocalFields;
 use serde_json::json;
+use shared::jobs::LocalFields;
 use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
@@ -224,7 +224,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     // Downloaded by owners only (`data-mode="connect"`), never by visitors.
     let mut console = Vec::new();
-    for (name, path) in [("console/gh_console.js", assets.join("console/gh_console.js")), ("console/gh_console_bg.wasm", assets.join("console/gh_console_bg.wasm"))] {
+    for (name, path) in
+        [("console/gh_console.js", assets.join("console/gh_console.js")), ("console/gh_console_bg.wasm", assets.join("console/gh_console_bg.wasm"))]
+    {
         console.push(sizes_of(name, &read(&path)?));
     }
 
@@ -352,7 +354,9 @@ pub fn run(args: &[String]) -> Result<()> {
         if within { "within budget".to_string() } else { format!("OVER budget by {} B", total.brotli - WIDGET_BROTLI_BUDGET) }
     );
     println!();
-    println!("Throughput, wrangler dev (workerd) on loopback, {connections} connections, {secs} s per target, body {n} B (owners' local fields merged)");
+    println!(
+        "Throughput, wrangler dev (workerd) on loopback, {connections} connections, {secs} s per target, body {n} B (owners' local fields merged)"
+    );
     println!("{:<28} {:>10} {:>10} {:>10} {:>8}", "target", "req/s", "p50 ms", "p99 ms", "errors");
     let ratio = cached.rps() / stat.rps().max(1e-9);
     let rows = [("cached job list, merged (API)", &mut cached), ("static asset, same size", &mut stat)];

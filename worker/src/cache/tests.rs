@@ -231,3 +231,33 @@ fn statistics_report_the_caches_own_accounting() {
     assert!(s["memory"]["boards"]["bytes"].as_u64().unwrap() > 0);
     assert_eq!(s["ops"]["kv_puts"], 0);
 }
+
+#[test]
+fn a_refresh_that_read_older_owner_decisions_does_not_undo_a_newer_edit() {
+    // Review finding: the cron's refresh read the decisions, Greenhouse was slow, an owner hid
+    // a job meanwhile (republished to memory), and the refresh then stored its older decisions.
+    let c = cfg(&[]);
+    let mut edited = snapshot("acme", 1_000, &["A", "B"]);
+    edited.overlay.revision = 5_000;
+    edited.overlay.fields.insert("post-1".into(), shared::jobs::LocalFields { hidden: true, ..Default::default() });
+    boards(&c, |b| {
+        b.insert("acme".into(), Slot { copy: Rc::new(Prepared::new(edited)), fetched_at: 1_000, failed: None, strikes: 0, looked_at: 1_000 }, 1)
+    });
+    let mut late = snapshot("acme", 4_000, &["A", "B"]);
+    late.overlay.revision = 3_000; // read before the edit
+    let p = stored(record_board(&c, "acme", 4_000, None, Ok(late)));
+    assert_eq!(p.snapshot.overlay.revision, 5_000, "the newer decisions win");
+    assert_eq!(p.view().listing.jobs.iter().map(|j| j.title.as_str()).collect::<Vec<_>>(), ["B"], "job A stays hidden");
+    assert_eq!(p.snapshot.fetched_at_ms, 4_000, "with the newer read from Greenhouse");
+}
+
+#[test]
+fn an_emptied_overlay_keeps_its_revision_in_the_stored_copy() {
+    // Review finding: undoing the last decision wrote a copy without its revision, which other
+    // isolates then judged older than their own.
+    let mut s = snapshot("acme", 1_000, &["A"]);
+    s.overlay.revision = 9_000;
+    let back: Snapshot = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back.overlay.revision, 9_000);
+    assert!(!serde_json::to_string(&snapshot("acme", 1_000, &["A"])).unwrap().contains("overlay"), "a board nobody edited carries nothing");
+}

@@ -152,6 +152,8 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         // A job an owner linked to a Greenhouse job post (a local job, or another post of the
         // same job) sends its applications there; a local job linked to none takes none.
         Ok(s) => (true, s.prepared.snapshot.apply_target(id).ok_or(ApiError::NotConnected)?),
+        // Where a local job's applications go is known only from a copy of the board.
+        Err(ApiError::Upstream(e)) if id >= shared::jobs::LOCAL_ID_BASE => return Err(ApiError::Upstream(e)),
         Err(ApiError::Upstream(_)) => (false, id),
         Err(e) => return Err(e),
     };

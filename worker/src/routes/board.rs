@@ -53,15 +53,12 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
     let mut detail = s.prepared.view().detail(id).ok_or_else(not_found)?;
     // The form is the linked job post's (an owner's "Connect Greenhouse job"); pay is the
     // job's own. A local job nobody linked has neither.
-    let target = s.prepared.snapshot.apply_target(id);
-    if let Some(target) = target {
-        let extras = cache::job_extras(&super::layers(ctx), &board, target, now).await;
-        if target == id || id < shared::jobs::LOCAL_ID_BASE {
-            detail.pay_ranges = extras.pay_ranges.clone();
-        }
-        if detail.job.apply_url.is_none() {
-            detail.form = extras.form.clone();
-        }
+    let l = super::layers(ctx);
+    if id < shared::jobs::LOCAL_ID_BASE {
+        detail.pay_ranges = cache::job_extras(&l, &board, id, now).await.pay_ranges.clone();
+    }
+    if let Some(target) = s.prepared.snapshot.apply_target(id).filter(|_| detail.job.apply_url.is_none()) {
+        detail.form = cache::job_extras(&l, &board, target, now).await.form.clone();
     }
     Ok(((s, now), detail))
 }

@@ -55,7 +55,7 @@ fn trailing_sync(ctx: &RouteContext<App>, org: &str, board: &str, wait_ms: u64) 
     }
     let (cfg, env, org, board) = (ctx.data.cfg.clone(), ctx.env.clone(), org.to_string(), board.to_string());
     ctx.data.ctx.wait_until(async move {
-        worker::Delay::from(std::time::Duration::from_millis(wait_ms.min(25_000) + 50)).await;
+        worker::Delay::from(std::time::Duration::from_millis(wait_ms.min(20_000) + 50)).await;
         TRAILING.with(|t| t.borrow_mut().remove(&org));
         let Ok(db) = env.d1("DB") else { return };
         let l = crate::cache::Layers { cfg: &cfg, env: &env, ctx: None };

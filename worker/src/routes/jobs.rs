@@ -112,6 +112,12 @@ pub async fn import(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let db = ctx.env.d1("DB")?;
     let now = Date::now().as_millis();
     let (_, s, _) = current(&ctx, &db, &org, now).await?;
+    if let Some(keys) = &input.imported {
+        let new = keys.iter().filter(|k| !s.overlay.fields.contains_key(*k)).count();
+        if s.overlay.fields.len() + new > shared::jobs::MAX_FIELD_ROWS {
+            return Err(ApiError::BadRequest(format!("At most {} jobs can have settings.", shared::jobs::MAX_FIELD_ROWS)));
+        }
+    }
     let titles: HashMap<String, String> = s.listing.jobs.iter().map(|j| (s.key_of(j.id), j.title.clone())).collect();
     manage::set_import(&db, &org, input.mode, input.imported.as_deref(), &titles, now).await?;
     changed(&ctx, &db, &org, now).await?;
@@ -140,6 +146,15 @@ async fn read_edit(req: &mut Request, source: Source) -> Result<JobEdit, ApiErro
         return Err(ApiError::InvalidEdit(problems));
     }
     Ok(edit)
+}
+
+/// What the org's decisions would weigh with `extra` more bytes: refused past the cap, so
+/// one org cannot fill the cached copies of its board (and an isolate's memory).
+fn within_budget(s: &Snapshot, extra: usize) -> Result<(), ApiError> {
+    if s.overlay.clone().for_visitors().approx_bytes() + extra > shared::jobs::MAX_OVERLAY_BYTES {
+        return Err(ApiError::BadRequest("This organisation's job settings are too large; shorten intros or descriptions.".into()));
+    }
+    Ok(())
 }
 
 /// The local fields an edit sets (the import flag is the picker's, not the editor's).
@@ -195,7 +210,12 @@ pub async fn edit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let now = Date::now().as_millis();
     let (_, s, _) = current(&ctx, &db, &org, now).await?;
     let old = s.overlay.fields.get(&key);
+    // A Greenhouse job is edited while it is on the board (or kept settings from before it closed).
+    if source == Source::Greenhouse && old.is_none() && !s.listing.jobs.iter().any(|j| s.key_of(j.id) == key) {
+        return Err(ApiError::NotFound);
+    }
     let fields = fields_from(&e, &s, old.is_some_and(|f| f.imported))?;
+    within_budget(&s, fields.intro_html.len() * 2 + e.description.as_ref().map_or(0, |d| d.len() * 3))?;
     match source {
         Source::Local => {
             let id: u64 = key.trim_start_matches("local-").parse().map_err(|_| ApiError::NotFound)?;
@@ -222,6 +242,7 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let now = Date::now().as_millis();
     let (_, s, _) = current(&ctx, &db, &org, now).await?;
     let fields = fields_from(&e, &s, false)?;
+    within_budget(&s, fields.intro_html.len() * 2 + e.description.as_ref().map_or(0, |d| d.len() * 3))?;
     let id = manage::create_local(&db, &org, &local_job(0, &e, now), &fields, now).await?;
     changed(&ctx, &db, &org, now).await?;
     answer_job(&ctx, &db, &org, &shared::jobs::local_key(id), now, 201).await

@@ -164,6 +164,7 @@ pub async fn put(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
             if kind == Kind::HarvestV3 {
                 crate::upstream::greenhouse_api::forget_token(&org);
             }
+            crate::manage::forget_crawl(&org);
             let who = if claims.email.is_empty() { claims.sub.clone() } else { claims.email.clone() };
             json(200, &connect::store(&db, &vault, &org, kind, &input, &ok, &who, now).await?)
         }
@@ -176,6 +177,7 @@ pub async fn delete(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     authorize(&req, &ctx, &org)?;
     let kind = kind(&ctx)?;
     let db = ctx.env.d1("DB")?;
+    crate::manage::forget_crawl(&org);
     if !connect::remove(&db, &org, kind).await? {
         return Err(ApiError::NotFound);
     }

@@ -37,8 +37,9 @@ pub async fn board(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 }
 
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let (_, detail) = super::board::detail(&ctx).await?;
-    respond(&req, pages::job_page(&detail, &origin(&req)?), "text/html; charset=utf-8")
+    let ((served, _), detail) = super::board::detail(&ctx).await?;
+    let apply_to = served.prepared.snapshot.apply_target(detail.job.id);
+    respond(&req, pages::job_page(&detail, &origin(&req)?, apply_to), "text/html; charset=utf-8")
 }
 
 pub async fn sitemap(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
