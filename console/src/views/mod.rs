@@ -1,0 +1,3 @@
+//! One module per view of the console; `app.rs` only switches between them.
+
+pub mod connection;
