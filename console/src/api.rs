@@ -1,8 +1,9 @@
-//! The owner routes of the worker, with the owner token as a bearer token.
+//! The owner routes of the worker, with the owner token as a bearer token: every data call
+//! of the console lives here.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use shared::api::ErrorBody;
+use serde::{Deserialize, Serialize};
+use shared::jobs::OrgJobs;
 use shared::owner::{ConnectInput, Connection, CredentialSummary, Kind, SyncReport};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -15,10 +16,31 @@ fn problem(message: impl Into<String>) -> Problem {
     Problem { message: message.into(), fields: vec![] }
 }
 
+/// The error body every route answers with (`shared::api::ErrorBody`), read leniently: a
+/// field problem's `code` is not needed here, so an unknown one cannot hide the message.
+#[derive(Deserialize)]
+struct WireError {
+    error: WireInfo,
+    #[serde(default)]
+    fields: Vec<WireField>,
+}
+
+#[derive(Deserialize)]
+struct WireInfo {
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct WireField {
+    field: String,
+    message: String,
+}
+
 async fn call<T: DeserializeOwned>(method: &str, url: &str, token: &str, body: Option<&impl Serialize>) -> Result<T, Problem> {
     let auth = format!("Bearer {token}");
     let builder = match method {
         "PUT" => gloo_net::http::Request::put(url),
+        "PATCH" => gloo_net::http::Request::patch(url),
         "DELETE" => gloo_net::http::Request::delete(url),
         "POST" => gloo_net::http::Request::post(url),
         _ => gloo_net::http::Request::get(url),
@@ -26,7 +48,9 @@ async fn call<T: DeserializeOwned>(method: &str, url: &str, token: &str, body: O
     .header("Authorization", &auth);
     let req = match body {
         Some(b) => {
-            let json = serde_wasm_bindgen::to_value(b)
+            // JSON-compatible: `None` is sent as `null`, which clears a job's optional fields.
+            let json = b
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
                 .ok()
                 .and_then(|v| js_sys::JSON::stringify(&v).ok())
                 .and_then(|s| s.as_string())
@@ -45,7 +69,7 @@ async fn call<T: DeserializeOwned>(method: &str, url: &str, token: &str, body: O
     if ok {
         return serde_wasm_bindgen::from_value(value).map_err(|e| problem(e.to_string()));
     }
-    let e: ErrorBody = serde_wasm_bindgen::from_value(value).map_err(|_| problem("The request failed."))?;
+    let e: WireError = serde_wasm_bindgen::from_value(value).map_err(|_| problem("The request failed."))?;
     Err(Problem { message: e.error.message, fields: e.fields.into_iter().map(|f| (f.field, f.message)).collect() })
 }
 
@@ -72,11 +96,20 @@ impl Api {
         call("DELETE", &self.url(&format!("/{}", kind.slug())), &self.token, None::<&()>).await
     }
 
+    fn jobs_url(&self, tail: &str) -> String {
+        format!("{}/orgs/{}/jobs{tail}", self.base, self.org)
+    }
+
     pub async fn sync(&self) -> Result<SyncReport, Problem> {
         call("POST", &format!("{}/orgs/{}/sync", self.base, self.org), &self.token, None::<&()>).await
     }
 
     pub async fn check(&self, kind: Kind) -> Result<Connection, Problem> {
         call("POST", &self.url(&format!("/{}/check", kind.slug())), &self.token, None::<&()>).await
+    }
+
+    /// The org's jobs as visitors get them, plus the ones they do not see and why.
+    pub async fn jobs(&self) -> Result<OrgJobs, Problem> {
+        call("GET", &self.jobs_url(""), &self.token, None::<&()>).await
     }
 }

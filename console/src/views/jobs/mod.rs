@@ -1,0 +1,105 @@
+//! The "Jobs" tab: the org's jobs with their visibility and local fields, a sync button, and
+//! (in the submodules) the import dialog and the job editor.
+
+mod list;
+mod logic;
+
+use crate::api::{Api, Problem};
+use leptos::html::H2;
+use leptos::prelude::*;
+use list::JobTable;
+use logic::{mode_label, sync_summary};
+use shared::jobs::OrgJobs;
+use std::sync::Arc;
+
+/// What every part of the Jobs view shares once the jobs are loaded.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub api: Arc<Api>,
+    pub jobs: RwSignal<OrgJobs>,
+    /// The last outcome, in the view's polite status region.
+    pub notice: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<String>>,
+}
+
+#[component]
+pub fn JobsView(api: Arc<Api>) -> impl IntoView {
+    let heading = NodeRef::<H2>::new();
+    let has_token = !api.token.is_empty();
+    let attempt = RwSignal::new(0u32);
+    let loader = api.clone();
+    let loaded = LocalResource::new(move || {
+        attempt.track();
+        let api = loader.clone();
+        async move {
+            if api.token.is_empty() {
+                return Err(Problem { message: "Sign in as an owner of this organisation to manage its jobs.".into(), fields: vec![] });
+            }
+            api.jobs().await
+        }
+    });
+    let retry = move |_| attempt.update(|n| *n += 1);
+    view! {
+        <section class="jobs-view" aria-labelledby="gc-jobs-title">
+            <h2 id="gc-jobs-title" tabindex="-1" node_ref=heading>"Manage jobs"</h2>
+            <Transition fallback=|| view! { <p class="state" role="status">"Loading jobs…"</p> }>
+                {move || {
+                    let api = api.clone();
+                    Suspend::new(async move {
+                        match loaded.await {
+                            Ok(initial) => view! { <JobsPanel api initial/> }.into_any(),
+                            Err(p) => view! {
+                                <div class="problem" role="alert">
+                                    <p>{p.message}</p>
+                                    {has_token.then(|| view! { <button type="button" class="button secondary" on:click=retry>"Try again"</button> })}
+                                </div>
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn JobsPanel(api: Arc<Api>, initial: OrgJobs) -> impl IntoView {
+    let ctx = Ctx { api, jobs: RwSignal::new(initial), notice: RwSignal::new(None), problem: RwSignal::new(None) };
+    provide_context(ctx.clone());
+    let syncing = RwSignal::new(false);
+    let sync_now = {
+        let ctx = ctx.clone();
+        move |_| {
+            let ctx = ctx.clone();
+            syncing.set(true);
+            ctx.notice.set(None);
+            ctx.problem.set(None);
+            leptos::task::spawn_local(async move {
+                match ctx.api.sync().await {
+                    Ok(r) => {
+                        ctx.notice.set(Some(format!("Synced: {}.", sync_summary(&r))));
+                        match ctx.api.jobs().await {
+                            Ok(j) => ctx.jobs.set(j),
+                            Err(p) => ctx.problem.set(Some(p.message)),
+                        }
+                    }
+                    Err(p) => ctx.problem.set(Some(p.message)),
+                }
+                syncing.set(false);
+            });
+        }
+    };
+    let jobs = ctx.jobs;
+    view! {
+        <p class="mode" id="gc-jobs-mode">"Import mode: "<strong>{move || jobs.with(|j| mode_label(j.mode))}</strong></p>
+        <div class="toolbar">
+            <button type="button" class="button secondary" id="gc-jobs-sync" disabled=move || syncing.get() on:click=sync_now>
+                <span aria-hidden="true">"↻ "</span>{move || if syncing.get() { "Syncing…" } else { "Sync now" }}
+            </button>
+        </div>
+        <div role="status" class="live">{move || ctx.notice.get().map(|n| view! { <p class="notice" id="gc-jobs-notice">{n}</p> })}</div>
+        <div role="alert" class="live">{move || ctx.problem.get().map(|p| view! { <p class="problem" id="gc-jobs-problem">{p}</p> })}</div>
+        <JobTable/>
+    }
+}
