@@ -1,9 +1,9 @@
 //! The owner routes of the worker, with the owner token as a bearer token: every data call
 //! of the console lives here.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
-use shared::jobs::OrgJobs;
+use shared::jobs::{GreenhouseJobs, ImportInput, OrgJobs};
 use shared::owner::{ConnectInput, Connection, CredentialSummary, Kind, SyncReport};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,5 +111,21 @@ impl Api {
     /// The org's jobs as visitors get them, plus the ones they do not see and why.
     pub async fn jobs(&self) -> Result<OrgJobs, Problem> {
         call("GET", &self.jobs_url(""), &self.token, None::<&()>).await
+    }
+
+    /// Every Greenhouse job of the org, for the import picker and the post select. Fails with
+    /// a message when neither Harvest nor a job board is connected, or a permission is missing.
+    pub async fn greenhouse_jobs(&self) -> Result<GreenhouseJobs, Problem> {
+        call("GET", &self.jobs_url("/greenhouse"), &self.token, None::<&()>).await
+    }
+
+    /// The owner has seen the picker: its "New", "Closed" and "Reopened" badges clear.
+    pub async fn greenhouse_seen(&self) -> Result<(), Problem> {
+        call::<IgnoredAny>("POST", &self.jobs_url("/greenhouse/seen"), &self.token, None::<&()>).await.map(|_| ())
+    }
+
+    /// The import mode and/or the whole set of imported keys.
+    pub async fn import(&self, input: &ImportInput) -> Result<OrgJobs, Problem> {
+        call("PUT", &self.jobs_url("/import"), &self.token, Some(input)).await
     }
 }

@@ -1,10 +1,13 @@
 //! The "Jobs" tab: the org's jobs with their visibility and local fields, a sync button, and
 //! (in the submodules) the import dialog and the job editor.
 
+mod import;
 mod list;
 mod logic;
+mod modal;
 
 use crate::api::{Api, Problem};
+use import::ImportDialog;
 use leptos::html::H2;
 use leptos::prelude::*;
 use list::JobTable;
@@ -20,6 +23,23 @@ pub(crate) struct Ctx {
     /// The last outcome, in the view's polite status region.
     pub notice: RwSignal<Option<String>>,
     pub problem: RwSignal<Option<String>>,
+    /// The open dialog, if any.
+    pub dialog: RwSignal<Option<Dialog>>,
+    /// Where focus goes when the element that opened a dialog is gone.
+    pub heading: NodeRef<H2>,
+}
+
+#[derive(Clone, PartialEq)]
+pub(crate) enum Dialog {
+    Import,
+}
+
+impl Ctx {
+    pub fn open(&self, d: Dialog) {
+        self.notice.set(None);
+        self.problem.set(None);
+        self.dialog.set(Some(d));
+    }
 }
 
 #[component]
@@ -47,7 +67,7 @@ pub fn JobsView(api: Arc<Api>) -> impl IntoView {
                     let api = api.clone();
                     Suspend::new(async move {
                         match loaded.await {
-                            Ok(initial) => view! { <JobsPanel api initial/> }.into_any(),
+                            Ok(initial) => view! { <JobsPanel api initial heading/> }.into_any(),
                             Err(p) => view! {
                                 <div class="problem" role="alert">
                                     <p>{p.message}</p>
@@ -64,8 +84,9 @@ pub fn JobsView(api: Arc<Api>) -> impl IntoView {
 }
 
 #[component]
-fn JobsPanel(api: Arc<Api>, initial: OrgJobs) -> impl IntoView {
-    let ctx = Ctx { api, jobs: RwSignal::new(initial), notice: RwSignal::new(None), problem: RwSignal::new(None) };
+fn JobsPanel(api: Arc<Api>, initial: OrgJobs, heading: NodeRef<H2>) -> impl IntoView {
+    let ctx =
+        Ctx { api, jobs: RwSignal::new(initial), notice: RwSignal::new(None), problem: RwSignal::new(None), dialog: RwSignal::new(None), heading };
     provide_context(ctx.clone());
     let syncing = RwSignal::new(false);
     let sync_now = {
@@ -94,6 +115,10 @@ fn JobsPanel(api: Arc<Api>, initial: OrgJobs) -> impl IntoView {
     view! {
         <p class="mode" id="gc-jobs-mode">"Import mode: "<strong>{move || jobs.with(|j| mode_label(j.mode))}</strong></p>
         <div class="toolbar">
+            <button type="button" class="button" id="gc-import-open" on:click={
+                let ctx = ctx.clone();
+                move |_| ctx.open(Dialog::Import)
+            }>"Import jobs"</button>
             <button type="button" class="button secondary" id="gc-jobs-sync" disabled=move || syncing.get() on:click=sync_now>
                 <span aria-hidden="true">"↻ "</span>{move || if syncing.get() { "Syncing…" } else { "Sync now" }}
             </button>
@@ -101,5 +126,8 @@ fn JobsPanel(api: Arc<Api>, initial: OrgJobs) -> impl IntoView {
         <div role="status" class="live">{move || ctx.notice.get().map(|n| view! { <p class="notice" id="gc-jobs-notice">{n}</p> })}</div>
         <div role="alert" class="live">{move || ctx.problem.get().map(|p| view! { <p class="problem" id="gc-jobs-problem">{p}</p> })}</div>
         <JobTable/>
+        {move || ctx.dialog.get().map(|d| match d {
+            Dialog::Import => view! { <ImportDialog/> },
+        })}
     }
 }
