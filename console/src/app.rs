@@ -53,7 +53,8 @@ pub fn Console(api: Api) -> impl IntoView {
     let refs = TABS.map(|_| NodeRef::<Button>::new());
     let choose = move |t: Tab| {
         selected.set(t);
-        if t == Tab::Jobs {
+        // Once: setting it again would mount the Jobs view afresh.
+        if t == Tab::Jobs && !jobs_opened.get_untracked() {
             jobs_opened.set(true);
         }
     };
