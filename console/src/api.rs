@@ -3,7 +3,7 @@
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
-use shared::jobs::{GreenhouseJobs, ImportInput, OrgJobs};
+use shared::jobs::{valid_key, GreenhouseJobs, ImportInput, JobEdit, ManagedJob, OrgJobs};
 use shared::owner::{ConnectInput, Connection, CredentialSummary, Kind, SyncReport};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +73,15 @@ async fn call<T: DeserializeOwned>(method: &str, url: &str, token: &str, body: O
     Err(Problem { message: e.error.message, fields: e.fields.into_iter().map(|f| (f.field, f.message)).collect() })
 }
 
+/// Only well-formed job keys go into a URL.
+fn checked(key: &str) -> Result<(), Problem> {
+    if valid_key(key) {
+        Ok(())
+    } else {
+        Err(problem("This job cannot be changed here."))
+    }
+}
+
 pub struct Api {
     pub base: String,
     pub org: String,
@@ -127,5 +136,22 @@ impl Api {
     /// The import mode and/or the whole set of imported keys.
     pub async fn import(&self, input: &ImportInput) -> Result<OrgJobs, Problem> {
         call("PUT", &self.jobs_url("/import"), &self.token, Some(input)).await
+    }
+
+    /// Every local field of one job (and title, location, description of a local job).
+    pub async fn edit_job(&self, key: &str, edit: &JobEdit) -> Result<ManagedJob, Problem> {
+        checked(key)?;
+        call("PATCH", &self.jobs_url(&format!("/{key}")), &self.token, Some(edit)).await
+    }
+
+    /// A job that exists only on the host.
+    pub async fn create_job(&self, edit: &JobEdit) -> Result<ManagedJob, Problem> {
+        call("POST", &self.jobs_url(""), &self.token, Some(edit)).await
+    }
+
+    /// Deletes a local job; Greenhouse jobs are closed in Greenhouse instead.
+    pub async fn delete_job(&self, key: &str) -> Result<OrgJobs, Problem> {
+        checked(key)?;
+        call("DELETE", &self.jobs_url(&format!("/{key}")), &self.token, None::<&()>).await
     }
 }

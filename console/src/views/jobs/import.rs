@@ -2,7 +2,7 @@
 //! jobs go live. Saving sends the mode and the whole selected set. Closing the dialog tells the
 //! worker the owner has seen the list, so its change badges clear next time.
 
-use super::logic::{change_badge, import_input, initial_selection, job_meta, mode_label, select, selection_count, PickerIndex};
+use super::logic::{change_badge, import_input, initial_selection, job_meta, mode_label, plural, select, selection_count, PickerIndex};
 use super::modal::Modal;
 use super::Ctx;
 use leptos::prelude::*;
@@ -30,6 +30,7 @@ pub fn ImportDialog() -> impl IntoView {
             ctx.dialog.set(None);
         })
     };
+    let posts = ctx.posts;
     view! {
         <Modal title_id="gc-import-title" title="Import jobs".to_string() testid="import-dialog" on_close=close fallback=ctx.heading>
             <Transition fallback=|| view! { <p class="state" role="status">"Loading jobs from Greenhouse…"</p> }>
@@ -37,6 +38,7 @@ pub fn ImportDialog() -> impl IntoView {
                     match loaded.await {
                         Ok(g) => {
                             seen.set_value(true);
+                            posts.set_value(Some(g.clone()));
                             view! { <Picker g close/> }.into_any()
                         }
                         Err(p) => view! {
@@ -74,16 +76,22 @@ fn Picker(g: GreenhouseJobs, close: Callback<()>) -> impl IntoView {
         saving.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match ctx.api.import(&input).await {
+            let result = ctx.api.import(&input).await;
+            // The owner may have closed the dialog meanwhile: its signals are gone then.
+            let open = saving.try_set(false).is_none();
+            match result {
                 Ok(j) => {
                     let live = j.jobs.iter().filter(|x| x.visibility == shared::jobs::Visibility::Live).count();
                     ctx.jobs.set(j);
-                    ctx.notice.set(Some(format!("Import saved: {live} jobs live.")));
-                    close.run(());
+                    ctx.notice.set(Some(format!("Import saved: {} live.", plural(live, "job", "jobs"))));
+                    if open {
+                        close.run(());
+                    }
                 }
-                Err(p) => error.set(Some(p.message)),
+                Err(p) => {
+                    error.try_set(Some(p.message));
+                }
             }
-            saving.set(false);
         });
     };
     let radio = move |m: ImportMode, value: &'static str| {

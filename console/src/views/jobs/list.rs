@@ -24,6 +24,7 @@ pub fn JobTable() -> impl IntoView {
                         <th scope="col">"Status"</th>
                         <th scope="col">"Tags"</th>
                         <th scope="col">"Applications"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -42,9 +43,19 @@ fn JobRow(key: String) -> impl IntoView {
     let jobs = ctx.jobs;
     let k = key.clone();
     let job = Memo::new(move |_| jobs.with(|j| j.jobs.iter().find(|x| x.key == k).cloned()));
+    let title = move || job.with(|j| j.as_ref().map(|j| j.title.clone()).unwrap_or_default());
+    let open = {
+        let key = key.clone();
+        move |_| ctx.open(super::Dialog::Edit(key.clone()))
+    };
     view! {
-        <tr class="job-row" data-key=key>
+        <tr class="job-row" data-key=key.clone()>
             {move || job.get().map(|j| view! { <Cells j/> })}
+            <td class="row-actions">
+                <button type="button" class="button secondary edit" data-key=key.clone() on:click=open>
+                    "Edit"<span class="visually-hidden">" "{title}</span>
+                </button>
+            </td>
         </tr>
     }
 }

@@ -1,18 +1,20 @@
 //! The "Jobs" tab: the org's jobs with their visibility and local fields, a sync button, and
 //! (in the submodules) the import dialog and the job editor.
 
+mod editor;
 mod import;
 mod list;
 mod logic;
 mod modal;
 
 use crate::api::{Api, Problem};
+use editor::Editor;
 use import::ImportDialog;
 use leptos::html::H2;
 use leptos::prelude::*;
 use list::JobTable;
 use logic::{mode_label, sync_summary};
-use shared::jobs::OrgJobs;
+use shared::jobs::{GreenhouseJobs, OrgJobs};
 use std::sync::Arc;
 
 /// What every part of the Jobs view shares once the jobs are loaded.
@@ -27,11 +29,17 @@ pub(crate) struct Ctx {
     pub dialog: RwSignal<Option<Dialog>>,
     /// Where focus goes when the element that opened a dialog is gone.
     pub heading: NodeRef<H2>,
+    /// The Greenhouse jobs last loaded, for the editor's post options (cleared by a sync).
+    pub posts: StoredValue<Option<GreenhouseJobs>>,
 }
 
 #[derive(Clone, PartialEq)]
 pub(crate) enum Dialog {
     Import,
+    /// The editor of the job with this key.
+    Edit(String),
+    /// The editor, empty, for a new local job.
+    New,
 }
 
 impl Ctx {
@@ -85,8 +93,15 @@ pub fn JobsView(api: Arc<Api>) -> impl IntoView {
 
 #[component]
 fn JobsPanel(api: Arc<Api>, initial: OrgJobs, heading: NodeRef<H2>) -> impl IntoView {
-    let ctx =
-        Ctx { api, jobs: RwSignal::new(initial), notice: RwSignal::new(None), problem: RwSignal::new(None), dialog: RwSignal::new(None), heading };
+    let ctx = Ctx {
+        api,
+        jobs: RwSignal::new(initial),
+        notice: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        dialog: RwSignal::new(None),
+        heading,
+        posts: StoredValue::new(None),
+    };
     provide_context(ctx.clone());
     let syncing = RwSignal::new(false);
     let sync_now = {
@@ -99,6 +114,7 @@ fn JobsPanel(api: Arc<Api>, initial: OrgJobs, heading: NodeRef<H2>) -> impl Into
             leptos::task::spawn_local(async move {
                 match ctx.api.sync().await {
                     Ok(r) => {
+                        ctx.posts.set_value(None);
                         ctx.notice.set(Some(format!("Synced: {}.", sync_summary(&r))));
                         match ctx.api.jobs().await {
                             Ok(j) => ctx.jobs.set(j),
@@ -119,6 +135,10 @@ fn JobsPanel(api: Arc<Api>, initial: OrgJobs, heading: NodeRef<H2>) -> impl Into
                 let ctx = ctx.clone();
                 move |_| ctx.open(Dialog::Import)
             }>"Import jobs"</button>
+            <button type="button" class="button secondary" id="gc-new-local" on:click={
+                let ctx = ctx.clone();
+                move |_| ctx.open(Dialog::New)
+            }>"New local job"</button>
             <button type="button" class="button secondary" id="gc-jobs-sync" disabled=move || syncing.get() on:click=sync_now>
                 <span aria-hidden="true">"↻ "</span>{move || if syncing.get() { "Syncing…" } else { "Sync now" }}
             </button>
@@ -127,7 +147,12 @@ fn JobsPanel(api: Arc<Api>, initial: OrgJobs, heading: NodeRef<H2>) -> impl Into
         <div role="alert" class="live">{move || ctx.problem.get().map(|p| view! { <p class="problem" id="gc-jobs-problem">{p}</p> })}</div>
         <JobTable/>
         {move || ctx.dialog.get().map(|d| match d {
-            Dialog::Import => view! { <ImportDialog/> },
+            Dialog::Import => view! { <ImportDialog/> }.into_any(),
+            Dialog::Edit(key) => {
+                let job = jobs.with_untracked(|j| j.jobs.iter().find(|x| x.key == key).cloned());
+                job.map(|j| view! { <Editor job=Some(j)/> }).into_any()
+            }
+            Dialog::New => view! { <Editor job=None/> }.into_any(),
         })}
     }
 }
