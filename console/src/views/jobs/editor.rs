@@ -4,10 +4,10 @@
 
 use super::logic::{post_options, EditForm, FieldProblem};
 use super::modal::Modal;
-use super::Ctx;
+use super::{load, loading, Ctx, Loaded};
 use leptos::html::Div;
 use leptos::prelude::*;
-use shared::jobs::{ManagedJob, Source};
+use shared::jobs::{GreenhouseJobs, ManagedJob, Source};
 use wasm_bindgen::JsCast;
 
 /// The form, its per-field problems and the alert's message, shared by every input.
@@ -207,7 +207,7 @@ pub fn Editor(job: Option<ManagedJob>) -> impl IntoView {
             });
         }
     };
-    let owned = job.as_ref().filter(|j| j.source == Source::Greenhouse).map(|j| view! { <GreenhouseFacts j=j.clone()/> });
+    let owned = job.as_ref().filter(|j| j.source == Source::Greenhouse).cloned().map(greenhouse_facts);
     let local_fields = local.then(|| {
         view! {
             {text_field(form, "title", "Title", "text", "", |f| &f.title, |f, v| f.title = v)}
@@ -231,7 +231,7 @@ pub fn Editor(job: Option<ManagedJob>) -> impl IntoView {
                         {text_field(form, "intro", "Intro", "textarea", "Plain text or Markdown: **bold**, *italic*, lists, links", |f| &f.intro, |f, v| f.intro = v)}
                         {text_field(form, "apply_url", "External apply URL", "url", "Leave empty to use the application form on your site.", |f| &f.apply_url, |f, v| f.apply_url = v)}
                     </fieldset>
-                    <PostChoice form current=current_post/>
+                    {post_choice(form, current_post)}
                     <div role="alert" class="live">
                         {move || message.get().map(|m| view! { <div class="problem" id="gc-editor-problem" tabindex="-1"><p>{m}</p><ul>{others}</ul></div> })}
                     </div>
@@ -251,8 +251,7 @@ pub fn Editor(job: Option<ManagedJob>) -> impl IntoView {
 }
 
 /// What Greenhouse owns, read-only, and where to change it.
-#[component]
-fn GreenhouseFacts(j: ManagedJob) -> impl IntoView {
+fn greenhouse_facts(j: ManagedJob) -> impl IntoView {
     let dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
     view! {
         <section class="owned" aria-labelledby="gc-owned-title">
@@ -275,58 +274,51 @@ fn GreenhouseFacts(j: ManagedJob) -> impl IntoView {
 
 /// "Connect Greenhouse job": the job post this job's applications go to. The options come from
 /// the Greenhouse jobs (cached once loaded); if they cannot load, the current choice is kept.
-#[component]
-fn PostChoice(form: Form, current: Option<u64>) -> impl IntoView {
+fn post_choice(form: Form, current: Option<u64>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let cache = ctx.posts;
-    let api = ctx.api.clone();
-    let loaded = LocalResource::new(move || {
-        let api = api.clone();
-        async move {
-            if let Some(g) = cache.get_value() {
-                return Ok::<_, crate::api::Problem>(g);
-            }
+    let loaded: Loaded<GreenhouseJobs> = RwSignal::new(cache.get_value().map(Ok));
+    if loaded.with_untracked(Option::is_none) {
+        let api = ctx.api.clone();
+        load(loaded, async move {
             let g = api.greenhouse_jobs().await?;
             cache.set_value(Some(g.clone()));
             Ok(g)
+        });
+    }
+    let select = move |g: GreenhouseJobs| {
+        let initial = form.values.with_untracked(|f| f.post_id.clone());
+        let options = post_options(&g, current)
+            .into_iter()
+            .map(|(value, label)| {
+                let selected = value == initial;
+                view! { <option value=value selected=selected>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="gc-edit-post_id">"Send applications to"</label>
+                <select id="gc-edit-post_id" name="post_id" aria-describedby=described("post_id", true)
+                    aria-invalid=move || form.problem("post_id").is_some().then_some("true")
+                    on:change=move |ev| form.values.update(|f| f.post_id = event_target_value(&ev))>
+                    {options}
+                </select>
+                {hint_slot("post_id", "Applications made on your site go to this Greenhouse job post.")}
+                {error_slot(form, "post_id")}
+            </div>
         }
-    });
+    };
     view! {
         <fieldset class="post-choice">
             <legend>"Connect Greenhouse job"</legend>
-            <Transition fallback=|| view! { <p class="state" role="status">"Loading job posts…"</p> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok(g) => {
-                            let initial = form.values.with_untracked(|f| f.post_id.clone());
-                            let options = post_options(&g, current)
-                                .into_iter()
-                                .map(|(value, label)| {
-                                    let selected = value == initial;
-                                    view! { <option value=value selected=selected>{label}</option> }
-                                })
-                                .collect_view();
-                            view! {
-                                <div class="field">
-                                    <label for="gc-edit-post_id">"Send applications to"</label>
-                                    <select id="gc-edit-post_id" name="post_id" aria-describedby=described("post_id", true)
-                                        aria-invalid=move || form.problem("post_id").is_some().then_some("true")
-                                        on:change=move |ev| form.values.update(|f| f.post_id = event_target_value(&ev))>
-                                        {options}
-                                    </select>
-                                    {hint_slot("post_id", "Applications made on your site go to this Greenhouse job post.")}
-                                    {error_slot(form, "post_id")}
-                                </div>
-                            }
-                            .into_any()
-                        }
-                        Err(p) => view! {
-                            <p class="problem" id="gc-edit-posts-problem">{format!("Job posts could not be loaded: {} The current connection is kept.", p.message)}</p>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match loaded.get() {
+                None => loading("Loading job posts…").into_any(),
+                Some(Ok(g)) => select(g).into_any(),
+                Some(Err(message)) => view! {
+                    <p class="problem" id="gc-edit-posts-problem">{format!("Job posts could not be loaded: {message} The current connection is kept.")}</p>
+                }
+                .into_any(),
+            }}
         </fieldset>
     }
 }

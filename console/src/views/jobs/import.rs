@@ -4,24 +4,26 @@
 
 use super::logic::{change_badge, import_input, initial_selection, job_meta, mode_label, plural, select, selection_count, PickerIndex};
 use super::modal::Modal;
-use super::Ctx;
+use super::{load, loading, Ctx, Loaded};
 use leptos::prelude::*;
 use shared::jobs::{GreenhouseJob, GreenhouseJobs, ImportMode};
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 #[component]
 pub fn ImportDialog() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let seen = StoredValue::new(false);
-    let api = ctx.api.clone();
-    let loaded = LocalResource::new(move || {
-        let api = api.clone();
-        async move { api.greenhouse_jobs().await }
+    let loaded: Loaded<GreenhouseJobs> = RwSignal::new(None);
+    let (api, posts) = (ctx.api.clone(), ctx.posts);
+    load(loaded, async move {
+        let g = api.greenhouse_jobs().await?;
+        posts.set_value(Some(g.clone()));
+        Ok(g)
     });
     let close = {
         let ctx = ctx.clone();
         Callback::new(move |()| {
-            if seen.get_value() {
+            // Only a list the owner has seen clears its badges.
+            if loaded.with_untracked(|l| matches!(l, Some(Ok(_)))) {
                 let api = ctx.api.clone();
                 leptos::task::spawn_local(async move {
                     let _ = api.greenhouse_seen().await;
@@ -30,25 +32,17 @@ pub fn ImportDialog() -> impl IntoView {
             ctx.dialog.set(None);
         })
     };
-    let posts = ctx.posts;
     view! {
         <Modal title_id="gc-import-title" title="Import jobs".to_string() testid="import-dialog" on_close=close fallback=ctx.heading>
-            <Transition fallback=|| view! { <p class="state" role="status">"Loading jobs from Greenhouse…"</p> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok(g) => {
-                            seen.set_value(true);
-                            posts.set_value(Some(g.clone()));
-                            view! { <Picker g close/> }.into_any()
-                        }
-                        Err(p) => view! {
-                            <p class="problem" role="alert" id="gc-import-problem">{p.message}</p>
-                            <div class="actions"><button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button></div>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match loaded.get() {
+                None => loading("Loading jobs from Greenhouse…").into_any(),
+                Some(Ok(g)) => view! { <Picker g close/> }.into_any(),
+                Some(Err(message)) => view! {
+                    <p class="problem" role="alert" id="gc-import-problem">{message}</p>
+                    <div class="actions"><button type="button" class="button secondary" on:click=move |_| close.run(())>"Close"</button></div>
+                }
+                .into_any(),
+            }}
         </Modal>
     }
 }
@@ -60,14 +54,17 @@ fn Picker(g: GreenhouseJobs, close: Callback<()>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(initial_selection(&g.jobs));
     let index = StoredValue::new(PickerIndex::new(&g.jobs));
-    let shown = Memo::new(move |_| query.with(|q| index.with_value(|i| i.filter(q))));
+    // Which rows the search shows, in list order: rows are hidden, not removed, so a checkbox
+    // keeps its place and focus while the owner types.
+    let shown = Memo::new(move |_| query.with(|q| index.with_value(|i| i.matches(q))));
+    let shown_keys = move || shown.with_untracked(|m| index.with_value(|i| i.keys(m)));
     let total = g.jobs.len();
     let count = {
         let jobs = g.jobs.clone();
         move || selected.with(|s| selection_count(s, &jobs))
     };
-    let rows = StoredValue::new(g.jobs.into_iter().map(|j| (j.key.clone(), j)).collect::<BTreeMap<_, _>>());
     let automatic = move || mode.get() == ImportMode::Automatic;
+    let rows = g.jobs.into_iter().enumerate().map(|(i, job)| pick_row(job, i, selected, mode, shown)).collect_view();
     let saving = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let save = move |_| {
@@ -117,18 +114,14 @@ fn Picker(g: GreenhouseJobs, close: Callback<()>) -> impl IntoView {
         </div>
         <div class="actions">
             <button type="button" class="button secondary" id="gc-pick-all" disabled=automatic
-                on:click=move |_| shown.with_untracked(|s| selected.update(|sel| select(sel, s, true)))>"Select all"</button>
+                on:click=move |_| selected.update(|sel| select(sel, &shown_keys(), true))>"Select all"</button>
             <button type="button" class="button secondary" id="gc-pick-none" disabled=automatic
-                on:click=move |_| shown.with_untracked(|s| selected.update(|sel| select(sel, s, false)))>"Select none"</button>
+                on:click=move |_| selected.update(|sel| select(sel, &shown_keys(), false))>"Select none"</button>
         </div>
         <p class="count" id="gc-pick-count" role="status">{count}</p>
         {(total == 0).then(|| view! { <p class="empty">"Greenhouse has no jobs for this organisation yet."</p> })}
-        <p class="empty" hidden=move || total == 0 || shown.with(|s| !s.is_empty())>"No jobs match your search."</p>
-        <ul class="picker" role="list" aria-label="Greenhouse jobs">
-            <For each=move || shown.get() key=|k| k.clone() let:key>
-                {rows.with_value(|r| r.get(&key).cloned()).map(|job| view! { <PickRow job selected automatic=Signal::derive(automatic)/> })}
-            </For>
-        </ul>
+        <p class="empty" hidden=move || total == 0 || shown.with(|m| m.contains(&true))>"No jobs match your search."</p>
+        <ul class="picker" role="list" aria-label="Greenhouse jobs">{rows}</ul>
         <p class="problem live" role="alert">{move || error.get()}</p>
         <div class="actions">
             <button type="button" class="button" id="gc-import-save" disabled=move || saving.get() on:click=save>
@@ -139,8 +132,7 @@ fn Picker(g: GreenhouseJobs, close: Callback<()>) -> impl IntoView {
     }
 }
 
-#[component]
-fn PickRow(job: GreenhouseJob, selected: RwSignal<std::collections::BTreeSet<String>>, automatic: Signal<bool>) -> impl IntoView {
+fn pick_row(job: GreenhouseJob, i: usize, selected: RwSignal<BTreeSet<String>>, mode: RwSignal<ImportMode>, shown: Memo<Vec<bool>>) -> impl IntoView {
     let id = format!("gc-pick-{}", job.key);
     let meta_id = format!("{id}-meta");
     let badge = job.change.map(change_badge);
@@ -149,9 +141,9 @@ fn PickRow(job: GreenhouseJob, selected: RwSignal<std::collections::BTreeSet<Str
     let k = key.clone();
     let meta = job_meta(&job);
     view! {
-        <li class="pick">
+        <li class="pick" hidden=move || shown.with(|m| m.get(i) != Some(&true))>
             <input type="checkbox" id=id.clone() data-key=key aria-describedby=described
-                prop:checked=move || selected.with(|s| s.contains(&k)) disabled=move || automatic.get()
+                prop:checked=move || selected.with(|s| s.contains(&k)) disabled=move || mode.get() == ImportMode::Automatic
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
                     selected.update(|s| {

@@ -6,8 +6,7 @@ use super::Ctx;
 use leptos::prelude::*;
 use shared::jobs::ManagedJob;
 
-#[component]
-pub fn JobTable() -> impl IntoView {
+pub fn job_table() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let jobs = ctx.jobs;
     let keys = move || jobs.with(|j| j.jobs.iter().map(|x| x.key.clone()).collect::<Vec<_>>());
@@ -28,17 +27,14 @@ pub fn JobTable() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=keys key=|k| k.clone() let:key>
-                        <JobRow key/>
-                    </For>
+                    <For each=keys key=|k| k.clone() children=job_row/>
                 </tbody>
             </table>
         </div>
     }
 }
 
-#[component]
-fn JobRow(key: String) -> impl IntoView {
+fn job_row(key: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let jobs = ctx.jobs;
     let k = key.clone();
@@ -50,7 +46,7 @@ fn JobRow(key: String) -> impl IntoView {
     };
     view! {
         <tr class="job-row" data-key=key.clone()>
-            {move || job.get().map(|j| view! { <Cells j/> })}
+            {move || job.get().map(cells)}
             <td class="row-actions">
                 <button type="button" class="button secondary edit" data-key=key.clone() on:click=open>
                     "Edit"<span class="visually-hidden">" "{title}</span>
@@ -60,8 +56,7 @@ fn JobRow(key: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn Cells(j: ManagedJob) -> impl IntoView {
+fn cells(j: ManagedJob) -> impl IntoView {
     let (vis, vis_class) = visibility_badge(j.visibility);
     let tags = (!j.fields.tags.is_empty()).then(|| {
         let items = j.fields.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view();

@@ -94,11 +94,21 @@ impl PickerIndex {
         )
     }
 
-    /// Keys of the rows containing every word of `query`, case and accents ignored, in order.
-    pub fn filter(&self, query: &str) -> Vec<String> {
+    /// Per row, in order: whether it contains every word of `query`, case and accents ignored.
+    pub fn matches(&self, query: &str) -> Vec<bool> {
         let q = fold(query);
         let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
-        self.0.iter().filter(|(_, text)| words.iter().all(|w| text.contains(w))).map(|(k, _)| k.clone()).collect()
+        self.0.iter().map(|(_, text)| words.iter().all(|w| text.contains(w))).collect()
+    }
+
+    /// The keys of the rows `matches` kept.
+    pub fn keys(&self, shown: &[bool]) -> Vec<String> {
+        self.0.iter().zip(shown).filter(|(_, on)| **on).map(|((k, _), _)| k.clone()).collect()
+    }
+
+    #[cfg(test)]
+    pub fn filter(&self, query: &str) -> Vec<String> {
+        self.keys(&self.matches(query))
     }
 }
 
@@ -130,11 +140,11 @@ pub fn import_input(mode: ImportMode, selected: &BTreeSet<String>) -> ImportInpu
 }
 
 /// Tags from the comma-separated text box: trimmed, empty ones dropped, repeats (ignoring
-/// case) kept once. Lengths and counts are checked by `shared::jobs::check_edit`.
+/// case and accents) kept once. Lengths and counts are checked by `shared::jobs::check_edit`.
 pub fn parse_tags(text: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for t in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+        if !tags.iter().any(|x| fold(x) == fold(t)) {
             tags.push(t.to_string());
         }
     }

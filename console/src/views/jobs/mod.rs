@@ -12,7 +12,7 @@ use editor::Editor;
 use import::ImportDialog;
 use leptos::html::H2;
 use leptos::prelude::*;
-use list::JobTable;
+use list::job_table;
 use logic::{mode_label, sync_summary};
 use shared::jobs::{GreenhouseJobs, OrgJobs};
 use std::sync::Arc;
@@ -50,43 +50,58 @@ impl Ctx {
     }
 }
 
+/// A request's outcome as a view shows it: `None` while loading, then the value or why not.
+///
+/// A signal filled by `spawn_local` rather than a `LocalResource` inside `<Transition>`: the same
+/// states for a fraction of the bundle, which is measured.
+pub(crate) type Loaded<T> = RwSignal<Option<Result<T, String>>>;
+
+/// Starts `request`, showing "loading" in `into` until it answers. `try_set`: the view may be
+/// gone by then.
+pub(crate) fn load<T: Send + Sync + 'static>(into: Loaded<T>, request: impl std::future::Future<Output = Result<T, Problem>> + 'static) {
+    into.set(None);
+    leptos::task::spawn_local(async move {
+        into.try_set(Some(request.await.map_err(|p| p.message)));
+    });
+}
+
+pub(crate) fn loading(text: &'static str) -> impl IntoView {
+    view! { <p class="state" role="status">{text}</p> }
+}
+
 #[component]
 pub fn JobsView(api: Arc<Api>) -> impl IntoView {
     let heading = NodeRef::<H2>::new();
     let has_token = !api.token.is_empty();
-    let attempt = RwSignal::new(0u32);
-    let loader = api.clone();
-    let loaded = LocalResource::new(move || {
-        attempt.track();
-        let api = loader.clone();
-        async move {
-            if api.token.is_empty() {
-                return Err(Problem { message: "Sign in as an owner of this organisation to manage its jobs.".into(), fields: vec![] });
-            }
-            api.jobs().await
+    let loaded: Loaded<OrgJobs> = RwSignal::new(None);
+    let fetch = {
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            load(loaded, async move {
+                if api.token.is_empty() {
+                    return Err(Problem { message: "Sign in as an owner of this organisation to manage its jobs.".into(), fields: vec![] });
+                }
+                api.jobs().await
+            })
         }
-    });
-    let retry = move |_| attempt.update(|n| *n += 1);
+    };
+    fetch();
+    let retry = move |_| fetch();
     view! {
         <section class="jobs-view" aria-labelledby="gc-jobs-title">
             <h2 id="gc-jobs-title" tabindex="-1" node_ref=heading>"Manage jobs"</h2>
-            <Transition fallback=|| view! { <p class="state" role="status">"Loading jobs…"</p> }>
-                {move || {
-                    let api = api.clone();
-                    Suspend::new(async move {
-                        match loaded.await {
-                            Ok(initial) => view! { <JobsPanel api initial heading/> }.into_any(),
-                            Err(p) => view! {
-                                <div class="problem" role="alert">
-                                    <p>{p.message}</p>
-                                    {has_token.then(|| view! { <button type="button" class="button secondary" on:click=retry>"Try again"</button> })}
-                                </div>
-                            }
-                            .into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            {move || match loaded.get() {
+                None => loading("Loading jobs…").into_any(),
+                Some(Ok(initial)) => view! { <JobsPanel api=api.clone() initial heading/> }.into_any(),
+                Some(Err(message)) => view! {
+                    <div class="problem" role="alert">
+                        <p>{message}</p>
+                        {has_token.then(|| view! { <button type="button" class="button secondary" on:click=retry.clone()>"Try again"</button> })}
+                    </div>
+                }
+                .into_any(),
+            }}
         </section>
     }
 }
@@ -145,7 +160,7 @@ fn JobsPanel(api: Arc<Api>, initial: OrgJobs, heading: NodeRef<H2>) -> impl Into
         </div>
         <div role="status" class="live">{move || ctx.notice.get().map(|n| view! { <p class="notice" id="gc-jobs-notice">{n}</p> })}</div>
         <div role="alert" class="live">{move || ctx.problem.get().map(|p| view! { <p class="problem" id="gc-jobs-problem">{p}</p> })}</div>
-        <JobTable/>
+        {job_table()}
         {move || ctx.dialog.get().map(|d| match d {
             Dialog::Import => view! { <ImportDialog/> }.into_any(),
             Dialog::Edit(key) => {

@@ -23,7 +23,7 @@ fn active_in(el: &web_sys::Element) -> Option<web_sys::Element> {
 pub fn Modal(
     /// The id of the dialog's heading (`aria-labelledby`).
     title_id: &'static str,
-    #[prop(into)] title: Signal<String>,
+    title: String,
     testid: &'static str,
     on_close: Callback<()>,
     fallback: NodeRef<H2>,
@@ -81,7 +81,7 @@ pub fn Modal(
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=title_id data-testid=testid tabindex="-1" node_ref=dialog on:keydown=on_key>
                 <div class="dialog-head">
-                    <h2 id=title_id>{move || title.get()}</h2>
+                    <h2 id=title_id>{title}</h2>
                     <button type="button" class="close" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
                 </div>
                 {children()}
