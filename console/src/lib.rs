@@ -4,6 +4,7 @@
 
 mod api;
 mod app;
+mod views;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};

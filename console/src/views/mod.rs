@@ -1,0 +1,4 @@
+//! One module per view of the console; `app.rs` only switches between them.
+
+pub mod connection;
+pub mod jobs;
