@@ -275,7 +275,10 @@ pub fn managed(s: &Snapshot, region: Region, titles: &HashMap<String, String>) -
             id: None,
             source: Source::Greenhouse,
             visibility: Visibility::Closed,
-            title: titles.get(key).cloned().unwrap_or_default(),
+            title: titles
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| format!("Greenhouse job {}", key.trim_start_matches("gh-").trim_start_matches("post-"))),
             location: String::new(),
             departments: vec![],
             offices: vec![],
@@ -526,6 +529,12 @@ fn remember_crawl(org: &str, c: Crawl) {
         }
         m.insert(org.to_string(), std::rc::Rc::new(c));
     });
+}
+
+/// The titles of the jobs the org's last picker read listed (for jobs imported before they
+/// are published on the board).
+pub fn crawl_titles(org: &str, now: u64) -> HashMap<String, String> {
+    crawled(org, now).map(|c| c.jobs.iter().map(|j| (job_key(0, Some(j.id)), j.name.trim().to_string())).collect()).unwrap_or_default()
 }
 
 /// Forgets an org's Harvest read (its Harvest connection changed).

@@ -139,3 +139,141 @@ async fn an_owner_connects_edits_rotates_and_removes() {
     assert_eq!(loaded, serde_json::json!([]), "visitors never download the console bundle");
     b.close().await;
 }
+
+/// The console's Jobs tab against the real worker: an owner imports jobs in the dialog (picker
+/// mode, search, select), edits a job's local fields, adds a local job linked to a Greenhouse
+/// post, and a visitor's board on another origin shows exactly that; axe finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_imports_edits_and_links_jobs_and_visitors_see_it() {
+    if !browser::available() {
+        return;
+    }
+    let s = tokio::task::spawn_blocking(stack).await.unwrap();
+    let host = start_host_site(s.worker.base.clone()).await;
+    let (org, t) = ("console-jobs-org", "northwind--console-jobs");
+    let listing: shared::api::BoardListing = tokio::task::spawn_blocking(move || {
+        e2e::connect_board(org, t, None);
+        let body = serde_json::json!({"client_id": V3_FULL.0, "client_secret": V3_FULL.1, "user_id": V3_USER});
+        assert_eq!(e2e::owner_call(reqwest::Method::PUT, org, "/connection/harvest_v3", Some(body)).status(), 200);
+        reqwest::blocking::get(format!("{}/api/v1/boards/{t}/jobs", stack().worker.base)).unwrap().json().unwrap()
+    })
+    .await
+    .unwrap();
+    let wanted: Vec<String> = listing.jobs.iter().filter(|j| j.title.starts_with("Account Executive")).map(|j| j.title.clone()).collect();
+    assert_eq!(wanted.len(), 2, "{wanted:?}");
+    let linked_post = listing.jobs.iter().find(|j| j.title == "Account Executive, Enterprise").unwrap().id;
+    let dach = listing.jobs.iter().find(|j| j.title == "Account Executive, DACH").unwrap().id;
+
+    let b = Browser::start().await;
+    b.client.goto(&console_page(&host, "jobs-owner", org, &owner_token(org, "alice", 900))).await.unwrap();
+    b.wait_until(30, "the console", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('#gc-tab-jobs')").await == true).await;
+    b.widget_element("#gc-tab-jobs").await.click().await.unwrap();
+    b.wait_until(30, "the jobs", async |b: &Browser| b.in_widget("return root.querySelectorAll('tr.job-row').length").await == listing.jobs.len())
+        .await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "jobs list: {violations:#?}");
+
+    // Import: picker mode, search, select what the search shows, save.
+    b.widget_element("#gc-import-open").await.click().await.unwrap();
+    b.wait_until(30, "the picker", async |b: &Browser| {
+        b.in_widget("return root.querySelectorAll('[data-testid=import-dialog] input[data-key]').length").await.as_u64().unwrap_or(0) >= 60
+    })
+    .await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "import dialog: {violations:#?}");
+    b.widget_element("input[name=mode][value=picker]").await.click().await.unwrap();
+    b.widget_element("#gc-pick-none").await.click().await.unwrap();
+    b.widget_element("#gc-pick-search").await.send_keys("Account Executive").await.unwrap();
+    b.wait_until(10, "the search", async |b: &Browser| {
+        b.in_widget("return root.querySelectorAll('[data-testid=import-dialog] .pick:not([hidden]) input[data-key]').length")
+            .await
+            .as_u64()
+            .unwrap_or(0)
+            >= 2
+            && b.in_widget("return root.querySelectorAll('[data-testid=import-dialog] .pick:not([hidden]) input[data-key]').length")
+                .await
+                .as_u64()
+                .unwrap_or(99)
+                < 10
+    })
+    .await;
+    b.widget_element("#gc-pick-all").await.click().await.unwrap();
+    b.widget_element("#gc-import-save").await.click().await.unwrap();
+    b.wait_until(30, "the import saved", async |b: &Browser| {
+        b.in_widget("return !root.querySelector('[data-testid=import-dialog]') && (root.querySelector('#gc-jobs-notice')||{}).textContent || ''")
+            .await
+            .as_str()
+            .is_some_and(|t| t.contains("Import saved"))
+    })
+    .await;
+
+    // Edit the DACH job: featured, tags, an intro.
+    let dach_key = b
+        .in_widget(&format!(
+            "return [...root.querySelectorAll('tr.job-row')].find(r => r.querySelector('.job-title').textContent.includes('DACH')).dataset.key"
+        ))
+        .await;
+    let dach_key = dach_key.as_str().unwrap().to_string();
+    b.widget_element(&format!("tr[data-key='{dach_key}'] button.edit")).await.click().await.unwrap();
+    b.wait_until(10, "the editor", async |b: &Browser| b.in_widget("return !!root.querySelector('[data-testid=job-editor]')").await == true).await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "job editor: {violations:#?}");
+    assert!(b.in_widget("return !!root.querySelector('#gc-edit-in-greenhouse')").await == true, "an Edit in Greenhouse link");
+    b.widget_element("[name=featured]").await.click().await.unwrap();
+    b.widget_element("[name=tags]").await.send_keys("Visa sponsorship, Remote friendly").await.unwrap();
+    b.widget_element("[name=intro]").await.send_keys("**Hello** from the host").await.unwrap();
+    b.widget_element("#gc-editor-save").await.click().await.unwrap();
+    b.wait_until(20, "saved", async |b: &Browser| b.in_widget("return !root.querySelector('[data-testid=job-editor]')").await == true).await;
+
+    // A local job, linked to the Enterprise post ("Connect Greenhouse job").
+    b.widget_element("#gc-new-local").await.click().await.unwrap();
+    b.wait_until(10, "the editor", async |b: &Browser| {
+        b.in_widget("return !!root.querySelector('[data-testid=job-editor] [name=title]')").await == true
+    })
+    .await;
+    b.widget_element("[name=title]").await.send_keys("Community Ambassador").await.unwrap();
+    b.widget_element("[name=location]").await.send_keys("Remote").await.unwrap();
+    b.widget_element("[name=description]").await.send_keys("Grow our community.").await.unwrap();
+    b.wait_until(30, "the posts", async |b: &Browser| {
+        b.in_widget("return !!root.querySelector('select[name=post_id] option[value]:not([value=\"\"])')").await == true
+    })
+    .await;
+    b.widget_element("select[name=post_id]").await.select_by_value(&linked_post.to_string()).await.unwrap();
+    b.widget_element("#gc-editor-save").await.click().await.unwrap();
+    b.wait_until(20, "the local job", async |b: &Browser| {
+        b.in_widget("const r = [...root.querySelectorAll('tr.job-row')].find(r => r.dataset.key.startsWith('local-')); return !!r && !!r.querySelector('.conn.yes')").await == true
+    })
+    .await;
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "{errors:#?}");
+    b.close().await;
+
+    // A visitor on another origin: the two imported jobs, the featured one first with its
+    // tags, and the local job; nothing else.
+    let b = Browser::start().await;
+    b.client.goto(&format!("{}/?board={t}", host.base)).await.unwrap();
+    b.wait_until(30, "the board", async |b: &Browser| b.job_titles().await.len() == 3).await;
+    let titles = b.job_titles().await;
+    let mut expected: Vec<String> = wanted.clone();
+    expected.push("Community Ambassador".into());
+    let mut got = titles.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "exactly the imported jobs and the local one");
+    let featured = b.in_widget("return [...root.querySelectorAll('.job')].filter(j => j.querySelector('.badge.featured')).map(j => j.querySelector('.job-title').textContent)").await;
+    assert_eq!(featured, serde_json::json!(["Account Executive, DACH"]));
+    let tags = b
+        .in_widget(&format!(
+            "return [...root.querySelector('[data-job-id=\"{dach}\"]').closest('.job').querySelectorAll('.tags li')].map(t => t.textContent)"
+        ))
+        .await;
+    assert_eq!(tags, serde_json::json!(["Visa sponsorship", "Remote friendly"]));
+    b.click_job("Account Executive, DACH").await;
+    b.wait_until(20, "the intro", async |b: &Browser| {
+        b.in_widget("const i = root.querySelector('.intro'); return !!i && i.innerHTML.includes('<strong>Hello</strong>')").await == true
+    })
+    .await;
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "visitor board with local fields: {violations:#?}");
+    b.close().await;
+}

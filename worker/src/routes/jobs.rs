@@ -22,7 +22,6 @@ use shared::jobs::{
     check_edit, refused_fields, valid_key, CallbackInput, ImportInput, JobEdit, LocalFields, LocalJob, OrgJobs, Source, LOCAL_ID_BASE,
 };
 use shared::owner::Region;
-use std::collections::HashMap;
 use worker::{Date, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
@@ -118,7 +117,8 @@ pub async fn import(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
             return Err(ApiError::BadRequest(format!("At most {} jobs can have settings.", shared::jobs::MAX_FIELD_ROWS)));
         }
     }
-    let titles: HashMap<String, String> = s.listing.jobs.iter().map(|j| (s.key_of(j.id), j.title.clone())).collect();
+    let mut titles = manage::crawl_titles(&org, now);
+    titles.extend(s.listing.jobs.iter().map(|j| (s.key_of(j.id), j.title.clone())));
     manage::set_import(&db, &org, input.mode, input.imported.as_deref(), &titles, now).await?;
     changed(&ctx, &db, &org, now).await?;
     json(200, &org_jobs(&ctx, &db, &org, now).await?)
