@@ -242,20 +242,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let inspector = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
     let state = std::env::temp_dir().join(format!("ghw-bench-{}", std::process::id()));
     // The owners' tables (the demo org connects its board and edits jobs below).
-    let migrate = cmd(
-        root.join("node_modules/.bin/wrangler").to_str().unwrap_or("wrangler"),
-        &["d1", "migrations", "apply", "DB", "--local", "--persist-to", state.to_str().unwrap_or_default()],
-    )
-    .current_dir(&root)
-    .envs(tool_env())
-    .env("CI", "true")
-    .env("GHW_SKIP_WORKER_BUILD", "1")
-    .stdin(Stdio::null())
-    .output()
-    .map_err(|e| format!("wrangler: {e}"))?;
-    if !migrate.status.success() {
-        return Err(format!("bench: D1 migrations failed: {}", String::from_utf8_lossy(&migrate.stderr)));
-    }
+    crate::proc::migrate_local(&state).map_err(|e| format!("bench: {e}"))?;
     let mut wrangler = {
         use std::os::unix::process::CommandExt;
         let mut c = cmd(

@@ -105,17 +105,7 @@ pub fn run() -> Result<Value, String> {
     let state = std::env::temp_dir().join(format!("ghw-drill-{}", std::process::id()));
     let wrangler_bin = root.join("node_modules/.bin/wrangler");
     let wrangler_bin = wrangler_bin.to_str().unwrap_or("wrangler");
-    let migrate = cmd(wrangler_bin, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", state.to_str().unwrap_or_default()])
-        .current_dir(&root)
-        .envs(tool_env())
-        .env("CI", "true")
-        .env("GHW_SKIP_WORKER_BUILD", "1")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("wrangler: {e}"))?;
-    if !migrate.status.success() {
-        return Err(format!("drill: D1 migrations failed: {}", String::from_utf8_lossy(&migrate.stderr)));
-    }
+    crate::proc::migrate_local(&state).map_err(|e| format!("drill: {e}"))?;
     let key = greenhouse_fake::seed::job_board_api_key("northwind");
     let keys: serde_json::Map<String, Value> =
         boards().into_iter().chain(["northwind--cap-apply".to_string()]).map(|b| (b, Value::from(key.clone()))).collect();

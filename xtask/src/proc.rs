@@ -22,6 +22,27 @@ pub fn run(mut c: impl std::borrow::BorrowMut<Command>) -> Result<()> {
     }
 }
 
+/// Applies the D1 migrations to a local wrangler state directory (the benchmark's and the
+/// drill's own workers).
+pub fn migrate_local(state: &std::path::Path) -> Result<()> {
+    let wrangler = root().join("node_modules/.bin/wrangler");
+    let out = cmd(
+        wrangler.to_str().unwrap_or("wrangler"),
+        &["d1", "migrations", "apply", "DB", "--local", "--persist-to", state.to_str().unwrap_or_default()],
+    )
+    .current_dir(root())
+    .envs(tool_env())
+    .env("CI", "true")
+    .env("GHW_SKIP_WORKER_BUILD", "1")
+    .stdin(Stdio::null())
+    .output()
+    .map_err(|e| format!("wrangler: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("D1 migrations failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(())
+}
+
 /// The demo: the Greenhouse fake (unless GREENHOUSE_BOARDS_API names a real one) and the
 /// worker under `wrangler dev`, until Ctrl-C.
 pub fn dev(args: &[String]) -> Result<()> {

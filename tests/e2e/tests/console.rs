@@ -209,9 +209,9 @@ async fn an_owner_imports_edits_and_links_jobs_and_visitors_see_it() {
 
     // Edit the DACH job: featured, tags, an intro.
     let dach_key = b
-        .in_widget(&format!(
-            "return [...root.querySelectorAll('tr.job-row')].find(r => r.querySelector('.job-title').textContent.includes('DACH')).dataset.key"
-        ))
+        .in_widget(
+            "return [...root.querySelectorAll('tr.job-row')].find(r => r.querySelector('.job-title').textContent.includes('DACH')).dataset.key",
+        )
         .await;
     let dach_key = dach_key.as_str().unwrap().to_string();
     b.widget_element(&format!("tr[data-key='{dach_key}'] button.edit")).await.click().await.unwrap();

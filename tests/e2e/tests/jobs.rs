@@ -405,7 +405,7 @@ fn host_callbacks_arrive_in_order_are_retried_and_verify_with_standardwebhooks()
         stack().worker.run_cron();
         deliveries(name).iter().filter(|d| d["status"].as_u64().is_some_and(|s| s < 300)).count() >= 5
     });
-    let last = deliveries(name).into_iter().filter(|d| d["status"].as_u64().is_some_and(|s| s < 300)).next_back().unwrap();
+    let last = deliveries(name).into_iter().rfind(|d| d["status"].as_u64().is_some_and(|s| s < 300)).unwrap();
     assert!(verify_with_standardwebhooks(&new_secret, &last).is_ok(), "the new secret verifies");
     assert!(verify_with_standardwebhooks(&secret, &last).is_ok(), "and the old one, during the overlap");
     assert_eq!(call_with(Method::DELETE, org, "/callback", Some(&host), None).status(), 200);
