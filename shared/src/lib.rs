@@ -10,6 +10,7 @@
 pub mod api;
 pub mod apply;
 pub mod board;
+pub mod candidates;
 pub mod greenhouse;
 pub mod jobs;
 pub mod owner;

@@ -14,8 +14,10 @@ pub mod connect;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod http;
 pub mod manage;
+pub mod matching;
 pub mod metrics;
 pub mod outbox;
 pub mod pages;
@@ -90,6 +92,10 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .put_async("/api/v1/orgs/:org/callback", |req, ctx| handle(routes::jobs::put_callback(req, ctx)))
         .delete_async("/api/v1/orgs/:org/callback", |req, ctx| handle(routes::jobs::delete_callback(req, ctx)))
         .post_async("/api/v1/orgs/:org/callback/rotate", |req, ctx| handle(routes::jobs::rotate_callback(req, ctx)))
+        .post_async("/api/v1/orgs/:org/candidates", |req, ctx| handle(routes::candidates::create(req, ctx)))
+        .get_async("/api/v1/orgs/:org/candidates/:external_id", |req, ctx| handle(routes::candidates::get(req, ctx)))
+        .post_async("/api/v1/orgs/:org/matches", |req, ctx| handle(routes::candidates::matches(req, ctx)))
+        .get_async("/api/v1/orgs/:org/attachments/:token", |req, ctx| handle(routes::candidates::attachment(req, ctx)))
         .post_async("/hooks/greenhouse/:org", |req, ctx| handle(routes::hooks::receive(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))

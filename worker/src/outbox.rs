@@ -40,15 +40,35 @@ const ATTENTION_RETRY_MS: u64 = 3600 * 1000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payload {
-    Mapped { body: Map<String, Value> },
-    Raw { values: Vec<(String, String)>, source: Option<String>, ip: Option<String> },
+    Mapped {
+        body: Map<String, Value>,
+    },
+    Raw {
+        values: Vec<(String, String)>,
+        source: Option<String>,
+        ip: Option<String>,
+    },
+    /// A candidate a host exports (see [`crate::export`]): mapped at delivery to the path the
+    /// org has connected then. Its resume file, if any, is the row's file `resume`.
+    Export {
+        input: Box<shared::candidates::ExportInput>,
+    },
 }
 
 impl Payload {
     fn kind(&self) -> &'static str {
         match self {
             Self::Mapped { .. } => "mapped",
-            Self::Raw { .. } => "raw",
+            // Exports are stored as sent, like raw submissions, and mapped at delivery.
+            Self::Raw { .. } | Self::Export { .. } => "raw",
+        }
+    }
+
+    /// Which delivery a row is: an application, or an export.
+    fn delivery(&self) -> &'static str {
+        match self {
+            Self::Export { .. } => "export",
+            _ => "application",
         }
     }
 }
@@ -142,8 +162,8 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
     let body = seal(vault, &application_aad(app.id, "body"), &plain)?;
     let mut statements = vec![db::stmt(
         db,
-        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at, org) \
-         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at, org, kind) \
+         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
         &[
             app.id.into(),
             app.board.into(),
@@ -155,6 +175,7 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
             app.fingerprint.into(),
             js(now),
             app.org.map(JsValue::from).unwrap_or(JsValue::NULL),
+            app.payload.delivery().into(),
         ],
     )?];
     for f in app.files {
@@ -185,6 +206,7 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
 #[derive(Deserialize)]
 struct Row {
     board: String,
+    org: Option<String>,
     job_id: f64,
     body: Option<String>,
     key_id: Option<String>,
@@ -204,6 +226,7 @@ struct FileRow {
 /// An application's stored answers and files, opened.
 pub struct Opened {
     pub board: String,
+    pub org: Option<String>,
     pub job_id: u64,
     pub payload: Payload,
     /// (field, file name, base64 content)
@@ -223,7 +246,8 @@ fn open_part(vault: &Vault, aad: &str, stored: &str, key_id: Option<&str>, nonce
 
 /// Reads and opens an application's answers and files (for delivery and for owners' export).
 pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Opened>, ApiError> {
-    let row: Option<Row> = db::first(db, "SELECT board, job_id, body, key_id, nonce, attempts FROM applications WHERE id = ?1", &[id.into()]).await?;
+    let row: Option<Row> =
+        db::first(db, "SELECT board, org, job_id, body, key_id, nonce, attempts FROM applications WHERE id = ?1", &[id.into()]).await?;
     let Some(row) = row else { return Ok(None) };
     let Some(stored) = row.body.as_deref() else { return Ok(None) };
     let (plain, reseal) = open_part(vault, &application_aad(id, "body"), stored, row.key_id.as_deref(), row.nonce.as_deref())?;
@@ -262,13 +286,14 @@ pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Ope
         files.push((f.field, f.filename, content));
     }
     db::batch(db, statements).await?;
-    Ok(Some(Opened { board: row.board, job_id: row.job_id as u64, payload, files, attempts: row.attempts as u32 }))
+    Ok(Some(Opened { board: row.board, org: row.org, job_id: row.job_id as u64, payload, files, attempts: row.attempts as u32 }))
 }
 
 /// Greenhouse's body for an opened application: as stored, or mapped now from the raw
 /// submission with the job's questions (None while no copy of them can be had).
 async fn greenhouse_json(l: &Layers<'_>, o: &Opened, now: u64) -> Option<Map<String, Value>> {
     let mut body = match &o.payload {
+        Payload::Export { .. } => return None,
         Payload::Mapped { body } => body.clone(),
         Payload::Raw { values, source, ip } => {
             let form = crate::cache::job_form(l, &o.board, o.job_id, now).await?;
@@ -287,23 +312,39 @@ async fn greenhouse_json(l: &Layers<'_>, o: &Opened, now: u64) -> Option<Map<Str
 pub async fn attempt(l: &Layers<'_>, db: &D1Database, vault: &Vault, id: &str, now: u64) -> Result<(Status, Option<String>), ApiError> {
     let opened = open(db, vault, id).await?.ok_or_else(|| ApiError::Internal("outbox row vanished".into()))?;
     let attempts = opened.attempts + 1;
-    let result = match crate::connect::job_board_key(l.cfg, Some(db), &opened.board).await {
-        None => Outcome::KeyRefused("no Job Board API key is set for this board".into()),
-        Some((key, region)) => match greenhouse_json(l, &opened, now).await {
-            None => Outcome::Retry("the job's questions could not be read from Greenhouse".into()),
-            Some(body) => {
-                let text = serde_json::to_string(&body).unwrap_or_default();
-                match job_board::submit_application(l.cfg, region, &opened.board, opened.job_id, &key, &text).await {
-                    Ok((status, resp)) => outcome(status, &resp),
-                    Err(e) => Outcome::Retry(e.to_string()),
-                }
+    // An export: its own delivery; "still being created" looks again in 30 s (as Greenhouse
+    // asks), without counting towards giving up.
+    let mut creating = None;
+    let result = if let Payload::Export { input } = &opened.payload {
+        let file = opened.files.iter().find(|(field, _, _)| field == "resume");
+        match crate::export::deliver(l, db, id, input, file, now).await? {
+            crate::export::Step::Done(o) => o,
+            crate::export::Step::Creating(reason) => {
+                let wait = crate::export::CREATING_RETRY_MS.min(l.cfg.outbox_backoff_secs * 1000).max(1000);
+                creating = Some(now + wait);
+                Outcome::Retry(reason)
             }
-        },
+        }
+    } else {
+        match crate::connect::job_board_key(l.cfg, Some(db), &opened.board).await {
+            None => Outcome::KeyRefused("no Job Board API key is set for this board".into()),
+            Some((key, region)) => match greenhouse_json(l, &opened, now).await {
+                None => Outcome::Retry("the job's questions could not be read from Greenhouse".into()),
+                Some(body) => {
+                    let text = serde_json::to_string(&body).unwrap_or_default();
+                    match job_board::submit_application(l.cfg, region, &opened.board, opened.job_id, &key, &text).await {
+                        Ok((status, resp)) => outcome(status, &resp),
+                        Err(e) => Outcome::Retry(e.to_string()),
+                    }
+                }
+            },
+        }
     };
     let (status, error, next) = match result {
         Outcome::Delivered => (Status::Delivered, None, now),
         Outcome::Rejected(reason) => (Status::Failed, Some(reason), now),
         Outcome::KeyRefused(reason) => (Status::NeedsAttention, Some(reason), now + ATTENTION_RETRY_MS),
+        Outcome::Retry(reason) if creating.is_some() => (Status::Queued, Some(reason), creating.unwrap_or(now)),
         Outcome::Retry(reason) if attempts >= MAX_ATTEMPTS => (Status::Failed, Some(format!("gave up after {attempts} attempts: {reason}")), now),
         Outcome::Retry(reason) => (Status::Queued, Some(reason), now + backoff_secs(l.cfg.outbox_backoff_secs, attempts) * 1000),
     };
@@ -408,7 +449,7 @@ pub async fn pending(db: &D1Database, org: &str, limit: u32) -> Result<(PendingC
     let rows: Vec<PendingRow> = db::all(
         db,
         "SELECT id, board, job_id, status, last_error, attempts, created_at, updated_at FROM applications \
-         WHERE org = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') ORDER BY created_at DESC LIMIT ?2",
+         WHERE org = ?1 AND kind = 'application' AND status IN ('sending', 'queued', 'needs_attention', 'failed') ORDER BY created_at DESC LIMIT ?2",
         &[org.into(), js(limit.into())],
     )
     .await?;
@@ -452,7 +493,7 @@ pub async fn counts(db: &D1Database, org: &str) -> Result<PendingCounts, ApiErro
     }
     let rows: Vec<Count> = db::all(
         db,
-        "SELECT status, COUNT(*) AS n FROM applications WHERE org = ?1 AND status IN ('sending', 'queued', 'needs_attention', 'failed') GROUP BY status",
+        "SELECT status, COUNT(*) AS n FROM applications WHERE org = ?1 AND kind = 'application' AND status IN ('sending', 'queued', 'needs_attention', 'failed') GROUP BY status",
         &[org.into()],
     )
     .await?;

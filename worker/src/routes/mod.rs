@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod board;
+pub mod candidates;
 pub mod hooks;
 pub mod jobs;
 pub mod owner;

@@ -106,6 +106,8 @@ pub async fn export_application(req: Request, ctx: Ctx) -> Result<Response, ApiE
     let answers = match opened.payload {
         outbox::Payload::Mapped { body } => serde_json::Value::Object(body),
         outbox::Payload::Raw { values, source, .. } => serde_json::json!({ "values": values, "source": source }),
+        // A candidate export is read through the candidates routes, not as an application.
+        outbox::Payload::Export { .. } => return Err(ApiError::NotFound),
     };
     let files: Vec<_> = opened
         .files

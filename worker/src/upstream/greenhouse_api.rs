@@ -26,6 +26,9 @@ pub trait Harvest {
     }
     /// GET a URL (absolute, or a path on the Harvest host) with this version's auth.
     async fn get(&self, url: &str) -> Result<Reply, UpstreamError>;
+    /// POST JSON to a path on the Harvest host with this version's auth (and, for v1, the
+    /// On-Behalf-Of user Greenhouse requires for writes).
+    async fn post(&self, url: &str, body: &str) -> Result<Reply, UpstreamError>;
     /// `https://host/v1/` or `https://host/v3/`.
     fn prefix(&self) -> String;
     /// The configured Harvest host of the credential's region: the only place its
@@ -57,6 +60,15 @@ impl Harvest for V1 {
         send(Method::Get, &absolute(&self.base, url)?, &headers, None, self.timeout_ms).await
     }
 
+    async fn post(&self, url: &str, body: &str) -> Result<Reply, UpstreamError> {
+        let auth = basic(&self.key, "");
+        let mut headers = vec![("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+        if let Some(u) = &self.on_behalf_of {
+            headers.push(("On-Behalf-Of", u.as_str()));
+        }
+        send(Method::Post, &absolute(&self.base, url)?, &headers, Some(body.to_string()), self.timeout_ms).await
+    }
+
     fn prefix(&self) -> String {
         format!("{}/v1/", self.base)
     }
@@ -83,6 +95,12 @@ impl Harvest for V3 {
     async fn get(&self, url: &str) -> Result<Reply, UpstreamError> {
         let auth = format!("Bearer {}", self.token);
         send(Method::Get, &absolute(&self.base, url)?, &[("Authorization", auth.as_str())], None, self.timeout_ms).await
+    }
+
+    async fn post(&self, url: &str, body: &str) -> Result<Reply, UpstreamError> {
+        let auth = format!("Bearer {}", self.token);
+        let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json")];
+        send(Method::Post, &absolute(&self.base, url)?, &headers, Some(body.to_string()), self.timeout_ms).await
     }
 
     fn prefix(&self) -> String {

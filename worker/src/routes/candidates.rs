@@ -1,0 +1,150 @@
+//! Candidate routes, for an org's owners (the console) and its host server (host token):
+//! export a candidate or prospect to Greenhouse, read an export back, and ask whether a
+//! person is already in Greenhouse. Attachment links are capability URLs (short-lived,
+//! sealed): they work without a token, so a host page can link them directly.
+
+use super::owner::{authorize_any, json, org};
+use crate::body::read_capped;
+use crate::connect;
+use crate::error::ApiError;
+use crate::export;
+use crate::manage::{harvest_client, Client};
+use crate::matching;
+use crate::outbox::{self, NewApplication, NewFile, Payload};
+use crate::App;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use shared::candidates::{check_export, ExportInput, ExportPath, ExportState, MatchInput};
+use worker::{Date, Headers, Request, Response, RouteContext};
+
+type Ctx = RouteContext<App>;
+
+/// An export with an inline resume (base64) fits in this.
+const MAX_EXPORT_BYTES: usize = 8 * 1024 * 1024;
+const MAX_MATCH_BYTES: usize = 16 * 1024;
+
+async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request, cap: usize, what: &str) -> Result<T, ApiError> {
+    let body = read_capped(req, cap).await?;
+    serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("Send {what} as JSON ({}).", e.to_string().chars().take(120).collect::<String>())))
+}
+
+/// `POST /api/v1/orgs/{org}/candidates`: stored sealed, sent at once, retried until
+/// Greenhouse has it. A repeat of (external id, job) answers the first export and creates
+/// nothing.
+pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let mut input: ExportInput = read_json(&mut req, MAX_EXPORT_BYTES, "the candidate").await?;
+    input.external_id = input.external_id.trim().to_string();
+    let problems = check_export(&input);
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidEdit(problems));
+    }
+    let db = ctx.env.d1("DB")?;
+    let now = Date::now().as_millis();
+    // The same export again: its first answer, nothing new.
+    if let Some(e) = export::status(&db, &org, &input.external_id, input.job_key()).await? {
+        return json(200, &e);
+    }
+    let path = export::path_for(&db, &org).await?.ok_or(ApiError::MissingPermission("Candidates"))?;
+    let file = match input.resume.as_mut().and_then(|r| r.content_base64.take().map(|c| (r.filename.trim().to_string(), c))) {
+        Some((filename, content)) => {
+            if path == ExportPath::Ingestion {
+                return Err(ApiError::InvalidEdit(vec![(
+                    "resume",
+                    "This organisation exports through Candidate Ingestion, which takes resumes as https:// URLs only.".into(),
+                )]));
+            }
+            let bytes =
+                B64.decode(content.trim()).map_err(|_| ApiError::InvalidEdit(vec![("resume", "The resume's content is not base64.".into())]))?;
+            if bytes.len() > shared::candidates::MAX_RESUME_BYTES {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            Some(NewFile { field: "resume".into(), filename, bytes })
+        }
+        None => None,
+    };
+    let vault = connect::vault(&ctx.data.cfg)?;
+    let id = export::outbox_id(&org, &input.external_id, input.job_key());
+    let payload = Payload::Export { input: Box::new(input.clone()) };
+    let files: Vec<NewFile> = file.into_iter().collect();
+    export::remember(&db, &org, &input, &id, now).await?;
+    let app = NewApplication { id: &id, board: "", org: Some(&org), job_id: input.job_key(), payload: &payload, files: &files, fingerprint: "" };
+    if outbox::record(&db, &vault, &app, now).await?.is_none() {
+        outbox::attempt(&super::layers(&ctx), &db, &vault, &id, now).await?;
+    }
+    let e = export::status(&db, &org, &input.external_id, input.job_key()).await?.ok_or_else(|| ApiError::Internal("export vanished".into()))?;
+    json(if e.state == ExportState::Delivered { 201 } else { 202 }, &e)
+}
+
+/// `GET /api/v1/orgs/{org}/candidates/{external_id}?job_id=N` (no `job_id`: the prospect).
+pub async fn get(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let external_id = ctx.param("external_id").cloned().unwrap_or_default();
+    let external_id = urlencoding_decode(&external_id);
+    let url = req.url()?;
+    let job: u64 = url.query_pairs().find(|(k, _)| k == "job_id").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let db = ctx.env.d1("DB")?;
+    json(200, &export::status(&db, &org, &external_id, job).await?.ok_or(ApiError::NotFound)?)
+}
+
+fn urlencoding_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+/// `POST /api/v1/orgs/{org}/matches`: is this person in Greenhouse? Nothing is stored.
+pub async fn matches(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let input: MatchInput = read_json(&mut req, MAX_MATCH_BYTES, "the person").await?;
+    if !shared::apply::valid_email(&input.email) {
+        return Err(ApiError::InvalidEdit(vec![("email", "Enter a valid email address.".into())]));
+    }
+    let db = ctx.env.d1("DB")?;
+    let now = Date::now().as_millis();
+    let l = super::layers(&ctx);
+    let vault = connect::vault(&ctx.data.cfg)?;
+    let origin = {
+        let u = req.url()?;
+        format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default()
+    };
+    let expires = now + matching::LINK_TTL_MS;
+    let link = |url: &str, filename: &str| {
+        let token = matching::seal_link(&vault, &org, url, filename, expires)?;
+        Some((format!("{origin}/api/v1/orgs/{org}/attachments/{token}"), expires))
+    };
+    let result = match harvest_client(&l, &db, &org, now).await? {
+        Some((Client::V3(h), _)) => matching::find(&h, true, &input.email, &link).await?,
+        Some((Client::V1(h), _)) => matching::find(&h, false, &input.email, &link).await?,
+        None => return Err(ApiError::MissingPermission("Candidates")),
+    };
+    json(200, &result)
+}
+
+/// `GET /api/v1/orgs/{org}/attachments/{token}`: the file behind a match's short-lived link,
+/// fetched from Greenhouse now (its URLs expire; ours sooner), never cached.
+pub async fn attachment(_req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    let token = ctx.param("token").cloned().unwrap_or_default();
+    let vault = connect::vault(&ctx.data.cfg)?;
+    let (url, filename) = matching::open_link(&vault, &org, &token, Date::now().as_millis()).ok_or(ApiError::NotFound)?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Get);
+    let upstream = worker::Request::new_with_init(&url, &init)?;
+    let mut resp =
+        worker::Fetch::Request(upstream).send().await.map_err(|e| ApiError::Upstream(crate::error::UpstreamError::Network(e.to_string())))?;
+    if !(200..300).contains(&resp.status_code()) {
+        return Err(ApiError::Upstream(crate::error::UpstreamError::Status(resp.status_code())));
+    }
+    let content_type = resp.headers().get("Content-Type").ok().flatten().unwrap_or_else(|| "application/octet-stream".into());
+    let bytes = resp.bytes().await?;
+    let headers = Headers::new();
+    headers.set("Content-Type", &content_type)?;
+    headers.set("Content-Disposition", &format!("attachment; filename=\"{}\"", matching::safe_filename(&filename)))?;
+    headers.set("Cache-Control", "private, no-store")?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    headers.set("Access-Control-Allow-Origin", "*")?;
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
+}
