@@ -25,3 +25,25 @@ CREATE TABLE candidate_exports (
   PRIMARY KEY (org, external_id, job_id)
 );
 CREATE UNIQUE INDEX candidate_exports_outbox ON candidate_exports (outbox_id);
+
+-- The current stage and status of each exported candidate's applications, from Greenhouse's
+-- web hooks at once and from a poll as the safety net. Changes go to the host as
+-- `candidate.status_changed` events.
+CREATE TABLE candidate_status (
+  org TEXT NOT NULL,
+  application_id INTEGER NOT NULL,
+  candidate_id INTEGER,
+  external_id TEXT NOT NULL,
+  job_id INTEGER NOT NULL,
+  stage TEXT,
+  status TEXT NOT NULL,
+  last_activity_at TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (org, application_id)
+);
+
+-- When each org's exports were last polled.
+CREATE TABLE candidate_polls (
+  org TEXT PRIMARY KEY,
+  polled_at INTEGER NOT NULL
+);

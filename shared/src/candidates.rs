@@ -167,6 +167,19 @@ pub struct Export {
     pub profile_url: Option<String>,
     /// Why it waits or failed (no personal data).
     pub reason: Option<String>,
+    /// Where the candidate's application stands in Greenhouse, once known.
+    #[serde(default)]
+    pub application: Option<ApplicationStatus>,
+}
+
+/// An exported candidate's application as Greenhouse last said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationStatus {
+    pub id: u64,
+    pub stage: Option<String>,
+    /// `active`, `rejected`, `hired`, `converted`, or `deleted`.
+    pub status: String,
+    pub last_activity_at: Option<String>,
 }
 
 /// `POST /api/v1/orgs/{org}/matches`: who to look for.

@@ -24,6 +24,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use shared::jobs::Callback;
 use std::collections::HashMap;
@@ -482,6 +483,22 @@ async fn observe_held(db: &D1Database, org: &str, board: &str, view: &Snapshot, 
     }
     write_log(db, org, &after, &log, now).await?;
     Ok(events.len())
+}
+
+/// Queues one event for the org's callback (nothing without one): for changes that are not
+/// about the board's jobs, such as a candidate's status.
+pub async fn enqueue(db: &D1Database, org: &str, kind: &str, job_id: Option<u64>, data: Value, now: u64) -> Result<bool, ApiError> {
+    if row(db, org).await?.is_none() || pending(db, org).await? as usize >= MAX_QUEUED {
+        return Ok(false);
+    }
+    let body = serde_json::json!({"type": kind, "timestamp": iso(now), "data": data});
+    db::run(
+        db,
+        "INSERT INTO host_events (org, msg_id, type, job_id, body, next_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        &[org.into(), msg_id()?.into(), kind.into(), job_id.map_or(wasm_bindgen::JsValue::NULL, db::num), body.to_string().into(), db::num(now)],
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Milliseconds since the epoch as an RFC 3339 UTC time.

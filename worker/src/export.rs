@@ -337,6 +337,7 @@ pub async fn status(db: &D1Database, org: &str, external_id: &str, job: u64) -> 
         application_ids: p.application_ids,
         profile_url: p.profile_url,
         reason: row.and_then(|r| r.last_error).filter(|_| state != ExportState::Delivered),
+        application: crate::status::of_export(db, org, external_id, job).await?,
     }))
 }
 

@@ -24,6 +24,7 @@ pub mod pages;
 pub mod routes;
 pub mod sanitize;
 pub mod snapshot;
+pub mod status;
 pub mod sync;
 pub mod upstream;
 pub mod vault;
@@ -144,6 +145,12 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // Connected boards whose copy is older than their freshness window.
     if let Err(e) = sync::all(&layers, &db, now).await {
         worker::console_error!("sync: {e:?}");
+    }
+    // Exported candidates' status: the poll behind the web hooks.
+    match status::poll_some(&layers, &db, now).await {
+        Ok(n) if n > 0 => worker::console_log!("status: {n} application(s) changed"),
+        Ok(_) => {}
+        Err(e) => worker::console_error!("status poll: {e:?}"),
     }
     // Host callbacks: events still waiting (a receiver that was down, or new ones).
     if let Ok(vault) = connect::vault(&cfg) {

@@ -108,6 +108,15 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     if action == "ping" {
         return reply(200, json!({"status": "pong"}));
     }
+    // A candidate's application moved: recorded (if it is one of the org's exports) and told
+    // to the host at once.
+    if let Some(seen) = event.get("payload").and_then(|p| crate::status::from_hook(&action, p)) {
+        let changed = crate::status::record(&db, &org, &seen, now).await?;
+        if changed {
+            crate::events::kick(&super::layers(&ctx), &org);
+        }
+        return reply(200, json!({"status": if changed { "recorded" } else { "not_tracked" }}));
+    }
     if !(action.starts_with("job_") || action.starts_with("job_post_")) {
         return reply(200, json!({"status": "ignored", "action": action}));
     }

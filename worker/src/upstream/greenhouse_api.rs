@@ -337,7 +337,8 @@ pub async fn for_each_page<H: Harvest>(
     p: &Paging,
     mut visit: impl FnMut(Vec<serde_json::Value>),
 ) -> Result<(), UpstreamError> {
-    let mut url = format!("{}{resource}?per_page={}", h.prefix(), p.per_page);
+    let sep = if resource.contains('?') { '&' } else { '?' };
+    let mut url = format!("{}{resource}{sep}per_page={}", h.prefix(), p.per_page);
     for _ in 0..p.max_pages {
         let mut retries = 0;
         let reply = loop {
