@@ -137,6 +137,11 @@ pub struct Config {
     /// receivers: `CALLBACK_ALLOW`, comma-separated, e.g. `http://127.0.0.1:`). Empty in
     /// production.
     pub callback_allow: Vec<String>,
+    /// How often the cron asks Harvest about exported candidates' applications
+    /// (`STATUS_POLL_SECONDS`, default 900).
+    pub status_poll_secs: u64,
+    /// How long a match's attachment link works (`ATTACHMENT_LINK_SECONDS`, default 600).
+    pub attachment_link_secs: u64,
 }
 
 impl Config {
@@ -199,6 +204,8 @@ impl Config {
             retention_days: num("RETENTION_DAYS", 30, 1..=3650),
             webhook_refresh_secs: num("WEBHOOK_REFRESH_SECONDS", 10, 0..=3600),
             cache: crate::cache::Settings::from_lookup(&get),
+            status_poll_secs: num("STATUS_POLL_SECONDS", 900, 0..=86_400),
+            attachment_link_secs: num("ATTACHMENT_LINK_SECONDS", 600, 1..=3_600),
             callback_allow: get("CALLBACK_ALLOW")
                 .map(|s| s.split(',').map(str::trim).filter(|p| p.starts_with("http://") || p.starts_with("https://")).map(str::to_string).collect())
                 .unwrap_or_default(),

@@ -21,9 +21,6 @@ use std::collections::HashMap;
 /// Turns an attachment's Greenhouse URL and file name into our short-lived link and expiry.
 pub type Linker<'a> = &'a dyn Fn(&str, &str) -> Option<(String, u64)>;
 
-/// How long an attachment link works.
-pub const LINK_TTL_MS: u64 = 10 * 60 * 1000;
-
 fn id(v: &Value) -> Option<u64> {
     v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }

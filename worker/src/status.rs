@@ -13,8 +13,6 @@ use serde_json::{json, Value};
 use shared::candidates::ApplicationStatus;
 use worker::D1Database;
 
-/// An org's exports are polled at most this often.
-pub const POLL_EVERY_MS: u64 = 15 * 60 * 1000;
 /// Orgs polled per cron run at most.
 const POLL_ORGS_PER_RUN: u32 = 5;
 
@@ -146,7 +144,7 @@ pub async fn of_export(db: &D1Database, org: &str, external_id: &str, job: u64) 
     Ok(row.map(|r| ApplicationStatus { id: r.application_id as u64, stage: r.stage, status: r.status, last_activity_at: r.last_activity_at }))
 }
 
-/// The cron's safety net: a few orgs with exports, none more often than every 15 minutes,
+/// The cron's safety net: a few orgs with exports, none more often than `STATUS_POLL_SECONDS`,
 /// ask Harvest for applications active since their last poll.
 pub async fn poll_some(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, ApiError> {
     #[derive(Deserialize)]
@@ -158,7 +156,7 @@ pub async fn poll_some(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usiz
         db,
         "SELECT e.org AS org, p.polled_at AS polled_at FROM (SELECT DISTINCT org FROM candidate_exports WHERE candidate_id IS NOT NULL) e \
          LEFT JOIN candidate_polls p ON p.org = e.org WHERE p.polled_at IS NULL OR p.polled_at <= ?1 ORDER BY p.polled_at LIMIT ?2",
-        &[db::num(now.saturating_sub(POLL_EVERY_MS)), db::num(u64::from(POLL_ORGS_PER_RUN))],
+        &[db::num(now.saturating_sub(l.cfg.status_poll_secs * 1000)), db::num(u64::from(POLL_ORGS_PER_RUN))],
     )
     .await?;
     let mut changed = 0;

@@ -304,6 +304,9 @@ pub fn stack() -> &'static Stack {
             ("HARVEST_WINDOW_SECONDS".into(), "2".into()),
             // The fake's callback receiver lives on loopback http.
             ("CALLBACK_ALLOW".into(), "http://127.0.0.1:".into()),
+            // Exported candidates are polled on every cron run, and attachment links live 3 s.
+            ("STATUS_POLL_SECONDS".into(), "0".into()),
+            ("ATTACHMENT_LINK_SECONDS".into(), "3".into()),
         ];
         vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
         let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -110,7 +110,7 @@ pub async fn matches(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         let u = req.url()?;
         format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default()) + &u.port().map(|p| format!(":{p}")).unwrap_or_default()
     };
-    let expires = now + matching::LINK_TTL_MS;
+    let expires = now + ctx.data.cfg.attachment_link_secs * 1000;
     let link = |url: &str, filename: &str| {
         let token = matching::seal_link(&vault, &org, url, filename, expires)?;
         Some((format!("{origin}/api/v1/orgs/{org}/attachments/{token}"), expires))
