@@ -425,14 +425,31 @@ async fn set_harvest_limit(State(fake): State<Fake>, Json(l): Json<Limit>) -> St
     StatusCode::NO_CONTENT
 }
 
-/// Where to send the web hook a job change causes, and the secret to sign it with.
-#[derive(Deserialize)]
-struct HookTarget {
-    url: String,
-    secret: String,
+/// Where to send the web hook a change causes, and the secret to sign it with.
+#[derive(Deserialize, Clone, Debug)]
+pub(crate) struct HookTarget {
+    pub url: String,
+    pub secret: String,
     /// Sign with this instead of `secret` (a forged delivery).
     #[serde(default)]
-    forge: Option<String>,
+    pub forge: Option<String>,
+}
+
+/// Sends `{"action", "payload"}` as Greenhouse does (see [`send_webhook`]) with a fresh
+/// `Greenhouse-Event-ID`: `200 {"hook_status": <receiver's status>}`, or `502 {"error"}` when
+/// the receiver cannot be reached.
+pub(crate) async fn deliver_hook(fake: &Fake, hook: &HookTarget, action: &str, payload: Value) -> Response {
+    let event_id = {
+        let mut g = fake.0.lock().unwrap();
+        g.hooks_sent += 1;
+        format!("fake-{}-{}", g.hooks_sent, crate::model::now_ms())
+    };
+    let body = serde_json::to_string(&json!({"action": action, "payload": payload})).unwrap_or_default();
+    let sig = crate::sign_webhook(hook.forge.as_deref().unwrap_or(&hook.secret), body.as_bytes());
+    match reqwest_lite_post(&hook.url, &body, &sig, &event_id).await {
+        Ok(status) => Json(json!({"hook_status": status})).into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e}))).into_response(),
+    }
 }
 
 /// The optional body of the job control routes.
@@ -488,12 +505,12 @@ async fn change_job(fake: &Fake, token: &str, id: &str, action: Action, body: &[
     let Ok(id) = id.parse::<u64>() else { return not_found("Job not found") };
     let now = crate::model::now_ms();
     let (harvest_now, board_now) = (crate::model::harvest_time(now), crate::model::board_time(now));
-    let (action_name, payload, event_id) = {
+    let (action_name, payload) = {
         let mut g = fake.0.lock().unwrap();
         if g.board_mut(&token).is_none() {
             return not_found("Job board not found");
         }
-        let crate::Inner { boards, parked, model, hooks_sent, .. } = &mut *g;
+        let crate::Inner { boards, parked, model, .. } = &mut *g;
         let board = boards.get_mut(&token).expect("just made");
         let key = (token.clone(), id);
         let pos = board.jobs.iter().position(|j| j["id"].as_u64() == Some(id));
@@ -544,23 +561,16 @@ async fn change_job(fake: &Fake, token: &str, id: &str, action: Action, body: &[
         if change.hook.is_none() {
             return StatusCode::NO_CONTENT.into_response();
         }
-        *hooks_sent += 1;
-        let event_id = format!("fake-{}-{now}", *hooks_sent);
         match (action, harvest_job) {
-            (Action::Unpublish, Some(_)) => ("job_post_updated", model.post(id).map(crate::model::Post::hook).unwrap_or_default(), event_id),
-            (_, Some(job)) => ("job_updated", json!({"job": model.job(job).map(crate::model::Job::v1)}), event_id),
+            (Action::Unpublish, Some(_)) => ("job_post_updated", model.post(id).map(crate::model::Post::hook).unwrap_or_default()),
+            (_, Some(job)) => ("job_updated", json!({"job": model.job(job).map(crate::model::Job::v1)})),
             // A post Harvest does not model (a prospect post, or a board other than the demo
             // board): what its `job_post_updated` would carry.
-            (_, None) => ("job_post_updated", board_post_hook(&board_job, live, &harvest_now), event_id),
+            (_, None) => ("job_post_updated", board_post_hook(&board_job, live, &harvest_now)),
         }
     };
     let hook = change.hook.expect("checked");
-    let body = serde_json::to_string(&json!({"action": action_name, "payload": payload})).unwrap_or_default();
-    let sig = crate::sign_webhook(hook.forge.as_deref().unwrap_or(&hook.secret), body.as_bytes());
-    match reqwest_lite_post(&hook.url, &body, &sig, &event_id).await {
-        Ok(status) => Json(json!({"hook_status": status})).into_response(),
-        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e}))).into_response(),
-    }
+    deliver_hook(fake, &hook, action_name, payload).await
 }
 
 /// The flat `job_post_updated` payload of a board job Harvest does not model.
