@@ -15,6 +15,7 @@
 //! own outgoing web hooks ([`receiver`]); and list every credential the fake accepts
 //! (`GET /__fake/credentials`). `POST /__fake/reset` puts the seed back.
 
+pub mod candidates;
 pub mod harvest;
 pub mod lite;
 pub mod model;
@@ -93,13 +94,17 @@ pub struct Inner {
     pub receivers: BTreeMap<String, receiver::Receiver>,
     /// Web hooks the fake sent, for unique `Greenhouse-Event-ID`s.
     pub hooks_sent: u64,
+    /// Candidates, prospects, applications and attachments (global, like the Harvest model).
+    pub people: candidates::People,
 }
 
 impl Inner {
-    /// Puts back the seeded boards and the Harvest model built from the demo board.
+    /// Puts back the seeded boards, the Harvest model built from the demo board, and the
+    /// seeded candidates (with the default asynchronous-read count and attachment TTL).
     pub fn seed(&mut self) {
         self.boards = seed::all_boards().into_iter().collect();
         self.model = self.boards.get(seed::DEMO_BOARD).map(model::Model::build).unwrap_or_default();
+        self.people = candidates::People::seed(&self.model);
         self.parked.clear();
     }
 
