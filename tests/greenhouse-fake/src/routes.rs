@@ -16,6 +16,10 @@
 //! another board), then answers `200 {"hook_status": <receiver's status>}` (`502 {"error"}` when
 //! the receiver cannot be reached; the change stays made). Without it: `204`. Unknown board or
 //! job: `404`.
+//!
+//! Candidate controls (stage changes with their web hooks, attachment downloads, the
+//! asynchronous-read and TTL knobs, what the create routes received) are in
+//! [`crate::candidate_api`]; both kinds of web hook go through `deliver_hook`.
 
 use crate::{Fake, Fault, ReceivedApplication};
 use axum::body::Bytes;
@@ -60,6 +64,7 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/webhooks/send", post(send_webhook))
         .route("/__fake/credentials", get(credentials))
         .merge(crate::receiver::router())
+        .merge(crate::candidate_api::controls())
         .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
@@ -385,8 +390,9 @@ async fn calls(State(fake): State<Fake>) -> Response {
     Json(json!(fake.0.lock().unwrap().calls)).into_response()
 }
 
-/// Forgets calls, faults, applications and receivers, and puts back the seeded boards and
-/// Harvest model (issued v3 tokens and the rate limit settings stay).
+/// Forgets calls, faults, applications and receivers, and puts back the seeded boards, the
+/// Harvest model and the candidates (with their knobs: 2 hidden reads, 7-day attachment URLs;
+/// issued v3 tokens and the rate limit settings stay).
 async fn reset(State(fake): State<Fake>) -> StatusCode {
     let mut g = fake.0.lock().unwrap();
     g.calls.clear();
