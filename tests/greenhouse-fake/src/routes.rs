@@ -630,12 +630,26 @@ async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> 
 
 /// `GET /__fake/credentials`: every credential the fake accepts, by kind.
 async fn credentials(State(fake): State<Fake>) -> Response {
+    use crate::candidates::People;
     use crate::harvest::*;
     let boards: Vec<Value> = {
         let g = fake.0.lock().unwrap();
         let mut tokens: Vec<&String> = g.boards.keys().filter(|t| !t.contains("--")).collect();
         tokens.sort();
         tokens.into_iter().map(|t| json!({"board_token": t, "api_key": g.boards[t].api_key})).collect()
+    };
+    let seed_candidates = {
+        use crate::candidates::*;
+        json!([
+            {"kind": "applicant", "candidate_id": APPLICANT_ID, "emails": [APPLICANT_EMAIL, APPLICANT_EMAIL_2],
+             "application_id": APPLICANT_APPLICATION_ID, "job_id": APPLICANT_JOB_ID, "stage": "Onsite Interview", "status": "active"},
+            {"kind": "prospect", "candidate_id": PROSPECT_ID, "emails": [PROSPECT_EMAIL], "application_id": PROSPECT_APPLICATION_ID,
+             "job_id": PROSPECT_JOB_ID, "status": "active"},
+            {"kind": "hired", "candidate_id": HIRED_ID, "emails": [HIRED_EMAIL], "application_id": HIRED_APPLICATION_ID,
+             "job_id": HIRED_JOB_ID, "stage": "Offer", "status": "hired"},
+            {"kind": "rejected", "candidate_id": REJECTED_ID, "emails": [REJECTED_EMAIL], "application_id": REJECTED_APPLICATION_ID,
+             "job_id": REJECTED_JOB_ID, "stage": "Phone Screen", "status": "rejected"},
+        ])
     };
     Json(json!({
         "job_board": {
@@ -650,7 +664,14 @@ async fn credentials(State(fake): State<Fake>) -> Response {
             {"label": "full", "client_id": V3_FULL.0, "client_secret": V3_FULL.1, "user_id": V3_USER, "grants": RESOURCES},
             {"label": "partial", "client_id": V3_PARTIAL.0, "client_secret": V3_PARTIAL.1, "user_id": V3_USER, "grants": V3_PARTIAL_GRANTS},
         ],
-        "ingestion": {"api_key": INGESTION_KEY, "on_behalf_of": INGESTION_EMAIL},
+        "ingestion": {"api_key": INGESTION_KEY, "on_behalf_of": INGESTION_EMAIL, "on_behalf_of_accepted": People::user_emails(),
+                      "note": "On-Behalf-Of is a user's email: the key owner's, or any user's below."},
+        "harvest_on_behalf_of": {
+            "user_ids": crate::model::USERS.iter().map(|u| u.id).collect::<Vec<_>>(),
+            "note": "Harvest v1 writes need On-Behalf-Of: a user id below (GET /v1/users?email= finds one). An email gets 404.",
+        },
+        "users": crate::model::USERS.iter().map(|u| json!({"id": u.id, "name": u.name(), "email": u.email})).collect::<Vec<_>>(),
+        "seed_candidates": seed_candidates,
         "turnstile": {"secret": TURNSTILE_SECRET, "pass_token": TURNSTILE_PASS},
     }))
     .into_response()
