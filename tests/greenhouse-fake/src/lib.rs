@@ -7,14 +7,24 @@
 //!
 //! Harvest v1 and v3 and Candidate Ingestion (see [`harvest`]): the demo company's jobs, job
 //! posts and openings come from [`model`], built from the demo board so that the board shows
-//! exactly the open jobs' external, live posts. Everything is also served under `/eu`.
+//! exactly the open jobs' external, live posts. Its users, candidates, prospects, applications
+//! and attachments are [`candidates`], one model behind Harvest v1 (lookup by email or ids,
+//! polling applications, creating candidates, prospects, applications and attachments with
+//! `On-Behalf-Of`, asynchronously as Greenhouse may), Harvest v3 and Candidate Ingestion
+//! ([`candidate_api`]); attachment URLs point back at the fake, signed and expiring.
+//! Everything is also served under `/eu`.
 //!
 //! Control routes under `/__fake/` let tests count calls, inject faults and read what was
 //! submitted ([`routes`]); close, unpublish, reopen and edit a board's job, changing Harvest
-//! too and optionally sending the signed web hook Greenhouse would send; record the product's
-//! own outgoing web hooks ([`receiver`]); and list every credential the fake accepts
-//! (`GET /__fake/credentials`). `POST /__fake/reset` puts the seed back.
+//! too and optionally sending the signed web hook Greenhouse would send; move, reject, hire or
+//! delete an application, with the application web hooks ([`candidate_api`]); read what the
+//! candidate routes received, set how many reads a new record stays hidden for and how long
+//! attachment URLs live; record the product's own outgoing web hooks ([`receiver`]); and list
+//! every credential the fake accepts, with the users `On-Behalf-Of` may name and the seeded
+//! candidates (`GET /__fake/credentials`). `POST /__fake/reset` puts the seed back.
 
+pub mod candidate_api;
+pub mod candidates;
 pub mod harvest;
 pub mod lite;
 pub mod model;
@@ -93,13 +103,17 @@ pub struct Inner {
     pub receivers: BTreeMap<String, receiver::Receiver>,
     /// Web hooks the fake sent, for unique `Greenhouse-Event-ID`s.
     pub hooks_sent: u64,
+    /// Candidates, prospects, applications and attachments (global, like the Harvest model).
+    pub people: candidates::People,
 }
 
 impl Inner {
-    /// Puts back the seeded boards and the Harvest model built from the demo board.
+    /// Puts back the seeded boards, the Harvest model built from the demo board, and the
+    /// seeded candidates (with the default asynchronous-read count and attachment TTL).
     pub fn seed(&mut self) {
         self.boards = seed::all_boards().into_iter().collect();
         self.model = self.boards.get(seed::DEMO_BOARD).map(model::Model::build).unwrap_or_default();
+        self.people = candidates::People::seed(&self.model);
         self.parked.clear();
     }
 

@@ -157,22 +157,81 @@ pub const ELIMINATED: (u64, &str) = (4050000003, "Position eliminated");
 /// The close reason of openings the fake closes with its job.
 pub const JOB_CLOSED: (u64, &str) = (4050000004, "Job closed");
 
-/// Harvest users, as hiring teams show them: (id, first name, last name, employee id).
-const USERS: &[(u64, &str, &str, &str)] = &[
-    (4001, "Olivia", "Owner", "E-4001"),
-    (4002, "Kaylee", "Prime", "E-4002"),
-    (4003, "Marcus", "Lee", "E-4003"),
-    (4004, "Priya", "Raman", "E-4004"),
-    (4005, "Jonas", "Weber", "E-4005"),
-    (4006, "Aiko", "Tanaka", "E-4006"),
+/// A Greenhouse user: hiring teams, candidates' recruiters and coordinators, and the
+/// `On-Behalf-Of` of Harvest (by id) and Candidate Ingestion (by email) writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: u64,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub email: &'static str,
+    pub employee_id: &'static str,
+    pub site_admin: bool,
+}
+
+impl User {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// As Harvest v1 embeds a user (hiring teams, recruiters, `credited_to`).
+    pub fn v1_short(&self) -> Value {
+        json!({"id": self.id, "first_name": self.first_name, "last_name": self.last_name, "name": self.name(), "employee_id": self.employee_id})
+    }
+
+    /// As web hooks embed a user: `{id, email, name, employee_id}`.
+    pub fn hook(&self) -> Value {
+        json!({"id": self.id, "email": self.email, "name": self.name(), "employee_id": self.employee_id})
+    }
+
+    /// `GET /v1/users/{id}`.
+    pub fn v1(&self) -> Value {
+        json!({"id": self.id, "name": self.name(), "first_name": self.first_name, "last_name": self.last_name,
+               "primary_email_address": self.email, "updated_at": "2026-08-01T12:00:00.000Z", "created_at": "2025-03-10T09:00:00.000Z",
+               "disabled": false, "site_admin": self.site_admin, "emails": [self.email], "employee_id": self.employee_id,
+               "linked_candidate_ids": [], "offices": [], "departments": []})
+    }
+
+    /// `GET /v3/users`: no embedded children.
+    pub fn v3(&self) -> Value {
+        json!({"id": self.id, "first_name": self.first_name, "last_name": self.last_name, "name": self.name(),
+               "primary_email_address": self.email, "employee_id": self.employee_id, "disabled": false, "site_admin": self.site_admin,
+               "created_at": "2025-03-10T09:00:00Z", "updated_at": "2026-08-01T12:00:00Z"})
+    }
+}
+
+const fn u(id: u64, first_name: &'static str, last_name: &'static str, email: &'static str, employee_id: &'static str, site_admin: bool) -> User {
+    User { id, first_name, last_name, email, employee_id, site_admin }
+}
+
+/// The demo company's Greenhouse users. The first six make up the hiring teams; Olivia Owner
+/// (4001) owns the Candidate Ingestion key and is the user the v3 clients act as.
+pub const USERS: &[User] = &[
+    u(4001, "Olivia", "Owner", "owner@northwind.example", "E-4001", true),
+    u(4002, "Kaylee", "Prime", "kaylee.prime@northwind.example", "E-4002", false),
+    u(4003, "Marcus", "Lee", "marcus.lee@northwind.example", "E-4003", false),
+    u(4004, "Priya", "Raman", "priya.raman@northwind.example", "E-4004", false),
+    u(4005, "Jonas", "Weber", "jonas.weber@northwind.example", "E-4005", false),
+    u(4006, "Aiko", "Tanaka", "aiko.tanaka@northwind.example", "E-4006", false),
+    u(4101, "Dana", "Ruiz", "dana.ruiz@northwind.example", "E-4101", false),
+    u(4102, "Sam", "Okafor", "sam.okafor@northwind.example", "E-4102", false),
 ];
+
+/// A user by id.
+pub fn user_by_id(id: u64) -> Option<&'static User> {
+    USERS.iter().find(|u| u.id == id)
+}
+
+/// A user by email (case-insensitive).
+pub fn user_by_email(email: &str) -> Option<&'static User> {
+    USERS.iter().find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+}
 
 /// Hiring teams: (hiring manager, recruiter, coordinator) as indexes into [`USERS`].
 const TEAMS: &[(usize, usize, usize)] = &[(1, 0, 2), (3, 0, 4), (5, 2, 0)];
 
 fn user(i: usize) -> Value {
-    let (id, first, last, employee) = USERS[i];
-    json!({"id": id, "first_name": first, "last_name": last, "name": format!("{first} {last}"), "employee_id": employee})
+    USERS[i].v1_short()
 }
 
 fn hiring_team(team: usize) -> Value {
@@ -479,6 +538,39 @@ impl Model {
         all
     }
 
+    /// The job's external post (live first), for `job_post_id` of applications and web hooks.
+    pub fn external_post_of(&self, job_id: u64) -> Option<u64> {
+        let external = || self.posts_of(job_id).filter(|p| !p.internal);
+        external().find(|p| p.live).or_else(|| external().next()).map(|p| p.id)
+    }
+
+    /// A job as application web hooks embed it (`payload.application.jobs[]`): offices'
+    /// `location` is a string, departments and offices carry `external_id`, no hiring team.
+    pub fn job_hook(&self, id: u64) -> Option<Value> {
+        let j = self.job(id)?;
+        let departments: Vec<Value> = j
+            .department
+            .map(|d| {
+                let v = department_v1(d);
+                json!({"id": d, "name": v["name"], "external_id": v["external_id"]})
+            })
+            .into_iter()
+            .collect();
+        let offices: Vec<Value> = j
+            .offices
+            .iter()
+            .map(|o| {
+                let v = office_v1(*o);
+                json!({"id": o, "name": v["name"], "location": v["location"]["name"], "external_id": v["external_id"]})
+            })
+            .collect();
+        Some(json!({
+            "id": j.id, "name": j.name, "requisition_id": j.requisition_id, "notes": j.notes, "confidential": j.confidential,
+            "job_post_id": self.external_post_of(j.id), "status": j.status.as_str(), "created_at": j.created_at,
+            "opened_at": j.opened_at, "closed_at": j.closed_at, "departments": departments, "offices": offices, "custom_fields": {},
+        }))
+    }
+
     /// The job of an external post, for the control routes; `None` when Harvest does not
     /// know the post (a prospect post, or a board other than the demo board).
     fn job_of_post(&mut self, post_id: u64) -> Option<(usize, usize)> {
@@ -594,6 +686,66 @@ pub fn harvest_time(ms: u64) -> String {
     format!("{}Z", civil((ms / 1000) as i64))
 }
 
+/// Harvest's time format with milliseconds, as candidates and applications carry it:
+/// `2026-11-23T17:00:00.123Z`.
+pub fn harvest_time_ms(ms: u64) -> String {
+    format!("{}.{:03}Z", civil((ms / 1000) as i64), ms % 1000)
+}
+
+/// Milliseconds since the Unix epoch of an ISO-8601 time: a date (`2026-11-23`, midnight UTC)
+/// or a date-time with optional seconds and fraction and a `Z` or `±HH:MM` / `±HHMM` offset
+/// (none means UTC). A `+` that a query string turned into a space is accepted too.
+pub fn parse_time(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let num = |t: &str| -> Option<i64> { (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten() };
+    let (date, rest) = (s.get(..10)?, s.get(10..)?);
+    let mut d = date.split('-');
+    let (y, m, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(y, m, day);
+    let mut ms = days * 86_400_000;
+    if rest.is_empty() {
+        return Some(ms);
+    }
+    let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix('t')).or_else(|| rest.strip_prefix(' '))?;
+    // Split off the zone: `Z`, or the last `+`/`-`/space (a decoded `+`).
+    let (clock, zone) = if let Some(c) = rest.strip_suffix('Z').or_else(|| rest.strip_suffix('z')) {
+        (c, 0)
+    } else if let Some(at) = rest.rfind(['+', '-', ' ']) {
+        let (c, z) = rest.split_at(at);
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        let z = z[1..].replace(':', "");
+        if z.len() != 4 {
+            return None;
+        }
+        (c, sign * (num(&z[..2])? * 60 + num(&z[2..])?))
+    } else {
+        (rest, 0)
+    };
+    let (hms, frac) = clock.split_once('.').unwrap_or((clock, ""));
+    let mut parts = hms.split(':');
+    let (h, mi) = (num(parts.next()?)?, num(parts.next()?)?);
+    let sec = parts.next().map_or(Some(0), num)?;
+    if parts.next().is_some() || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let frac_ms = if frac.is_empty() { 0 } else { num(&format!("{frac:0<3}")[..3])? };
+    ms += (h * 3600 + mi * 60 + sec) * 1000 + frac_ms - zone * 60_000;
+    Some(ms)
+}
+
+/// Days since the Unix epoch of a civil date (Howard Hinnant's days-from-civil).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// The Job Board API's time format, in the demo company's zone: `2026-11-23T12:00:00-05:00`.
 pub fn board_time(ms: u64) -> String {
     format!("{}-05:00", civil((ms / 1000) as i64 - 5 * 3600))
@@ -609,6 +761,23 @@ mod tests {
         assert_eq!(harvest_time(1_795_453_200_000), "2026-11-23T17:00:00Z");
         assert_eq!(board_time(1_795_453_200_000), "2026-11-23T12:00:00-05:00");
         assert_eq!(harvest_time(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(harvest_time_ms(1_795_453_200_042), "2026-11-23T17:00:00.042Z");
+    }
+
+    #[test]
+    fn times_parse_back() {
+        for ms in [0u64, 951_782_400_000, 1_795_453_200_042, 1_795_453_259_999] {
+            assert_eq!(parse_time(&harvest_time_ms(ms)), Some(ms as i64));
+            assert_eq!(parse_time(&board_time(ms)), Some((ms - ms % 1000) as i64));
+        }
+        assert_eq!(parse_time("2026-11-23"), parse_time("2026-11-23T00:00:00Z"));
+        assert_eq!(parse_time("2026-11-23T12:00:00-05:00"), parse_time("2026-11-23T17:00Z"));
+        assert_eq!(parse_time("2026-11-23T18:00:00 01:00"), parse_time("2026-11-23T17:00:00.000Z"), "a decoded +");
+        assert_eq!(parse_time("2026-11-23T18:00:00+0100"), parse_time("2026-11-23T17:00:00Z"));
+        assert_eq!(parse_time("2026-11-23T17:00:00.5Z"), Some(1_795_453_200_500));
+        for bad in ["", "yesterday", "2026-11-2é", "2026-13-01", "2026-11-23T25:00:00Z", "2026-11-23T17:00:00+1", "2026-11-23X"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -16,6 +16,10 @@
 //! another board), then answers `200 {"hook_status": <receiver's status>}` (`502 {"error"}` when
 //! the receiver cannot be reached; the change stays made). Without it: `204`. Unknown board or
 //! job: `404`.
+//!
+//! Candidate controls (stage changes with their web hooks, attachment downloads, the
+//! asynchronous-read and TTL knobs, what the create routes received) are in
+//! [`crate::candidate_api`]; both kinds of web hook go through `deliver_hook`.
 
 use crate::{Fake, Fault, ReceivedApplication};
 use axum::body::Bytes;
@@ -60,6 +64,7 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/webhooks/send", post(send_webhook))
         .route("/__fake/credentials", get(credentials))
         .merge(crate::receiver::router())
+        .merge(crate::candidate_api::controls())
         .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
         .with_state(fake)
@@ -385,8 +390,9 @@ async fn calls(State(fake): State<Fake>) -> Response {
     Json(json!(fake.0.lock().unwrap().calls)).into_response()
 }
 
-/// Forgets calls, faults, applications and receivers, and puts back the seeded boards and
-/// Harvest model (issued v3 tokens and the rate limit settings stay).
+/// Forgets calls, faults, applications and receivers, and puts back the seeded boards, the
+/// Harvest model and the candidates (with their knobs: 2 hidden reads, 7-day attachment URLs;
+/// issued v3 tokens and the rate limit settings stay).
 async fn reset(State(fake): State<Fake>) -> StatusCode {
     let mut g = fake.0.lock().unwrap();
     g.calls.clear();
@@ -425,14 +431,31 @@ async fn set_harvest_limit(State(fake): State<Fake>, Json(l): Json<Limit>) -> St
     StatusCode::NO_CONTENT
 }
 
-/// Where to send the web hook a job change causes, and the secret to sign it with.
-#[derive(Deserialize)]
-struct HookTarget {
-    url: String,
-    secret: String,
+/// Where to send the web hook a change causes, and the secret to sign it with.
+#[derive(Deserialize, Clone, Debug)]
+pub(crate) struct HookTarget {
+    pub url: String,
+    pub secret: String,
     /// Sign with this instead of `secret` (a forged delivery).
     #[serde(default)]
-    forge: Option<String>,
+    pub forge: Option<String>,
+}
+
+/// Sends `{"action", "payload"}` as Greenhouse does (see [`send_webhook`]) with a fresh
+/// `Greenhouse-Event-ID`: `200 {"hook_status": <receiver's status>}`, or `502 {"error"}` when
+/// the receiver cannot be reached.
+pub(crate) async fn deliver_hook(fake: &Fake, hook: &HookTarget, action: &str, payload: Value) -> Response {
+    let event_id = {
+        let mut g = fake.0.lock().unwrap();
+        g.hooks_sent += 1;
+        format!("fake-{}-{}", g.hooks_sent, crate::model::now_ms())
+    };
+    let body = serde_json::to_string(&json!({"action": action, "payload": payload})).unwrap_or_default();
+    let sig = crate::sign_webhook(hook.forge.as_deref().unwrap_or(&hook.secret), body.as_bytes());
+    match reqwest_lite_post(&hook.url, &body, &sig, &event_id).await {
+        Ok(status) => Json(json!({"hook_status": status})).into_response(),
+        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e}))).into_response(),
+    }
 }
 
 /// The optional body of the job control routes.
@@ -488,12 +511,12 @@ async fn change_job(fake: &Fake, token: &str, id: &str, action: Action, body: &[
     let Ok(id) = id.parse::<u64>() else { return not_found("Job not found") };
     let now = crate::model::now_ms();
     let (harvest_now, board_now) = (crate::model::harvest_time(now), crate::model::board_time(now));
-    let (action_name, payload, event_id) = {
+    let (action_name, payload) = {
         let mut g = fake.0.lock().unwrap();
         if g.board_mut(&token).is_none() {
             return not_found("Job board not found");
         }
-        let crate::Inner { boards, parked, model, hooks_sent, .. } = &mut *g;
+        let crate::Inner { boards, parked, model, .. } = &mut *g;
         let board = boards.get_mut(&token).expect("just made");
         let key = (token.clone(), id);
         let pos = board.jobs.iter().position(|j| j["id"].as_u64() == Some(id));
@@ -544,23 +567,16 @@ async fn change_job(fake: &Fake, token: &str, id: &str, action: Action, body: &[
         if change.hook.is_none() {
             return StatusCode::NO_CONTENT.into_response();
         }
-        *hooks_sent += 1;
-        let event_id = format!("fake-{}-{now}", *hooks_sent);
         match (action, harvest_job) {
-            (Action::Unpublish, Some(_)) => ("job_post_updated", model.post(id).map(crate::model::Post::hook).unwrap_or_default(), event_id),
-            (_, Some(job)) => ("job_updated", json!({"job": model.job(job).map(crate::model::Job::v1)}), event_id),
+            (Action::Unpublish, Some(_)) => ("job_post_updated", model.post(id).map(crate::model::Post::hook).unwrap_or_default()),
+            (_, Some(job)) => ("job_updated", json!({"job": model.job(job).map(crate::model::Job::v1)})),
             // A post Harvest does not model (a prospect post, or a board other than the demo
             // board): what its `job_post_updated` would carry.
-            (_, None) => ("job_post_updated", board_post_hook(&board_job, live, &harvest_now), event_id),
+            (_, None) => ("job_post_updated", board_post_hook(&board_job, live, &harvest_now)),
         }
     };
     let hook = change.hook.expect("checked");
-    let body = serde_json::to_string(&json!({"action": action_name, "payload": payload})).unwrap_or_default();
-    let sig = crate::sign_webhook(hook.forge.as_deref().unwrap_or(&hook.secret), body.as_bytes());
-    match reqwest_lite_post(&hook.url, &body, &sig, &event_id).await {
-        Ok(status) => Json(json!({"hook_status": status})).into_response(),
-        Err(e) => (StatusCode::BAD_GATEWAY, Json(json!({"error": e}))).into_response(),
-    }
+    deliver_hook(fake, &hook, action_name, payload).await
 }
 
 /// The flat `job_post_updated` payload of a board job Harvest does not model.
@@ -614,12 +630,26 @@ async fn reqwest_lite_post(url: &str, body: &str, sig: &str, event_id: &str) -> 
 
 /// `GET /__fake/credentials`: every credential the fake accepts, by kind.
 async fn credentials(State(fake): State<Fake>) -> Response {
+    use crate::candidates::People;
     use crate::harvest::*;
     let boards: Vec<Value> = {
         let g = fake.0.lock().unwrap();
         let mut tokens: Vec<&String> = g.boards.keys().filter(|t| !t.contains("--")).collect();
         tokens.sort();
         tokens.into_iter().map(|t| json!({"board_token": t, "api_key": g.boards[t].api_key})).collect()
+    };
+    let seed_candidates = {
+        use crate::candidates::*;
+        json!([
+            {"kind": "applicant", "candidate_id": APPLICANT_ID, "emails": [APPLICANT_EMAIL, APPLICANT_EMAIL_2],
+             "application_id": APPLICANT_APPLICATION_ID, "job_id": APPLICANT_JOB_ID, "stage": "Onsite Interview", "status": "active"},
+            {"kind": "prospect", "candidate_id": PROSPECT_ID, "emails": [PROSPECT_EMAIL], "application_id": PROSPECT_APPLICATION_ID,
+             "job_id": PROSPECT_JOB_ID, "status": "active"},
+            {"kind": "hired", "candidate_id": HIRED_ID, "emails": [HIRED_EMAIL], "application_id": HIRED_APPLICATION_ID,
+             "job_id": HIRED_JOB_ID, "stage": "Offer", "status": "hired"},
+            {"kind": "rejected", "candidate_id": REJECTED_ID, "emails": [REJECTED_EMAIL], "application_id": REJECTED_APPLICATION_ID,
+             "job_id": REJECTED_JOB_ID, "stage": "Phone Screen", "status": "rejected"},
+        ])
     };
     Json(json!({
         "job_board": {
@@ -634,7 +664,14 @@ async fn credentials(State(fake): State<Fake>) -> Response {
             {"label": "full", "client_id": V3_FULL.0, "client_secret": V3_FULL.1, "user_id": V3_USER, "grants": RESOURCES},
             {"label": "partial", "client_id": V3_PARTIAL.0, "client_secret": V3_PARTIAL.1, "user_id": V3_USER, "grants": V3_PARTIAL_GRANTS},
         ],
-        "ingestion": {"api_key": INGESTION_KEY, "on_behalf_of": INGESTION_EMAIL},
+        "ingestion": {"api_key": INGESTION_KEY, "on_behalf_of": INGESTION_EMAIL, "on_behalf_of_accepted": People::user_emails(),
+                      "note": "On-Behalf-Of is a user's email: the key owner's, or any user's below."},
+        "harvest_on_behalf_of": {
+            "user_ids": crate::model::USERS.iter().map(|u| u.id).collect::<Vec<_>>(),
+            "note": "Harvest v1 writes need On-Behalf-Of: a user id below (GET /v1/users?email= finds one). An email gets 404.",
+        },
+        "users": crate::model::USERS.iter().map(|u| json!({"id": u.id, "name": u.name(), "email": u.email})).collect::<Vec<_>>(),
+        "seed_candidates": seed_candidates,
         "turnstile": {"secret": TURNSTILE_SECRET, "pass_token": TURNSTILE_PASS},
     }))
     .into_response()
