@@ -355,10 +355,11 @@ fn ConnectForm(kind: Kind) -> impl IntoView {
                     Ok(summary) => {
                         st.editing.set(None);
                         let extra = if summary.health == Health::MissingPermissions { " Some permissions are missing: see the list." } else { "" };
-                        st.notice.set(Some(format!("{} verified and saved.{extra}", title(kind))));
+                        // The card is updated first, so "saved" is never announced beside an old card.
                         if let Ok(c) = st.api.get().await {
                             st.connection.set(Some(c));
                         }
+                        st.notice.set(Some(format!("{} verified and saved.{extra}", title(kind))));
                     }
                     Err(p) => errors.set(p),
                 }
