@@ -14,6 +14,11 @@ pub fn num(n: u64) -> JsValue {
     JsValue::from_f64(n as f64)
 }
 
+/// An optional text as D1 binds it: `NULL` when absent (D1 refuses `undefined`).
+pub fn opt(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::NULL, JsValue::from)
+}
+
 pub fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
     // Counted when prepared: every prepared statement here is run (alone or in a batch).
     crate::metrics::count(|c| c.d1_statements += 1);
