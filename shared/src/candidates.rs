@@ -246,6 +246,21 @@ pub struct MatchedCandidate {
     pub applications: Vec<MatchedApplication>,
 }
 
+/// `POST /api/v1/orgs/{org}/matches` with many people at once (at most [`MAX_BATCH`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MatchBatch {
+    pub profiles: Vec<MatchInput>,
+}
+
+/// Profiles one batch may carry.
+pub const MAX_BATCH: usize = 100;
+
+/// The answers to a batch, in the order asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchBatchResult {
+    pub results: Vec<MatchResult>,
+}
+
 /// The answer to a match: nothing is stored about the question or the answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchResult {

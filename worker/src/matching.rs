@@ -110,9 +110,21 @@ pub fn build(
     MatchResult { found, candidates: out }
 }
 
-/// GET a Harvest list (one page is plenty for one email); a 403 names the permission.
+/// GET a Harvest list (one page is plenty for one email); a 403 names the permission. A 429
+/// is waited out (its `Retry-After`, at most 10 s, three times), so a batch keeps to
+/// Harvest's rate limit instead of failing.
 async fn list<H: Harvest>(h: &H, path: &str, needs: Permission) -> Result<Vec<Value>, ApiError> {
-    let r = h.get(&format!("{}{path}", h.prefix())).await.map_err(ApiError::Upstream)?;
+    let url = format!("{}{path}", h.prefix());
+    let mut r = h.get(&url).await.map_err(ApiError::Upstream)?;
+    for _ in 0..3 {
+        if r.status != 429 {
+            break;
+        }
+        let wait =
+            crate::upstream::greenhouse_api::retry_after_secs(r.retry_after.as_deref(), worker::Date::now().as_millis()).unwrap_or(1).clamp(1, 10);
+        worker::Delay::from(std::time::Duration::from_secs(wait)).await;
+        r = h.get(&url).await.map_err(ApiError::Upstream)?;
+    }
     match r.status {
         200..=299 => {}
         403 => return Err(ApiError::MissingPermission(needs.label())),

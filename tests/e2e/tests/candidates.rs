@@ -324,6 +324,13 @@ fn matches_find_applicants_and_prospects_keep_nothing_and_links_expire() {
         assert!(!log.contains(email), "{email} in the worker's log");
     }
     assert_eq!(owner_call(Method::POST, org, "/matches", Some(json!({"email": "not an email"}))).status(), 422);
+    // A batch, answered in order; at most 100.
+    let r = owner_call(Method::POST, org, "/matches", Some(json!({"profiles": [{"email": APPLICANT}, {"email": unknown}, {"email": PROSPECT}]})));
+    assert_eq!(r.status(), 200);
+    let b: shared::candidates::MatchBatchResult = r.json().unwrap();
+    assert_eq!(b.results.iter().map(|m| m.found).collect::<Vec<_>>(), [Found::Applicant, Found::NotFound, Found::Prospect]);
+    let many: Vec<Value> = (0..101).map(|i| json!({"email": format!("p{i}@example.com")})).collect();
+    assert_eq!(owner_call(Method::POST, org, "/matches", Some(json!({"profiles": many}))).status(), 400);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use crate::outbox::{self, NewApplication, NewFile, Payload};
 use crate::App;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use shared::candidates::{check_export, ExportInput, ExportPath, ExportState, MatchInput};
+use shared::candidates::{check_export, ExportInput, ExportPath, ExportState, MatchBatch, MatchBatchResult, MatchInput};
 use worker::{Date, Headers, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
@@ -94,13 +94,26 @@ fn urlencoding_decode(s: &str) -> String {
     url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
-/// `POST /api/v1/orgs/{org}/matches`: is this person in Greenhouse? Nothing is stored.
+/// `POST /api/v1/orgs/{org}/matches`: is this person (`{"email"}`), or are these people
+/// (`{"profiles": [{"email"}, …]}`, at most 100, asked one after another within Harvest's rate
+/// limit), in Greenhouse? Nothing is stored.
 pub async fn matches(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let org = org(&ctx)?;
     authorize_any(&req, &ctx, &org)?;
-    let input: MatchInput = read_json(&mut req, MAX_MATCH_BYTES, "the person").await?;
-    if !shared::apply::valid_email(&input.email) {
-        return Err(ApiError::InvalidEdit(vec![("email", "Enter a valid email address.".into())]));
+    let body: serde_json::Value = read_json(&mut req, MAX_MATCH_BYTES * shared::candidates::MAX_BATCH, "the person").await?;
+    let batch = body.get("profiles").is_some();
+    let inputs: Vec<MatchInput> = if batch {
+        let b: MatchBatch = serde_json::from_value(body).map_err(|_| ApiError::BadRequest("Send {\"profiles\": [{\"email\": …}, …]}.".into()))?;
+        if b.profiles.is_empty() || b.profiles.len() > shared::candidates::MAX_BATCH {
+            return Err(ApiError::BadRequest(format!("Send 1 to {} profiles.", shared::candidates::MAX_BATCH)));
+        }
+        b.profiles
+    } else {
+        vec![serde_json::from_value(body).map_err(|_| ApiError::BadRequest("Send {\"email\": …}.".into()))?]
+    };
+    if let Some(i) = inputs.iter().position(|i| !shared::apply::valid_email(&i.email)) {
+        let field = if batch { "profiles" } else { "email" };
+        return Err(ApiError::InvalidEdit(vec![(field, format!("Enter a valid email address (profile {}).", i + 1))]));
     }
     let db = ctx.env.d1("DB")?;
     let now = Date::now().as_millis();
@@ -115,12 +128,19 @@ pub async fn matches(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         let token = matching::seal_link(&vault, &org, url, filename, expires)?;
         Some((format!("{origin}/api/v1/orgs/{org}/attachments/{token}"), expires))
     };
-    let result = match harvest_client(&l, &db, &org, now).await? {
-        Some((Client::V3(h), _)) => matching::find(&h, true, &input.email, &link).await?,
-        Some((Client::V1(h), _)) => matching::find(&h, false, &input.email, &link).await?,
-        None => return Err(ApiError::MissingPermission("Candidates")),
-    };
-    json(200, &result)
+    let client = harvest_client(&l, &db, &org, now).await?.ok_or(ApiError::MissingPermission("Candidates"))?;
+    let mut results = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        results.push(match &client {
+            (Client::V3(h), _) => matching::find(h, true, &input.email, &link).await?,
+            (Client::V1(h), _) => matching::find(h, false, &input.email, &link).await?,
+        });
+    }
+    if batch {
+        json(200, &MatchBatchResult { results })
+    } else {
+        json(200, &results.pop().ok_or_else(|| ApiError::Internal("no result".into()))?)
+    }
 }
 
 /// `GET /api/v1/orgs/{org}/attachments/{token}`: the file behind a match's short-lived link,
