@@ -11,8 +11,9 @@ pub const MAX_EXTERNAL_ID_CHARS: usize = 200;
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_LIST: usize = 10;
 pub const MAX_NOTES_CHARS: usize = 10_000;
-/// A resume sent inline (base64) at most this large, decoded.
-pub const MAX_RESUME_BYTES: usize = 5 * 1024 * 1024;
+/// A resume sent inline (base64) at most this large, decoded: the outbox keeps files sealed
+/// in D1, whose values hold 2 MB (the same limit as an application's files).
+pub const MAX_RESUME_BYTES: usize = crate::apply::MAX_FILE_BYTES as usize;
 
 /// A resume: a URL Greenhouse fetches, or the file itself.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -26,6 +26,8 @@ use worker::{D1Database, Method};
 /// How long to wait before looking again for a candidate Greenhouse is still creating (its
 /// docs say to ask every 30 seconds).
 pub const CREATING_RETRY_MS: u64 = 30_000;
+/// How long an export may stay "creating" before an owner is asked to look.
+pub const CREATING_LIMIT_MS: u64 = 30 * 60 * 1000;
 
 /// The outbox id of an export: the same for the same (org, host id, job), so a repeat finds
 /// the first.
@@ -36,7 +38,9 @@ pub fn outbox_id(org: &str, external_id: &str, job: u64) -> String {
         h.update(part);
     }
     let hex: String = h.finalize().iter().take(20).map(|b| format!("{b:02x}")).collect();
-    format!("exp-{hex}")
+    // A `:` never appears in a candidate's submission id (letters, digits and `-`), so no
+    // applicant can name, probe or take an export's row.
+    format!("exp:{hex}")
 }
 
 // ---- Mapping: our export → each API's body (pure) ----
@@ -197,20 +201,26 @@ fn classify(status: u16, body: &str, what: &str) -> Outcome {
     }
 }
 
-/// Greenhouse's error text, without echoing personal data back into our logs: only its
-/// `message`/`field` parts, shortened.
+/// Which fields Greenhouse named in its refusal: never its message text, which can carry the
+/// submitted values (personal data) into our store, logs and answers.
 fn error_message(body: &str) -> String {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let errors = v.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();
-    let first = errors.first().or(v.get("message").map(|_| &v));
-    let text = first
-        .map(|e| {
-            let m = e.get("message").and_then(Value::as_str).unwrap_or_default();
-            let f = e.get("field").and_then(Value::as_str).map(|f| format!(" ({f})")).unwrap_or_default();
-            format!("{m}{f}")
+    let fields: Vec<String> = v
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.get("field").and_then(Value::as_str))
+                .map(|f| f.chars().filter(|c| c.is_ascii_alphanumeric() || "_.[]".contains(*c)).take(40).collect())
+                .take(5)
+                .collect()
         })
-        .unwrap_or_else(|| "no reason given".into());
-    text.chars().take(200).collect()
+        .unwrap_or_default();
+    if fields.is_empty() {
+        "no field named".into()
+    } else {
+        format!("fields: {}", fields.join(", "))
+    }
 }
 
 // ---- Progress ----
@@ -228,6 +238,7 @@ pub struct Progress {
 #[derive(Deserialize)]
 struct ProgressRow {
     org: String,
+    created_at: f64,
     external_id: String,
     job_id: f64,
     path: Option<String>,
@@ -258,7 +269,7 @@ fn path_name(p: ExportPath) -> &'static str {
 async fn progress_row(db: &D1Database, outbox_id: &str) -> Result<Option<ProgressRow>, ApiError> {
     db::first(
         db,
-        "SELECT org, external_id, job_id, path, candidate_id, application_ids, profile_url, confirmed_at, resume_attached \
+        "SELECT org, created_at, external_id, job_id, path, candidate_id, application_ids, profile_url, confirmed_at, resume_attached \
          FROM candidate_exports WHERE outbox_id = ?1",
         &[outbox_id.into()],
     )
@@ -379,9 +390,14 @@ pub async fn deliver(
         },
     };
     p.path = Some(path);
+    // Greenhouse accepted it but never finished creating it (merged or deleted meanwhile):
+    // an owner looks, rather than a read every 30 seconds for ever.
+    if p.candidate_id.is_some() && !p.confirmed && now.saturating_sub(row.created_at as u64) > CREATING_LIMIT_MS {
+        return Ok(Step::Done(Outcome::KeyRefused("Greenhouse did not finish creating the candidate within 30 minutes".into())));
+    }
     let step = match path {
         ExportPath::Ingestion => ingestion(l, db, &org, e, &mut p).await?,
-        ExportPath::HarvestV3 | ExportPath::HarvestV1 => harvest(l, db, &org, e, file, &mut p, now).await?,
+        ExportPath::HarvestV3 | ExportPath::HarvestV1 => harvest(l, db, outbox_id, &org, e, file, &mut p, now).await?,
     };
     save(db, outbox_id, &p, now).await?;
     Ok(step)
@@ -413,9 +429,11 @@ async fn ingestion(l: &Layers<'_>, db: &D1Database, org: &str, e: &ExportInput, 
     Ok(Step::Done(outcome))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn harvest(
     l: &Layers<'_>,
     db: &D1Database,
+    outbox_id: &str,
     org: &str,
     e: &ExportInput,
     file: Option<&(String, String, String)>,
@@ -426,11 +444,25 @@ async fn harvest(
         return Ok(Step::Done(Outcome::KeyRefused("the Harvest connection was removed".into())));
     };
     match client {
-        Client::V3(h) => harvest_steps(&h, true, e, file, p).await,
+        Client::V3(h) => harvest_steps(&h, true, e, file, p, &Saver { db, outbox_id, now }).await,
         Client::V1(h) if h.on_behalf_of.is_none() => Ok(Step::Done(Outcome::KeyRefused(
             "Harvest v1 writes need the Greenhouse user id (On-Behalf-Of): add it to the Harvest v1 connection".into(),
         ))),
-        Client::V1(h) => harvest_steps(&h, false, e, file, p).await,
+        Client::V1(h) => harvest_steps(&h, false, e, file, p, &Saver { db, outbox_id, now }).await,
+    }
+}
+
+/// Records progress right after each step, so an attempt cut short later (a timeout, the
+/// worker stopped) never repeats a step Greenhouse already took.
+struct Saver<'a> {
+    db: &'a D1Database,
+    outbox_id: &'a str,
+    now: u64,
+}
+
+impl Saver<'_> {
+    async fn save(&self, p: &Progress) -> Result<(), ApiError> {
+        save(self.db, self.outbox_id, p, self.now).await
     }
 }
 
@@ -441,6 +473,7 @@ async fn harvest_steps<H: Harvest>(
     e: &ExportInput,
     file: Option<&(String, String, String)>,
     p: &mut Progress,
+    saver: &Saver<'_>,
 ) -> Result<Step, ApiError> {
     let prefix = h.prefix();
     let attempt = |r: Result<crate::upstream::Reply, crate::error::UpstreamError>, what: &str| match r {
@@ -456,6 +489,7 @@ async fn harvest_steps<H: Harvest>(
         let Some((id, apps, _)) = created_ids(&body) else { return Ok(Step::Done(Outcome::Retry("Greenhouse's answer had no candidate id".into()))) };
         p.candidate_id = Some(id);
         p.application_ids = apps;
+        saver.save(p).await?;
     }
     let candidate = p.candidate_id.unwrap_or_default();
     if v3 && p.application_ids.is_empty() {
@@ -467,6 +501,7 @@ async fn harvest_steps<H: Harvest>(
         if let Some((id, _, _)) = created_ids(&body) {
             p.application_ids = vec![id];
         }
+        saver.save(p).await?;
     }
     if !p.confirmed {
         let url = if v3 { format!("{prefix}candidates?ids={candidate}") } else { format!("{prefix}candidates/{candidate}") };
@@ -587,7 +622,7 @@ mod tests {
         assert_eq!(outbox_id("acme", "p1", 1), outbox_id("acme", "p1", 1));
         assert_ne!(outbox_id("acme", "p1", 1), outbox_id("acme", "p1", 2));
         assert_ne!(outbox_id("acme", "p1", 1), outbox_id("globex", "p1", 1));
-        assert!(outbox_id("acme", "p1", 1).len() <= 64, "fits the outbox's id rule");
+        assert!(outbox_id("acme", "p1", 1).contains(':'), "outside the ids applicants may send");
     }
 
     #[test]
@@ -596,7 +631,7 @@ mod tests {
         assert!(matches!(classify(401, "", "x"), Outcome::KeyRefused(_)));
         assert!(matches!(classify(503, "", "x"), Outcome::Retry(_)));
         match classify(422, r#"{"errors": [{"message": "Email is invalid", "field": "email"}], "echo": "ada@example.com"}"#, "x") {
-            Outcome::Rejected(m) => assert!(m.contains("Email is invalid (email)") && !m.contains("ada@"), "{m}"),
+            Outcome::Rejected(m) => assert!(m.contains("fields: email") && !m.contains("ada@") && !m.contains("invalid"), "{m}"),
             _ => panic!("a refusal"),
         }
     }

@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 use shared::candidates::ApplicationStatus;
 use worker::D1Database;
 
+/// Applications looked at per org and run at most.
+const MAX_POLLED: usize = 200;
 /// Orgs polled per cron run at most.
 const POLL_ORGS_PER_RUN: u32 = 5;
 
@@ -81,10 +83,15 @@ pub async fn record(db: &D1Database, org: &str, s: &Seen, now: u64) -> Result<bo
         &[org.into(), format!("%{}%", s.application_id).into(), s.candidate_id.map_or(wasm_bindgen::JsValue::NULL, db::num)],
     )
     .await?;
-    let owner = rows
-        .iter()
-        .find(|r| serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().contains(&s.application_id))
-        .or_else(|| rows.iter().find(|r| r.candidate_id.map(|c| c as u64) == s.candidate_id));
+    // By application id; by candidate only for an export that knows no application yet (the
+    // candidate's other applications, on other jobs, are not this export's).
+    let owner =
+        rows.iter().find(|r| serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().contains(&s.application_id)).or_else(|| {
+            rows.iter().find(|r| {
+                r.candidate_id.map(|c| c as u64) == s.candidate_id
+                    && serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().is_empty()
+            })
+        });
     let Some(t) = owner else { return Ok(false) };
     let known: Option<Known> =
         db::first(db, "SELECT stage, status FROM candidate_status WHERE org = ?1 AND application_id = ?2", &[org.into(), db::num(s.application_id)])
@@ -165,7 +172,11 @@ pub async fn poll_some(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usiz
         let since = o.polled_at.map_or(now.saturating_sub(86_400_000), |p| (p as u64).saturating_sub(60_000));
         match poll(l, db, &o.org, since, now).await {
             Ok(n) => changed += n,
-            Err(e) => worker::console_warn!("status poll for {}: {e}", o.org),
+            Err(e) => {
+                // Not moved forward: the next run asks for the same window again.
+                worker::console_warn!("status poll for {}: {e}", o.org);
+                continue;
+            }
         }
         db::run(
             db,
@@ -186,7 +197,8 @@ pub async fn poll(l: &Layers<'_>, db: &D1Database, org: &str, since: u64, now: u
         None => return Ok(0),
     };
     let mut changed = 0;
-    for a in &list {
+    // Bounded work per run (each one is a D1 look-up); the rest comes with the next window.
+    for a in list.iter().take(MAX_POLLED) {
         if let Some(s) = read(a) {
             if record(db, org, &s, now).await? {
                 changed += 1;

@@ -20,8 +20,10 @@ use worker::{Date, Headers, Request, Response, RouteContext};
 type Ctx = RouteContext<App>;
 
 /// An export with an inline resume (base64) fits in this.
-const MAX_EXPORT_BYTES: usize = 8 * 1024 * 1024;
+const MAX_EXPORT_BYTES: usize = 2 * 1024 * 1024 + 64 * 1024;
 const MAX_MATCH_BYTES: usize = 16 * 1024;
+/// Attachments larger than this are not passed through (Greenhouse's own limit is far below).
+const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
 
 async fn read_json<T: serde::de::DeserializeOwned>(req: &mut Request, cap: usize, what: &str) -> Result<T, ApiError> {
     let body = read_capped(req, cap).await?;
@@ -69,9 +71,12 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let id = export::outbox_id(&org, &input.external_id, input.job_key());
     let payload = Payload::Export { input: Box::new(input.clone()) };
     let files: Vec<NewFile> = file.into_iter().collect();
-    export::remember(&db, &org, &input, &id, now).await?;
     let app = NewApplication { id: &id, board: "", org: Some(&org), job_id: input.job_key(), payload: &payload, files: &files, fingerprint: "" };
-    if outbox::record(&db, &vault, &app, now).await?.is_none() {
+    // The sealed row first; the key beside it only once that is stored, so a failed store
+    // leaves nothing that would answer a retry with an export that never happens.
+    let earlier = outbox::record(&db, &vault, &app, now).await?;
+    export::remember(&db, &org, &input, &id, now).await?;
+    if earlier.is_none() {
         outbox::attempt(&super::layers(&ctx), &db, &vault, &id, now).await?;
     }
     let e = export::status(&db, &org, &input.external_id, input.job_key()).await?.ok_or_else(|| ApiError::Internal("export vanished".into()))?;
@@ -150,16 +155,39 @@ pub async fn attachment(_req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let token = ctx.param("token").cloned().unwrap_or_default();
     let vault = connect::vault(&ctx.data.cfg)?;
     let (url, filename) = matching::open_link(&vault, &org, &token, Date::now().as_millis()).ok_or(ApiError::NotFound)?;
+    // Only what Greenhouse answered can be in a token; still: no redirects, a time limit, and
+    // a size limit, and no URL in any error (it carries Greenhouse's signature).
+    let fail = |e: crate::error::UpstreamError| ApiError::Upstream(e);
     let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Get);
-    let upstream = worker::Request::new_with_init(&url, &init)?;
-    let mut resp =
-        worker::Fetch::Request(upstream).send().await.map_err(|e| ApiError::Upstream(crate::error::UpstreamError::Network(e.to_string())))?;
+    init.with_method(worker::Method::Get).with_redirect(worker::RequestRedirect::Manual);
+    let upstream =
+        worker::Request::new_with_init(&url, &init).map_err(|_| fail(crate::error::UpstreamError::Network("bad attachment link".into())))?;
+    let controller = worker::AbortController::default();
+    let signal = controller.signal();
+    let call = Box::pin(async move { worker::Fetch::Request(upstream).send_with_signal(&signal).await });
+    let timer = Box::pin(worker::Delay::from(std::time::Duration::from_millis(ctx.data.cfg.upstream_timeout_ms)));
+    let mut resp = match futures_util::future::select(call, timer).await {
+        futures_util::future::Either::Left((Ok(r), _)) => r,
+        futures_util::future::Either::Left((Err(_), _)) => {
+            return Err(fail(crate::error::UpstreamError::Network("the attachment could not be fetched".into())))
+        }
+        futures_util::future::Either::Right(_) => {
+            controller.abort();
+            return Err(fail(crate::error::UpstreamError::Timeout(ctx.data.cfg.upstream_timeout_ms)));
+        }
+    };
     if !(200..300).contains(&resp.status_code()) {
-        return Err(ApiError::Upstream(crate::error::UpstreamError::Status(resp.status_code())));
+        return Err(fail(crate::error::UpstreamError::Status(resp.status_code())));
+    }
+    let too_big = resp.headers().get("Content-Length").ok().flatten().and_then(|l| l.parse::<u64>().ok()).is_some_and(|l| l > MAX_ATTACHMENT_BYTES);
+    if too_big {
+        return Err(ApiError::PayloadTooLarge);
     }
     let content_type = resp.headers().get("Content-Type").ok().flatten().unwrap_or_else(|| "application/octet-stream".into());
     let bytes = resp.bytes().await?;
+    if bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
     let headers = Headers::new();
     headers.set("Content-Type", &content_type)?;
     headers.set("Content-Disposition", &format!("attachment; filename=\"{}\"", matching::safe_filename(&filename)))?;

@@ -111,7 +111,21 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
     // A candidate's application moved: recorded (if it is one of the org's exports) and told
     // to the host at once.
     if let Some(seen) = event.get("payload").and_then(|p| crate::status::from_hook(&action, p)) {
-        let changed = crate::status::record(&db, &org, &seen, now).await?;
+        let changed = match crate::status::record(&db, &org, &seen, now).await {
+            Ok(c) => c,
+            Err(e) => {
+                // Let Greenhouse deliver it again: forget that we saw it.
+                if !event_id.is_empty() {
+                    let _ = crate::db::run(
+                        &db,
+                        "DELETE FROM webhook_events WHERE org = ?1 AND id = ?2",
+                        &[org.as_str().into(), event_id.as_str().into()],
+                    )
+                    .await;
+                }
+                return Err(e);
+            }
+        };
         if changed {
             crate::events::kick(&super::layers(&ctx), &org);
         }
