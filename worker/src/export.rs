@@ -283,10 +283,10 @@ async fn save(db: &D1Database, outbox_id: &str, p: &Progress, now: u64) -> Resul
          confirmed_at = CASE WHEN ?6 THEN coalesce(confirmed_at, ?8) ELSE NULL END, resume_attached = ?7, updated_at = ?8 WHERE outbox_id = ?1",
         &[
             outbox_id.into(),
-            p.path.map(path_name).into(),
+            p.path.map(path_name).map_or(wasm_bindgen::JsValue::NULL, wasm_bindgen::JsValue::from),
             p.candidate_id.map_or(wasm_bindgen::JsValue::NULL, db::num),
             serde_json::to_string(&p.application_ids).unwrap_or_else(|_| "[]".into()).into(),
-            p.profile_url.clone().into(),
+            p.profile_url.as_deref().map_or(wasm_bindgen::JsValue::NULL, wasm_bindgen::JsValue::from),
             wasm_bindgen::JsValue::from_bool(p.confirmed),
             db::num(u64::from(p.resume_attached)),
             db::num(now),

@@ -103,9 +103,9 @@ pub async fn record(db: &D1Database, org: &str, s: &Seen, now: u64) -> Result<bo
             s.candidate_id.or(t.candidate_id.map(|c| c as u64)).map_or(wasm_bindgen::JsValue::NULL, db::num),
             t.external_id.as_str().into(),
             db::num(t.job_id as u64),
-            s.stage.clone().into(),
+            s.stage.as_deref().map_or(wasm_bindgen::JsValue::NULL, wasm_bindgen::JsValue::from),
             s.status.as_str().into(),
-            s.last_activity_at.clone().into(),
+            s.last_activity_at.as_deref().map_or(wasm_bindgen::JsValue::NULL, wasm_bindgen::JsValue::from),
             db::num(now),
         ],
     )
