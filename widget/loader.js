@@ -6,12 +6,44 @@
 // data-* attribute of the tag (or of that div) is an embed option; see the README.
 // With data-mode="connect" it loads the owner console instead (a separate bundle, so
 // visitors never download it): data-org and data-owner-token say whose connection.
+// Owners' candidate components, <div data-greenhouse-match data-email="…"> (is this person in
+// Greenhouse?) and <div data-greenhouse-export data-candidate='{…}'> (export them), each with
+// data-org and data-owner-token (or on the tag), are mounted with a third bundle, loaded only
+// when the page has such an element. A tag without data-board on a page that has them
+// mounts no job board.
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !script.src) return;
   var board = script.getAttribute("data-board") || "";
   var base = new URL(".", script.src).href;
+  var registry = (window.__greenhouseWidget = window.__greenhouseWidget || { count: 0, modules: {} });
+  // Loads a bundle once per page: the widget, the owner console, the candidate components, or
+  // (asked for by the widget when a job with a form opens) the application form.
+  registry.load = registry.load || function (from, bundle) {
+    if (!registry.modules[from + bundle]) {
+      registry.modules[from + bundle] = import(from + bundle + ".js").then(function (m) {
+        return m.default({ module_or_path: from + bundle + "_bg.wasm" }).then(function () { return m; });
+      });
+    }
+    return registry.modules[from + bundle];
+  };
+  var parts = document.querySelectorAll("[data-greenhouse-match]:not([data-ghw-mounted]), [data-greenhouse-export]:not([data-ghw-mounted])");
+  for (var p = 0; p < parts.length; p++) mountPart(parts[p]);
+  function mountPart(el) {
+    el.setAttribute("data-ghw-mounted", "");
+    var match = el.hasAttribute("data-greenhouse-match");
+    var o = { apiBase: base + "api/v1", org: el.dataset.org || script.dataset.org || "", ownerToken: el.dataset.ownerToken || script.dataset.ownerToken || "" };
+    if (match) o.email = el.dataset.email || el.getAttribute("data-greenhouse-match") || "";
+    else o.candidate = el.dataset.candidate || el.getAttribute("data-greenhouse-export") || "";
+    registry.load(base, "candidates/gh_candidates").then(
+      function (m) { (match ? m.mount_match : m.mount_export)(el, o); },
+      function (err) {
+        el.textContent = "Greenhouse is not available right now.";
+        if (window.console) console.warn("greenhouse components could not load:", err);
+      }
+    );
+  }
   var target = null;
   var slots = document.querySelectorAll("[data-greenhouse-board]");
   for (var i = 0; i < slots.length; i++) {
@@ -21,21 +53,12 @@
     }
   }
   if (!target) {
+    // A page of candidate components only: no empty job board beside them.
+    if (!script.hasAttribute("data-board") && document.querySelector("[data-greenhouse-match], [data-greenhouse-export]")) return;
     target = document.createElement("div");
     target.setAttribute("data-greenhouse-board", board);
     script.parentNode.insertBefore(target, script.nextSibling);
   }
-  var registry = (window.__greenhouseWidget = window.__greenhouseWidget || { count: 0, modules: {} });
-  // Loads a bundle once per page: the widget, the owner console, or (asked for by the widget
-  // when a job with a form opens) the application form.
-  registry.load = registry.load || function (from, bundle) {
-    if (!registry.modules[from + bundle]) {
-      registry.modules[from + bundle] = import(from + bundle + ".js").then(function (m) {
-        return m.default({ module_or_path: from + bundle + "_bg.wasm" }).then(function () { return m; });
-      });
-    }
-    return registry.modules[from + bundle];
-  };
   // Numbered by the tag's place in the document, not by which async script ran first, so
   // each widget keeps the same URL parameter prefix on every load.
   var tags = document.querySelectorAll("script[data-board]");

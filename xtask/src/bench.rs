@@ -229,6 +229,14 @@ pub fn run(args: &[String]) -> Result<()> {
     {
         console.push(sizes_of(name, &read(&path)?));
     }
+    // Downloaded by owners only, where a page has a match badge or an export button.
+    let mut candidates = Vec::new();
+    for (name, path) in [
+        ("candidates/gh_candidates.js", assets.join("candidates/gh_candidates.js")),
+        ("candidates/gh_candidates_bg.wasm", assets.join("candidates/gh_candidates_bg.wasm")),
+    ] {
+        candidates.push(sizes_of(name, &read(&path)?));
+    }
 
     // 2. A static twin of the cached listing, byte for byte the same length.
     let n = listing_len();
@@ -349,6 +357,10 @@ pub fn run(args: &[String]) -> Result<()> {
     for s in &console {
         println!("{:<24} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
     }
+    println!("candidate components (owners only, never visitors):");
+    for s in &candidates {
+        println!("{:<24} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
+    }
     let within = total.brotli <= WIDGET_BROTLI_BUDGET;
     println!(
         "budget: {} B brotli -> {}",
@@ -393,6 +405,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let report = json!({
         "widget_budget": {"brotli_bytes": WIDGET_BROTLI_BUDGET, "total_brotli_bytes": total.brotli, "within_budget": within},
         "console_owners_only": console.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
+        "candidates_owners_only": candidates.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "apply_form_on_demand": on_demand.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,

@@ -74,14 +74,15 @@ fn bundle(package: &str, name: &str, dir: &str) -> Result<()> {
     .envs(tool_env()))
 }
 
-/// The visitor widget, the application form and the owner console (separate bundles), then the loader and the
-/// host pages from `www/`.
+/// The visitor widget, the application form, the owner console and the owners' candidate
+/// components (separate bundles), then the loader and the host pages from `www/`.
 pub fn widget() -> Result<()> {
     let root = root();
     let _ = fs::remove_dir_all(assets_dir());
     bundle("gh-widget", "gh_widget", "widget")?;
     bundle("gh-apply", "gh_apply", "apply")?;
     bundle("gh-console", "gh_console", "console")?;
+    bundle("gh-candidates", "gh_candidates", "candidates")?;
     let out = assets_dir();
     copy_dir(&root.join("www"), &out)?;
     fs::copy(root.join("widget/loader.js"), out.join("widget.js")).map_err(|e| format!("loader: {e}"))?;
