@@ -278,6 +278,10 @@ pub fn run(args: &[String]) -> Result<()> {
                 &format!("OWNER_TOKEN_SECRETS:{{\"{}\":\"{}\"}}", xtask::DEMO_ISSUER, xtask::DEMO_OWNER_SECRET),
             ],
         );
+        // Harvest and the other connected APIs on the fake too (the match timing).
+        for (k, v) in xtask::fake_hosts(&fake.base_url()).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API") {
+            c.arg("--var").arg(format!("{k}:{v}"));
+        }
         if let Some(b) = &memory_max_bytes {
             c.arg("--var").arg(format!("CACHE_MEMORY_MAX_BYTES:{b}"));
         }
@@ -331,8 +335,30 @@ pub fn run(args: &[String]) -> Result<()> {
             stat.merge(load(&static_url, connections, secs / 2.0, n).await);
         }
         let calls_after = fake.fake.calls(&format!("/v1/boards/{}/jobs", greenhouse_fake::seed::DEMO_BOARD));
+        // "Already in Greenhouse?": one match after another against the fake's Harvest v1.
+        let r = client
+            .put(org_url("/connection/harvest_v1"))
+            .bearer_auth(&token)
+            .json(&json!({"api_key": greenhouse_fake::harvest::V1_FULL}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !r.status().is_success() {
+            return Err(format!("connecting Harvest for the match timing failed: {}", r.status()));
+        }
+        let mut matches = Vec::new();
+        for i in 0..40 {
+            let email = if i % 2 == 0 { "applicant@northwind-candidates.example" } else { "nobody@unknown.example" };
+            let started = Instant::now();
+            let r = client.post(org_url("/matches")).bearer_auth(&token).json(&json!({"email": email})).send().await.map_err(|e| e.to_string())?;
+            if !r.status().is_success() {
+                return Err(format!("a match failed: {}", r.status()));
+            }
+            let _ = r.bytes().await;
+            matches.push(started.elapsed().as_micros() as u64);
+        }
         let memory = many_boards(&base, boards, connections).await?;
-        Ok((cached, stat, calls_after - calls_before, memory))
+        Ok((cached, stat, calls_after - calls_before, memory, matches))
     });
     unsafe {
         libc::kill(-(wrangler.id() as i32), libc::SIGKILL);
@@ -340,7 +366,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = wrangler.wait();
     let _ = std::fs::remove_dir_all(&bench_dir);
     let _ = std::fs::remove_dir_all(&state);
-    let (mut cached, mut stat, upstream_calls, (mem_before, mem_after, mem_failed)) = result?;
+    let (mut cached, mut stat, upstream_calls, (mem_before, mem_after, mem_failed), mut matches) = result?;
+    matches.sort_unstable();
+    let match_pct = |p: f64| matches.get(((matches.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0) as f64 / 1000.0;
+    let (match_p50, match_p99) = (match_pct(0.50), match_pct(0.99));
 
     // 3. Report.
     println!();
@@ -381,6 +410,7 @@ pub fn run(args: &[String]) -> Result<()> {
         json_rows.push(json!({"target": name, "requests": l.ok, "errors": l.failed, "rps": l.rps(), "p50_ms": p50, "p99_ms": p99}));
     }
     println!("cached / static throughput: {ratio:.2}x; upstream (Greenhouse) calls during the load: {upstream_calls}");
+    println!("match (POST /matches, one email, Harvest v1 on the fake): p50 {match_p50:.2} ms, p99 {match_p99:.2} ms over {} calls", matches.len());
     println!();
     let mib = |v: &serde_json::Value| v.as_u64().unwrap_or(0) as f64 / (1024.0 * 1024.0);
     let b = &mem_after["memory"]["boards"];
@@ -410,6 +440,7 @@ pub fn run(args: &[String]) -> Result<()> {
         "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,
                  "results": json_rows, "cached_to_static_ratio": ratio, "upstream_calls_during_load": upstream_calls},
+        "match_latency": {"calls": matches.len(), "p50_ms": match_p50, "p99_ms": match_p99, "upstream": "Harvest v1 on the fake (loopback)"},
         "memory": {"boards_served": boards, "failed": mem_failed, "before": mem_before, "after": mem_after},
     });
     if let Some(dir) = out.parent() {
