@@ -335,6 +335,8 @@ pub async fn status(db: &D1Database, org: &str, external_id: &str, job: u64) -> 
         Some(ApplicationState::Delivered) => ExportState::Delivered,
         Some(ApplicationState::NeedsAttention) => ExportState::NeedsAttention,
         Some(ApplicationState::Failed | ApplicationState::Dismissed) => ExportState::Failed,
+        // The outbox row is gone after the retention period; the progress still says it all.
+        None if p.confirmed && p.resume_attached => ExportState::Delivered,
         _ if p.candidate_id.is_some() => ExportState::Creating,
         _ => ExportState::Queued,
     };
