@@ -1,85 +1,11 @@
 //! The owner routes of the worker, with the owner token as a bearer token: every data call
 //! of the console lives here.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use shared::jobs::{valid_key, GreenhouseJobs, ImportInput, JobEdit, ManagedJob, OrgJobs};
 use shared::owner::{ConnectInput, Connection, CredentialSummary, Kind, SyncReport};
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    pub message: String,
-    pub fields: Vec<(String, String)>,
-}
-
-fn problem(message: impl Into<String>) -> Problem {
-    Problem { message: message.into(), fields: vec![] }
-}
-
-/// The error body every route answers with (`shared::api::ErrorBody`), read leniently: a
-/// field problem's `code` is not needed here, so an unknown one cannot hide the message.
-#[derive(Deserialize)]
-struct WireError {
-    error: WireInfo,
-    #[serde(default)]
-    fields: Vec<WireField>,
-}
-
-#[derive(Deserialize)]
-struct WireInfo {
-    message: String,
-}
-
-#[derive(Deserialize)]
-struct WireField {
-    field: String,
-    message: String,
-}
-
-/// A body as JSON. JSON-compatible: `None` is sent as `null`, which clears a job's optional
-/// fields.
-fn json(body: &impl Serialize) -> Result<String, Problem> {
-    body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| problem("Could not prepare the request."))
-}
-
-/// One request and its JSON answer. Not generic, so the bundle holds it once however many
-/// routes and types use it.
-async fn send(method: &str, url: &str, token: &str, body: Option<String>) -> Result<wasm_bindgen::JsValue, Problem> {
-    let auth = format!("Bearer {token}");
-    let builder = match method {
-        "PUT" => gloo_net::http::Request::put(url),
-        "PATCH" => gloo_net::http::Request::patch(url),
-        "DELETE" => gloo_net::http::Request::delete(url),
-        "POST" => gloo_net::http::Request::post(url),
-        _ => gloo_net::http::Request::get(url),
-    }
-    .header("Authorization", &auth);
-    let req = match body {
-        Some(json) => builder.header("Content-Type", "application/json").body(json).map_err(|e| problem(e.to_string()))?,
-        None => builder.build().map_err(|e| problem(e.to_string()))?,
-    };
-    let resp = req.send().await.map_err(|_| problem("The server could not be reached."))?;
-    let ok = resp.ok();
-    let raw = web_sys::Response::from(resp);
-    let value = match raw.json() {
-        Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.map_err(|_| problem("The server sent an unreadable answer."))?,
-        Err(_) => return Err(problem("The server sent an unreadable answer.")),
-    };
-    if ok {
-        return Ok(value);
-    }
-    let e: WireError = serde_wasm_bindgen::from_value(value).map_err(|_| problem("The request failed."))?;
-    Err(Problem { message: e.error.message, fields: e.fields.into_iter().map(|f| (f.field, f.message)).collect() })
-}
-
-async fn call<T: DeserializeOwned>(method: &str, url: &str, token: &str, body: Option<String>) -> Result<T, Problem> {
-    let value = send(method, url, token, body).await?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| problem(e.to_string()))
-}
+pub use gh_owner_ui::Problem;
+use gh_owner_ui::{call, json, problem, send};
 
 /// Only well-formed job keys go into a URL.
 fn checked(key: &str) -> Result<(), Problem> {

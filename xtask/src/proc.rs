@@ -99,7 +99,7 @@ pub fn dev(args: &[String]) -> Result<()> {
 }
 
 /// The crates that ship as wasm32 (see build.rs), linted for that target too.
-const WASM_CRATES: [&str; 5] = ["gh-widget", "gh-apply", "gh-console", "gh-candidates", "gh-worker"];
+const WASM_CRATES: [&str; 6] = ["gh-widget", "gh-apply", "gh-console", "gh-candidates", "gh-owner-ui", "gh-worker"];
 
 /// Every test: formatting and clippy (native and wasm32, warnings are errors), the
 /// workspace's unit and integration tests (the e2e crate starts the fake, `wrangler dev` and
