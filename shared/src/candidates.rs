@@ -183,6 +183,18 @@ pub struct ApplicationStatus {
     pub last_activity_at: Option<String>,
 }
 
+/// `GET /api/v1/orgs/{org}/applications/{id}/status`: an application made through the widget,
+/// on its way to Greenhouse and, once Greenhouse shows it, where it stands there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionStatus {
+    pub id: String,
+    pub job_id: u64,
+    pub state: crate::owner::ApplicationState,
+    /// Its application in Greenhouse, once found (needs a Harvest connection).
+    #[serde(default)]
+    pub application: Option<ApplicationStatus>,
+}
+
 /// `POST /api/v1/orgs/{org}/matches`: who to look for.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MatchInput {
@@ -256,6 +268,62 @@ pub struct MatchBatch {
 /// Profiles one batch may carry.
 pub const MAX_BATCH: usize = 100;
 
+/// `PUT /api/v1/orgs/{org}/matches/watch`: the host's list of people to re-match on a
+/// schedule (it replaces the list). Each has the host's `ref` for the person; events name
+/// the person by it, never by email.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WatchList {
+    pub profiles: Vec<WatchedProfile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchedProfile {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    #[serde(flatten)]
+    pub profile: MatchInput,
+}
+
+/// People a watch list may hold.
+pub const MAX_WATCHED: usize = 1000;
+/// The longest `ref`.
+pub const MAX_REF_CHARS: usize = 200;
+
+/// Problems with a watch list, before anything is stored.
+pub fn check_watch(list: &WatchList) -> Vec<(&'static str, String)> {
+    let mut p = Vec::new();
+    if list.profiles.len() > MAX_WATCHED {
+        p.push(("profiles", format!("Send at most {MAX_WATCHED} profiles.")));
+        return p;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, w) in list.profiles.iter().enumerate() {
+        let r = w.reference.trim();
+        if r.is_empty() || r.chars().count() > MAX_REF_CHARS || r.chars().any(char::is_control) {
+            p.push(("ref", format!("Give profile {} a ref of 1 to {MAX_REF_CHARS} characters.", i + 1)));
+        } else if !seen.insert(r) {
+            p.push(("ref", format!("Profile {} repeats the ref of an earlier one.", i + 1)));
+        }
+        if !crate::apply::valid_email(&w.profile.email) {
+            p.push(("email", format!("Enter a valid email address (profile {}).", i + 1)));
+        }
+        if p.len() >= 10 {
+            break;
+        }
+    }
+    p
+}
+
+/// What `GET /api/v1/orgs/{org}/matches/watch` answers (the emails are not given back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchStatus {
+    pub count: u64,
+    /// Profiles matched at least once.
+    pub checked: u64,
+    /// How often each is matched again.
+    pub interval_seconds: u64,
+}
+
 /// The answers to a batch, in the order asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchBatchResult {
@@ -306,6 +374,21 @@ mod tests {
         assert_eq!(fields(&ExportInput { resume: Some(both), ..good() }), ["resume"]);
         let file = Resume { filename: "cv.pdf".into(), content_base64: Some("JVBERg==".into()), ..Default::default() };
         assert!(fields(&ExportInput { resume: Some(file), ..good() }).is_empty());
+    }
+
+    #[test]
+    fn watch_lists_name_each_problem() {
+        let w = |r: &str, e: &str| WatchedProfile { reference: r.into(), profile: MatchInput { email: e.into(), ..Default::default() } };
+        let list: WatchList =
+            serde_json::from_str(r#"{"profiles": [{"ref": "u1", "email": "ada@example.com", "linkedin": "https://linkedin.com/in/ada"}]}"#).unwrap();
+        assert_eq!((list.profiles[0].reference.as_str(), list.profiles[0].profile.linkedin.is_some()), ("u1", true));
+        assert!(check_watch(&list).is_empty());
+        let fields = |l: Vec<WatchedProfile>| check_watch(&WatchList { profiles: l }).into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        assert_eq!(fields(vec![w("u1", "a@example.com"), w("u1", "b@example.com")]), ["ref"]);
+        assert_eq!(fields(vec![w(" ", "a@example.com")]), ["ref"]);
+        assert_eq!(fields(vec![w("u1", "nope")]), ["email"]);
+        assert_eq!(fields((0..=MAX_WATCHED).map(|i| w(&i.to_string(), "a@example.com")).collect()), ["profiles"]);
+        assert!(!format!("{:?}", w("u1", "ada@example.com")).contains("ada@"), "no email in Debug");
     }
 
     #[test]

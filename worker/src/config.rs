@@ -142,6 +142,9 @@ pub struct Config {
     pub status_poll_secs: u64,
     /// How long a match's attachment link works (`ATTACHMENT_LINK_SECONDS`, default 600).
     pub attachment_link_secs: u64,
+    /// How often each profile of a host's watch list is matched again (`REMATCH_SECONDS`,
+    /// default 86,400: daily).
+    pub rematch_secs: u64,
 }
 
 impl Config {
@@ -206,6 +209,7 @@ impl Config {
             cache: crate::cache::Settings::from_lookup(&get),
             status_poll_secs: num("STATUS_POLL_SECONDS", 900, 0..=86_400),
             attachment_link_secs: num("ATTACHMENT_LINK_SECONDS", 600, 1..=3_600),
+            rematch_secs: num("REMATCH_SECONDS", 86_400, 0..=30 * 86_400),
             callback_allow: get("CALLBACK_ALLOW")
                 .map(|s| s.split(',').map(str::trim).filter(|p| p.starts_with("http://") || p.starts_with("https://")).map(str::to_string).collect())
                 .unwrap_or_default(),

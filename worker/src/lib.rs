@@ -28,6 +28,7 @@ pub mod status;
 pub mod sync;
 pub mod upstream;
 pub mod vault;
+pub mod watch;
 
 use config::Config;
 use error::ApiError;
@@ -80,6 +81,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .post_async("/api/v1/orgs/:org/sync", |req, ctx| handle(routes::owner::sync(req, ctx)))
         .get_async("/api/v1/orgs/:org/applications", |req, ctx| handle(routes::owner::applications(req, ctx)))
         .get_async("/api/v1/orgs/:org/applications/:id", |req, ctx| handle(routes::owner::export_application(req, ctx)))
+        .get_async("/api/v1/orgs/:org/applications/:id/status", |req, ctx| handle(routes::candidates::application_status(req, ctx)))
         .post_async("/api/v1/orgs/:org/applications/:id/retry", |req, ctx| handle(routes::owner::retry_application(req, ctx)))
         .post_async("/api/v1/orgs/:org/applications/:id/dismiss", |req, ctx| handle(routes::owner::dismiss_application(req, ctx)))
         .get_async("/api/v1/orgs/:org/jobs", |req, ctx| handle(routes::jobs::list(req, ctx)))
@@ -96,6 +98,9 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .post_async("/api/v1/orgs/:org/candidates", |req, ctx| handle(routes::candidates::create(req, ctx)))
         .get_async("/api/v1/orgs/:org/candidates/:external_id", |req, ctx| handle(routes::candidates::get(req, ctx)))
         .post_async("/api/v1/orgs/:org/matches", |req, ctx| handle(routes::candidates::matches(req, ctx)))
+        .get_async("/api/v1/orgs/:org/matches/watch", |req, ctx| handle(routes::candidates::watch_get(req, ctx)))
+        .put_async("/api/v1/orgs/:org/matches/watch", |req, ctx| handle(routes::candidates::watch_put(req, ctx)))
+        .delete_async("/api/v1/orgs/:org/matches/watch", |req, ctx| handle(routes::candidates::watch_delete(req, ctx)))
         .get_async("/api/v1/orgs/:org/attachments/:token", |req, ctx| handle(routes::candidates::attachment(req, ctx)))
         .post_async("/hooks/greenhouse/:org", |req, ctx| handle(routes::hooks::receive(req, ctx)))
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
@@ -151,6 +156,20 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(n) if n > 0 => worker::console_log!("status: {n} application(s) changed"),
         Ok(_) => {}
         Err(e) => worker::console_error!("status poll: {e:?}"),
+    }
+    if let Ok(vault) = connect::vault(&cfg) {
+        // Widget applications delivered since: found in Greenhouse, to follow their status.
+        match status::follow_some(&layers, &db, &vault, now).await {
+            Ok(n) if n > 0 => worker::console_log!("status: found {n} widget application(s) in Greenhouse"),
+            Ok(_) => {}
+            Err(e) => worker::console_error!("status follow: {e:?}"),
+        }
+        // Hosts' watch lists: a few profiles matched again, changes sent as events.
+        match watch::run_some(&layers, &db, &vault, now).await {
+            Ok(n) if n > 0 => worker::console_log!("watch: {n} match(es) changed"),
+            Ok(_) => {}
+            Err(e) => worker::console_error!("watch: {e:?}"),
+        }
     }
     // Host callbacks: events still waiting (a receiver that was down, or new ones).
     if let Ok(vault) = connect::vault(&cfg) {

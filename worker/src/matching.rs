@@ -113,7 +113,7 @@ pub fn build(
 /// GET a Harvest list (one page is plenty for one email); a 403 names the permission. A 429
 /// is waited out (its `Retry-After`, at most 10 s, three times), so a batch keeps to
 /// Harvest's rate limit instead of failing.
-async fn list<H: Harvest>(h: &H, path: &str, needs: Permission) -> Result<Vec<Value>, ApiError> {
+pub(crate) async fn list<H: Harvest>(h: &H, path: &str, needs: Permission) -> Result<Vec<Value>, ApiError> {
     let url = format!("{}{path}", h.prefix());
     let mut r = h.get(&url).await.map_err(ApiError::Upstream)?;
     for _ in 0..3 {

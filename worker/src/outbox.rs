@@ -64,6 +64,16 @@ impl Payload {
         }
     }
 
+    /// The applicant's email, for following a delivered application in Greenhouse.
+    pub fn email(&self) -> Option<String> {
+        let v = match self {
+            Self::Mapped { body } => body.get("email").and_then(Value::as_str).map(str::to_string),
+            Self::Raw { values, .. } => values.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()),
+            Self::Export { .. } => None,
+        }?;
+        Some(v.trim().to_string()).filter(|v| shared::apply::valid_email(v))
+    }
+
     /// Which delivery a row is: an application, or an export.
     fn delivery(&self) -> &'static str {
         match self {
@@ -368,6 +378,12 @@ pub async fn attempt(l: &Layers<'_>, db: &D1Database, vault: &Vault, id: &str, n
     if delivered {
         // Personal data leaves our store once Greenhouse has it.
         statements.push(db::stmt(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()])?);
+        // A widget application of an org is then followed in Greenhouse (its stage and status
+        // back to the host): the Job Board API answered no ids, so its email is kept, sealed,
+        // until Harvest shows the application.
+        if let (Some(org), Some(email)) = (opened.org.as_deref(), opened.payload.email()) {
+            statements.push(crate::status::trace(db, vault, id, org, &opened.board, opened.job_id, &email, now)?);
+        }
     }
     db::batch(db, statements).await?;
     if let Some(e) = &error {
@@ -507,6 +523,19 @@ pub async fn counts(db: &D1Database, org: &str) -> Result<PendingCounts, ApiErro
         }
     }
     Ok(c)
+}
+
+/// Where one of `org`'s widget applications is on its way (None: not this org's).
+pub async fn state_of(db: &D1Database, org: &str, id: &str) -> Result<Option<(Status, u64)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        status: String,
+        job_id: f64,
+    }
+    let row: Option<Row> =
+        db::first(db, "SELECT status, job_id FROM applications WHERE id = ?1 AND org = ?2 AND kind = 'application'", &[id.into(), org.into()])
+            .await?;
+    Ok(row.map(|r| (status(&r.status), r.job_id as u64)))
 }
 
 /// An owner's "retry": a failed or waiting application goes back to the queue, due now,

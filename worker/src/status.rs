@@ -1,22 +1,36 @@
-//! Status back: where each exported candidate's application stands in Greenhouse (stage,
-//! status, last activity), from Greenhouse's web hooks at once and from a poll on the cron as
-//! the safety net (a lost web hook). Each change is kept in `candidate_status` and sent to the
-//! host as a signed `candidate.status_changed` event through the callback of job events.
+//! Status back: where each exported candidate's application, and each application made
+//! through the widget, stands in Greenhouse (stage, status, last activity), from Greenhouse's
+//! web hooks at once and from a poll on the cron as the safety net (a lost web hook). Each
+//! change is kept in `candidate_status` and sent to the host as a signed
+//! `candidate.status_changed` event through the callback of job events.
+//!
+//! Widget applications go through the Job Board API, whose answer carries no ids: after
+//! delivery the outbox leaves a *trace* (the email, sealed), and the cron asks Harvest for the
+//! person and finds the application on the post it went to. The email is deleted once found,
+//! or after [`TRACE_FOR_MS`] without finding it.
 
 use crate::cache::Layers;
 use crate::db;
 use crate::error::ApiError;
 use crate::manage::{harvest_client, Client};
 use crate::upstream::greenhouse_api::Harvest;
+use crate::vault::{application_aad, Sealed, Vault};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::candidates::ApplicationStatus;
-use worker::D1Database;
+use shared::owner::Permission;
+use worker::{D1Database, D1PreparedStatement};
 
 /// Applications looked at per org and run at most.
 const MAX_POLLED: usize = 200;
 /// Orgs polled per cron run at most.
 const POLL_ORGS_PER_RUN: u32 = 5;
+/// Widget applications looked for per cron run at most (each is one to two Harvest calls).
+const TRACES_PER_RUN: u32 = 10;
+/// How long a delivered widget application is looked for before its email is dropped.
+pub const TRACE_FOR_MS: u64 = 24 * 3600 * 1000;
+/// The longest wait between two looks.
+const TRACE_MAX_WAIT_MS: u64 = 3600 * 1000;
 
 /// What Greenhouse says of one application now.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,9 +86,35 @@ struct Known {
     status: String,
 }
 
-/// Records what Greenhouse says of an application, if it is one of the org's exports, and
-/// queues an event when it changed. Returns whether it changed.
-pub async fn record(db: &D1Database, org: &str, s: &Seen, now: u64) -> Result<bool, ApiError> {
+#[derive(Deserialize)]
+struct Traced {
+    id: String,
+    job_id: f64,
+    candidate_id: Option<f64>,
+}
+
+/// Whose application it is: an export (the host's id for the person) or an application made
+/// through the widget (its submission id).
+enum Owner {
+    Export { external_id: String, job_id: u64, candidate_id: Option<u64> },
+    Widget { submission_id: String, job_id: u64, candidate_id: Option<u64> },
+}
+
+impl Owner {
+    fn candidate_id(&self) -> Option<u64> {
+        match self {
+            Self::Export { candidate_id, .. } | Self::Widget { candidate_id, .. } => *candidate_id,
+        }
+    }
+    fn job_id(&self) -> u64 {
+        match self {
+            Self::Export { job_id, .. } | Self::Widget { job_id, .. } => *job_id,
+        }
+    }
+}
+
+/// The export or widget application `s` belongs to, if any.
+async fn owner_of(db: &D1Database, org: &str, s: &Seen) -> Result<Option<Owner>, ApiError> {
     // Which export it belongs to: by application id, else by candidate.
     let rows: Vec<Tracked> = db::all(
         db,
@@ -85,43 +125,70 @@ pub async fn record(db: &D1Database, org: &str, s: &Seen, now: u64) -> Result<bo
     .await?;
     // By application id; by candidate only for an export that knows no application yet (the
     // candidate's other applications, on other jobs, are not this export's).
-    let owner =
+    let export =
         rows.iter().find(|r| serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().contains(&s.application_id)).or_else(|| {
             rows.iter().find(|r| {
                 r.candidate_id.map(|c| c as u64) == s.candidate_id
                     && serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().is_empty()
             })
         });
-    let Some(t) = owner else { return Ok(false) };
+    if let Some(t) = export {
+        return Ok(Some(Owner::Export {
+            external_id: t.external_id.clone(),
+            job_id: t.job_id as u64,
+            candidate_id: t.candidate_id.map(|c| c as u64),
+        }));
+    }
+    let traced: Option<Traced> = db::first(
+        db,
+        "SELECT id, job_id, candidate_id FROM application_traces WHERE org = ?1 AND application_id = ?2",
+        &[org.into(), db::num(s.application_id)],
+    )
+    .await?;
+    Ok(traced.map(|t| Owner::Widget { submission_id: t.id, job_id: t.job_id as u64, candidate_id: t.candidate_id.map(|c| c as u64) }))
+}
+
+/// Records what Greenhouse says of an application, if it is one of the org's exports or
+/// widget applications, and queues an event when it changed. Returns whether it changed.
+pub async fn record(db: &D1Database, org: &str, s: &Seen, now: u64) -> Result<bool, ApiError> {
+    let Some(owner) = owner_of(db, org, s).await? else { return Ok(false) };
     let known: Option<Known> =
         db::first(db, "SELECT stage, status FROM candidate_status WHERE org = ?1 AND application_id = ?2", &[org.into(), db::num(s.application_id)])
             .await?;
     if known.as_ref().is_some_and(|k| k.stage == s.stage && k.status == s.status) {
         return Ok(false);
     }
+    let (external_id, submission_id, source) = match &owner {
+        Owner::Export { external_id, .. } => (external_id.as_str(), None, "export"),
+        Owner::Widget { submission_id, .. } => ("", Some(submission_id.as_str()), "widget"),
+    };
+    let candidate_id = s.candidate_id.or(owner.candidate_id());
     db::run(
         db,
-        "INSERT INTO candidate_status (org, application_id, candidate_id, external_id, job_id, stage, status, last_activity_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (org, application_id) DO UPDATE SET stage = ?6, status = ?7, \
+        "INSERT INTO candidate_status (org, application_id, candidate_id, external_id, job_id, stage, status, last_activity_at, updated_at, submission_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (org, application_id) DO UPDATE SET stage = ?6, status = ?7, \
          last_activity_at = coalesce(?8, candidate_status.last_activity_at), updated_at = ?9",
         &[
             org.into(),
             db::num(s.application_id),
-            s.candidate_id.or(t.candidate_id.map(|c| c as u64)).map_or(wasm_bindgen::JsValue::NULL, db::num),
-            t.external_id.as_str().into(),
-            db::num(t.job_id as u64),
+            candidate_id.map_or(wasm_bindgen::JsValue::NULL, db::num),
+            external_id.into(),
+            db::num(owner.job_id()),
             db::opt(s.stage.as_deref()),
             s.status.as_str().into(),
             db::opt(s.last_activity_at.as_deref()),
             db::num(now),
+            db::opt(submission_id),
         ],
     )
     .await?;
     let data = json!({
         "org": org,
-        "external_id": t.external_id,
-        "job_id": Some(t.job_id as u64).filter(|j| *j != 0),
-        "candidate_id": s.candidate_id.or(t.candidate_id.map(|c| c as u64)),
+        "source": source,
+        "external_id": Some(external_id).filter(|e| !e.is_empty()),
+        "submission_id": submission_id,
+        "job_id": Some(owner.job_id()).filter(|j| *j != 0),
+        "candidate_id": candidate_id,
         "application_id": s.application_id,
         "stage": s.stage,
         "status": s.status,
@@ -151,6 +218,25 @@ pub async fn of_export(db: &D1Database, org: &str, external_id: &str, job: u64) 
     Ok(row.map(|r| ApplicationStatus { id: r.application_id as u64, stage: r.stage, status: r.status, last_activity_at: r.last_activity_at }))
 }
 
+/// Where a widget application stands in Greenhouse, once it was found there.
+pub async fn of_submission(db: &D1Database, org: &str, submission_id: &str) -> Result<Option<ApplicationStatus>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        application_id: f64,
+        stage: Option<String>,
+        status: String,
+        last_activity_at: Option<String>,
+    }
+    let row: Option<Row> = db::first(
+        db,
+        "SELECT application_id, stage, status, last_activity_at FROM candidate_status WHERE org = ?1 AND submission_id = ?2 \
+         ORDER BY updated_at DESC LIMIT 1",
+        &[org.into(), submission_id.into()],
+    )
+    .await?;
+    Ok(row.map(|r| ApplicationStatus { id: r.application_id as u64, stage: r.stage, status: r.status, last_activity_at: r.last_activity_at }))
+}
+
 /// The cron's safety net: a few orgs with exports, none more often than `STATUS_POLL_SECONDS`,
 /// ask Harvest for applications active since their last poll.
 pub async fn poll_some(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, ApiError> {
@@ -161,7 +247,8 @@ pub async fn poll_some(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usiz
     }
     let orgs: Vec<Org> = db::all(
         db,
-        "SELECT e.org AS org, p.polled_at AS polled_at FROM (SELECT DISTINCT org FROM candidate_exports WHERE candidate_id IS NOT NULL) e \
+        "SELECT e.org AS org, p.polled_at AS polled_at FROM (SELECT org FROM candidate_exports WHERE candidate_id IS NOT NULL \
+         UNION SELECT org FROM application_traces WHERE application_id IS NOT NULL) e \
          LEFT JOIN candidate_polls p ON p.org = e.org WHERE p.polled_at IS NULL OR p.polled_at <= ?1 ORDER BY p.polled_at LIMIT ?2",
         &[db::num(now.saturating_sub(l.cfg.status_poll_secs * 1000)), db::num(u64::from(POLL_ORGS_PER_RUN))],
     )
@@ -216,6 +303,157 @@ async fn fetch<H: Harvest>(h: &H, path: &str) -> Result<Vec<Value>, ApiError> {
     crate::upstream::greenhouse_api::list_all(h, path, &p).await.map_err(ApiError::Upstream)
 }
 
+// ---- Following widget applications into Greenhouse ----
+
+fn trace_aad(id: &str) -> String {
+    application_aad(id, "trace")
+}
+
+/// The statement that starts following a delivered widget application (its email sealed,
+/// looked for from the next cron run).
+#[allow(clippy::too_many_arguments)]
+pub fn trace(
+    db: &D1Database,
+    vault: &Vault,
+    id: &str,
+    org: &str,
+    board: &str,
+    job_id: u64,
+    email: &str,
+    now: u64,
+) -> Result<D1PreparedStatement, ApiError> {
+    let sealed = vault.seal_aad(&trace_aad(id), email.as_bytes()).map_err(|e| ApiError::Internal(format!("trace {id}: {e}")))?;
+    db::stmt(
+        db,
+        "INSERT INTO application_traces (id, org, board, job_id, email, key_id, nonce, next_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) \
+         ON CONFLICT (id) DO NOTHING",
+        &[id.into(), org.into(), board.into(), db::num(job_id), sealed.ciphertext.into(), sealed.key_id.into(), sealed.nonce.into(), db::num(now)],
+    )
+}
+
+/// The application that came through post `post_id`, among a person's applications (Harvest
+/// v1's embedded ones or v3's list): the newest by `applied_at` (ISO times sort as text).
+pub fn pick(applications: &[Value], post_id: u64) -> Option<Seen> {
+    applications
+        .iter()
+        .filter(|a| !a.get("prospect").and_then(Value::as_bool).unwrap_or(false) && id(a.get("job_post_id")) == Some(post_id))
+        .max_by(|a, b| {
+            let at = |v: &Value| v.get("applied_at").and_then(Value::as_str).unwrap_or_default().to_string();
+            at(a).cmp(&at(b))
+        })
+        .and_then(read)
+}
+
+/// Looks for the application `email` made through post `post_id`.
+async fn locate<H: Harvest>(h: &H, v3: bool, email: &str, post_id: u64) -> Result<Option<Seen>, ApiError> {
+    let q: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    let people = crate::matching::list(h, &format!("candidates?email={q}"), Permission::Candidates).await?;
+    let apps: Vec<Value> = if v3 {
+        let ids: Vec<String> = people.iter().filter_map(|c| id(c.get("id"))).map(|i| i.to_string()).take(50).collect();
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        crate::matching::list(h, &format!("applications?candidate_ids={}", ids.join(",")), Permission::Applications).await?
+    } else {
+        people.iter().flat_map(|c| c.get("applications").and_then(Value::as_array).cloned().unwrap_or_default()).collect()
+    };
+    Ok(pick(&apps, post_id))
+}
+
+/// The wait before the next look after `tries` misses: 1, 2, 4 … minutes, at most an hour.
+pub fn trace_wait_ms(tries: u32) -> u64 {
+    (60_000u64 << tries.min(10)).min(TRACE_MAX_WAIT_MS)
+}
+
+/// The cron's step: looks for a few delivered widget applications in Greenhouse. A found one
+/// keeps its ids (and its status from now on); its email is deleted either way once found or
+/// given up. Returns how many were found.
+pub async fn follow_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) -> Result<usize, ApiError> {
+    #[derive(Deserialize)]
+    struct Due {
+        id: String,
+        org: String,
+        job_id: f64,
+        email: String,
+        key_id: String,
+        nonce: String,
+        tries: f64,
+        created_at: f64,
+    }
+    let due: Vec<Due> = db::all(
+        db,
+        "SELECT id, org, job_id, email, key_id, nonce, tries, created_at FROM application_traces \
+         WHERE email IS NOT NULL AND next_at <= ?1 ORDER BY next_at LIMIT ?2",
+        &[db::num(now), db::num(u64::from(TRACES_PER_RUN))],
+    )
+    .await?;
+    let forget = |id: &str, found: Option<&Seen>| {
+        db::stmt(
+            db,
+            "UPDATE application_traces SET email = NULL, key_id = NULL, nonce = NULL, candidate_id = ?2, application_id = ?3, \
+             found_at = CASE WHEN ?3 IS NULL THEN NULL ELSE ?4 END WHERE id = ?1",
+            &[
+                id.into(),
+                found.and_then(|s| s.candidate_id).map_or(wasm_bindgen::JsValue::NULL, db::num),
+                found.map_or(wasm_bindgen::JsValue::NULL, |s| db::num(s.application_id)),
+                db::num(now),
+            ],
+        )
+    };
+    let mut clients: Vec<(String, Option<Client>)> = Vec::new();
+    let mut found_count = 0;
+    for t in due {
+        if !clients.iter().any(|(o, _)| *o == t.org) {
+            let c = harvest_client(l, db, &t.org, now).await.ok().flatten().map(|(c, _)| c);
+            clients.push((t.org.clone(), c));
+        }
+        let client = clients.iter().find(|(o, _)| *o == t.org).and_then(|(_, c)| c.as_ref());
+        let Some(client) = client else {
+            // No Harvest connection: nothing can be followed; nothing personal is kept for it.
+            db::batch(db, vec![forget(&t.id, None)?]).await?;
+            continue;
+        };
+        let sealed = Sealed { key_id: t.key_id, nonce: t.nonce, ciphertext: t.email };
+        let email = match vault.open_aad(&trace_aad(&t.id), &sealed).ok().and_then(|b| String::from_utf8(b).ok()) {
+            Some(e) => e,
+            None => {
+                db::batch(db, vec![forget(&t.id, None)?]).await?;
+                continue;
+            }
+        };
+        let result = match client {
+            Client::V3(h) => locate(h, true, &email, t.job_id as u64).await,
+            Client::V1(h) => locate(h, false, &email, t.job_id as u64).await,
+        };
+        match result {
+            Ok(Some(seen)) => {
+                db::batch(db, vec![forget(&t.id, Some(&seen))?]).await?;
+                record(db, &t.org, &seen, now).await?;
+                found_count += 1;
+                crate::events::kick(l, &t.org);
+            }
+            other => {
+                if let Err(e) = &other {
+                    // The submission id only: no personal data in logs.
+                    worker::console_warn!("following application {} in Greenhouse: {e}", t.id);
+                }
+                let tries = t.tries as u32 + 1;
+                if now.saturating_sub(t.created_at as u64) >= TRACE_FOR_MS {
+                    db::batch(db, vec![forget(&t.id, None)?]).await?;
+                } else {
+                    db::run(
+                        db,
+                        "UPDATE application_traces SET tries = ?2, next_at = ?3 WHERE id = ?1",
+                        &[t.id.as_str().into(), db::num(u64::from(tries)), db::num(now + trace_wait_ms(tries))],
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(found_count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +468,19 @@ mod tests {
         assert!(from_hook("job_updated", &hook).is_none());
         let listed = read(&json!({"id": 9, "candidate_id": "5", "status": "Hired", "last_activity_at": "2026-11-29T10:00:00Z"})).unwrap();
         assert_eq!((listed.candidate_id, listed.status.as_str()), (Some(5), "hired"));
+    }
+
+    #[test]
+    fn a_widget_application_is_the_newest_on_its_post() {
+        let apps = [
+            json!({"id": 1, "job_post_id": 77, "applied_at": "2026-01-01T00:00:00Z", "status": "rejected"}),
+            json!({"id": 2, "job_post_id": "77", "applied_at": "2026-11-29T10:00:00Z", "current_stage": {"name": "Application Review"}}),
+            json!({"id": 3, "job_post_id": 78, "applied_at": "2026-11-29T11:00:00Z"}),
+            json!({"id": 4, "job_post_id": 77, "applied_at": "2026-11-29T12:00:00Z", "prospect": true}),
+        ];
+        let s = pick(&apps, 77).unwrap();
+        assert_eq!((s.application_id, s.stage.as_deref(), s.status.as_str()), (2, Some("Application Review"), "active"));
+        assert!(pick(&apps, 99).is_none());
+        assert_eq!((trace_wait_ms(1), trace_wait_ms(3), trace_wait_ms(30)), (120_000, 480_000, TRACE_MAX_WAIT_MS));
     }
 }

@@ -306,6 +306,8 @@ pub fn stack() -> &'static Stack {
             ("CALLBACK_ALLOW".into(), "http://127.0.0.1:".into()),
             // Exported candidates are polled on every cron run, and attachment links live 3 s.
             ("STATUS_POLL_SECONDS".into(), "0".into()),
+            // Watch lists are matched again every 3 s (on the next cron run after).
+            ("REMATCH_SECONDS".into(), "3".into()),
             ("ATTACHMENT_LINK_SECONDS".into(), "3".into()),
         ];
         vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
@@ -366,4 +368,28 @@ pub fn connect_board(org: &str, token: &str, hook_secret: Option<&str>) {
 /// separate key in every cache.
 pub fn board(base: &str, name: &str) -> String {
     format!("{base}--{name}")
+}
+
+/// A complete application to a job of the fake with this form (even job ids ask for GDPR
+/// consent and have demographic questions), from `email`, as the widget sends it.
+pub fn application_form(f: &shared::apply::ApplyForm, job_id: u64, submission: &str, email: &str) -> reqwest::blocking::multipart::Form {
+    use reqwest::blocking::multipart::{Form, Part};
+    let q = |label: &str| f.questions.iter().find(|q| q.label.starts_with(label)).unwrap().fields[0].name.clone();
+    let mut form = Form::new()
+        .text("_submission_id", submission.to_string())
+        .text("_gh_src", "linkedin")
+        .text("first_name", "Ada")
+        .text("last_name", "Lovelace")
+        .text("email", email.to_string())
+        .text("phone", "+44 20 7946 0958")
+        .text(q("Are you legally"), "1")
+        .text(q("Which of these"), "11")
+        .text(q("Which of these"), "13")
+        .text("gender", "2")
+        .text("not_a_question", "dropped")
+        .part("resume", Part::bytes(b"%PDF-1.4 resume".to_vec()).file_name("ada-cv.pdf"));
+    if job_id.is_multiple_of(2) {
+        form = form.text("gdpr_processing_consent_given", "true");
+    }
+    form
 }

@@ -27,24 +27,7 @@ fn good_form(d: &JobDetail, submission: &str) -> Form {
 }
 
 fn form_for(f: &ApplyForm, job_id: u64, submission: &str) -> Form {
-    let q = |label: &str| f.questions.iter().find(|q| q.label.starts_with(label)).unwrap().fields[0].name.clone();
-    let mut form = Form::new()
-        .text("_submission_id", submission.to_string())
-        .text("_gh_src", "linkedin")
-        .text("first_name", "Ada")
-        .text("last_name", "Lovelace")
-        .text("email", "ada@example.com")
-        .text("phone", "+44 20 7946 0958")
-        .text(q("Are you legally"), "1")
-        .text(q("Which of these"), "11")
-        .text(q("Which of these"), "13")
-        .text("gender", "2")
-        .text("not_a_question", "dropped")
-        .part("resume", Part::bytes(b"%PDF-1.4 resume".to_vec()).file_name("ada-cv.pdf"));
-    if job_id.is_multiple_of(2) {
-        form = form.text("gdpr_processing_consent_given", "true");
-    }
-    form
+    e2e::application_form(f, job_id, submission, "ada@example.com")
 }
 
 fn post(board: &str, job: u64, form: Form, ip: &str) -> Response {

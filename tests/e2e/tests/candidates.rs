@@ -217,37 +217,179 @@ fn status_changes_reach_the_host_by_web_hook_and_by_poll() {
     let e: Export = owner_call(Method::GET, org, &format!("/candidates/st-1?job_id={JOB}"), None).json().unwrap();
     let a = e.application.expect("a status");
     assert_eq!((a.id, a.stage.as_deref(), a.status.as_str()), (app, Some("Phone Screen"), "active"));
-    let deliveries = |want: usize| {
-        let until = Instant::now() + Duration::from_secs(30);
-        loop {
-            let d: Value = Client::new().get(format!("{}/__fake/receiver/{org}", stack().fake_url)).send().unwrap().json().unwrap();
-            let ok: Vec<Value> = d["deliveries"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|d| d["body"].as_str().unwrap_or_default().contains("candidate.status_changed"))
-                .collect();
-            if ok.len() >= want || Instant::now() > until {
-                return ok;
-            }
-            stack().worker.run_cron();
-            std::thread::sleep(Duration::from_millis(300));
-        }
-    };
-    let got = deliveries(1);
-    assert_eq!(got.len(), 1);
-    let event = verify(&whsec, &got[0]);
-    assert_eq!((event["data"]["external_id"].as_str(), event["data"]["stage"].as_str()), (Some("st-1"), Some("Phone Screen")));
+    // (An earlier event may say where it started, if a cron run saw it before the hook.)
+    let event = event_where(org, &whsec, "candidate.status_changed", |e| e["data"]["stage"] == "Phone Screen").expect("the hook's event");
+    assert_eq!(event["data"]["external_id"].as_str(), Some("st-1"));
 
     // A change whose web hook was lost: the poll finds it.
     fake_post(&format!("/__fake/applications/{app}/stage"), json!({"status": "rejected", "silent": true}));
-    let got = deliveries(2);
-    assert_eq!(got.len(), 2, "the poll caught the silent change");
-    let event = verify(&whsec, &got[1]);
-    assert_eq!(event["data"]["status"], "rejected");
+    let event = event_where(org, &whsec, "candidate.status_changed", |e| e["data"]["status"] == "rejected");
+    assert!(event.is_some(), "the poll caught the silent change");
     let e: Export = owner_call(Method::GET, org, &format!("/candidates/st-1?job_id={JOB}"), None).json().unwrap();
     assert_eq!(e.application.unwrap().status, "rejected");
+}
+
+/// Signed events of `kind` the fake's receiver `name` got, after running the cron until at
+/// least `want` arrived (or 30 s passed).
+fn events_of(name: &str, kind: &str, want: usize) -> Vec<Value> {
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let d: Value = Client::new().get(format!("{}/__fake/receiver/{name}", stack().fake_url)).send().unwrap().json().unwrap();
+        let got: Vec<Value> = d["deliveries"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d["status"].as_u64().is_none_or(|s| s < 300) && d["body"].as_str().unwrap_or_default().contains(kind))
+            .collect();
+        if got.len() >= want || Instant::now() > until {
+            return got;
+        }
+        stack().worker.run_cron();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// The first signed event of `kind` to receiver `org` (verified) that `pred` accepts, running
+/// the cron until one arrives (or 30 s passed).
+fn event_where(org: &str, whsec: &str, kind: &str, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = events_of(org, kind, 0).iter().map(|d| verify(whsec, d)).find(|e| pred(e));
+        if found.is_some() || Instant::now() > until {
+            return found;
+        }
+        stack().worker.run_cron();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// An org with a Job Board, web hooks, Harvest v1 and a host callback; the callback's secret.
+fn host_org(org: &str, board: &str, hook_secret: &str) -> String {
+    connect_board(org, board, Some(hook_secret));
+    let r = owner_call(Method::PUT, org, "/connection/harvest_v1", Some(json!({"api_key": V1_FULL, "user_id": V3_USER})));
+    assert_eq!(r.status(), 200);
+    let url = format!("{}/__fake/receiver/{org}", stack().fake_url);
+    let cb: Value = call_with(Method::PUT, org, "/callback", Some(&host_token(org, 600)), Some(json!({"url": url}))).json().unwrap();
+    cb["secret"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn widget_applications_are_found_in_greenhouse_and_their_status_comes_back() {
+    let _h = harvest_shared();
+    let (org, board, secret) = ("trace-org", "northwind--trace", "hook-secret-trace-1");
+    let whsec = host_org(org, board, secret);
+    let base = &stack().worker.base;
+    let listing: shared::api::BoardListing = Client::new().get(format!("{base}/api/v1/boards/{board}/jobs")).send().unwrap().json().unwrap();
+    let job = listing.jobs[0].id;
+    let d: shared::api::JobDetail = Client::new().get(format!("{base}/api/v1/boards/{board}/jobs/{job}")).send().unwrap().json().unwrap();
+    let email = "trace-applicant-5c1e@applicants.example";
+    let id = "trace-00000001";
+    let form = e2e::application_form(d.form.as_ref().unwrap(), job, id, email);
+    let r = Client::new().post(format!("{base}/api/v1/boards/{board}/jobs/{job}/applications")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().unwrap_or_default());
+    let status = |token: Option<&str>| call_with(Method::GET, org, &format!("/applications/{id}/status"), token, None);
+    let s: shared::candidates::SubmissionStatus = owner_call(Method::GET, org, &format!("/applications/{id}/status"), None).json().unwrap();
+    assert_eq!((s.state, s.job_id), (shared::owner::ApplicationState::Delivered, job));
+
+    // The cron finds it in Greenhouse by email (the Job Board API answered no ids) and the
+    // host hears where it stands.
+    let got = events_of(org, "candidate.status_changed", 1);
+    assert_eq!(got.len(), 1, "one event once found");
+    let event = verify(&whsec, &got[0]);
+    assert_eq!((event["data"]["source"].as_str(), event["data"]["submission_id"].as_str()), (Some("widget"), Some(id)), "{event}");
+    assert_eq!((event["data"]["stage"].as_str(), event["data"]["status"].as_str()), (Some("Application Review"), Some("active")));
+    assert!(!got[0].to_string().contains(email), "no email in the event");
+    let s: shared::candidates::SubmissionStatus = status(Some(&host_token(org, 600))).json().unwrap();
+    let app = s.application.expect("found in Greenhouse");
+    assert_eq!(app.stage.as_deref(), Some("Application Review"));
+    // Once found, the email is gone from the store: ids only.
+    for table in ["applications", "application_traces", "candidate_status", "host_events"] {
+        assert!(!stack().worker.d1(&format!("SELECT * FROM {table}")).to_string().contains(email), "{email} in {table}");
+    }
+
+    // A recruiter moves it on: the web hook updates it at once, and the host hears it.
+    let hook = json!({"url": format!("{base}/hooks/greenhouse/{org}"), "secret": secret});
+    let r: Value = fake_post(&format!("/__fake/applications/{}/stage", app.id), json!({"stage": "Phone Screen", "hook": hook})).json().unwrap();
+    assert_eq!(r["hook_status"], 200, "{r}");
+    assert_eq!(status(None).status(), 401, "visitors cannot read it");
+    let s: shared::candidates::SubmissionStatus = owner_call(Method::GET, org, &format!("/applications/{id}/status"), None).json().unwrap();
+    assert_eq!(s.application.unwrap().stage.as_deref(), Some("Phone Screen"));
+    let got = events_of(org, "candidate.status_changed", 2);
+    assert_eq!(verify(&whsec, &got[1])["data"]["previous"]["stage"], "Application Review");
+
+    // Tenancy: another org's tokens and visitors cannot read it.
+    for t in [host_token("tenant-x", 600), owner_token("tenant-x", "mallory", 600)] {
+        assert_eq!(status(Some(&t)).status(), 403);
+    }
+}
+
+#[test]
+fn a_watch_list_is_matched_on_schedule_and_only_changes_are_sent() {
+    let _h = harvest_shared();
+    let (org, board, secret) = ("watch-org", "northwind--watch", "hook-secret-watch-1");
+    let whsec = host_org(org, board, secret);
+    let host = host_token(org, 600);
+    // Someone of the test's own in Greenhouse, at the first stage.
+    let _ = owner_call(Method::POST, org, "/candidates", Some(person("w-1", "Watchfield")));
+    let e = until_delivered(org, "w-1", JOB);
+    let app = *e.application_ids.first().expect("an application");
+    let unknown = "nobody-watched-91c2@unknown.example";
+    let list = json!({"profiles": [
+        {"ref": "u-exported", "email": "watchfield@host.example"},
+        {"ref": "u-prospect", "email": PROSPECT},
+        {"ref": "u-none", "email": unknown},
+    ]});
+    let watch = |m: Method, token: Option<&str>, body: Option<Value>| call_with(m, org, "/matches/watch", token, body);
+    let r = watch(Method::PUT, Some(&host), Some(list.clone()));
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    let twice = json!({"profiles": [{"ref": "a", "email": APPLICANT}, {"ref": "a", "email": PROSPECT}]});
+    assert_eq!(watch(Method::PUT, Some(&host), Some(twice)).status(), 422, "a repeated ref");
+    for t in [host_token("tenant-x", 600), owner_token("tenant-x", "mallory", 600)] {
+        for m in [Method::GET, Method::PUT, Method::DELETE] {
+            assert_eq!(watch(m.clone(), Some(&t), Some(list.clone())).status(), 403, "{m}");
+        }
+    }
+    assert_eq!(watch(Method::GET, None, None).status(), 401);
+
+    // The first runs: the two people in Greenhouse are news; the one who is not is not.
+    let got = events_of(org, "candidate.match_changed", 2);
+    let events: Vec<Value> = got.iter().map(|d| verify(&whsec, d)).collect();
+    let refs: Vec<&str> = events.iter().filter_map(|e| e["data"]["ref"].as_str()).collect();
+    assert_eq!(refs.len(), 2, "{events:?}");
+    assert!(refs.contains(&"u-exported") && refs.contains(&"u-prospect"), "{refs:?}");
+    let exported = events.iter().find(|e| e["data"]["ref"] == "u-exported").unwrap();
+    assert_eq!(exported["data"]["found"], "applicant");
+    assert_eq!(exported["data"]["candidates"][0]["applications"][0]["stage"], "Application Review");
+    for d in &got {
+        for email in ["watchfield@host.example", PROSPECT, unknown] {
+            assert!(!d.to_string().contains(email), "no email in events");
+        }
+    }
+    // Matching again with nothing new sends nothing (the stack re-matches every 3 s).
+    std::thread::sleep(Duration::from_secs(4));
+    for _ in 0..2 {
+        stack().worker.run_cron();
+    }
+    assert_eq!(events_of(org, "candidate.match_changed", 0).len(), 2, "only changes are sent");
+    let s: shared::candidates::WatchStatus = watch(Method::GET, Some(&host), None).json().unwrap();
+    assert_eq!((s.count, s.checked), (3, 3));
+
+    // A recruiter moves the exported person on without a web hook: the next run tells the host.
+    fake_post(&format!("/__fake/applications/{app}/stage"), json!({"stage": "Offer", "silent": true}));
+    let got = events_of(org, "candidate.match_changed", 3);
+    assert_eq!(got.len(), 3);
+    let e = verify(&whsec, &got[2]);
+    assert_eq!((e["data"]["ref"].as_str(), e["data"]["previous_found"].as_str()), (Some("u-exported"), Some("applicant")));
+    assert_eq!(e["data"]["candidates"][0]["applications"][0]["stage"], "Offer");
+
+    // The list is kept sealed: no email readable in the store.
+    let rows = stack().worker.d1("SELECT * FROM match_watch");
+    for email in ["watchfield@host.example", PROSPECT, unknown] {
+        assert!(!rows.to_string().contains(email), "{email} readable in match_watch");
+    }
+    let s: shared::candidates::WatchStatus = watch(Method::DELETE, Some(&host), None).json().unwrap();
+    assert_eq!(s.count, 0);
 }
 
 /// Verifies a recorded delivery with the `standardwebhooks` npm package.

@@ -66,7 +66,7 @@
 //! `hire_candidate`, `unreject_candidate`, `unhire_candidate` or `application_updated`;
 //! `DELETE /__fake/applications/{id}` (optional `{"hook"}` → `delete_application`).
 
-use crate::candidates::{self, Application, Attachment, Candidate, Contact, People, Status, STAGES};
+use crate::candidates::{self, Application, Attachment, Candidate, Contact, People, Status, SOURCES, STAGES};
 use crate::harvest::{message, page_v1, v1_auth, v3_auth, v3_grant, with_remaining};
 use crate::model::{self, user_by_email, user_by_id, JobStatus, Model};
 use crate::routes::{deliver_hook, HookTarget};
@@ -576,6 +576,59 @@ fn insert_attachment(people: &mut People, candidate_id: u64, application_id: Opt
         created_at: now.into(),
     });
     id
+}
+
+/// What Greenhouse does with an application that came through the Job Board API, besides
+/// answering `{"success": …}` without ids: it files it under the candidate with that email
+/// (a new candidate when nobody has it) on the post's job, at the first stage, from "Jobs
+/// page on your website". Only the demo board's posts are in the Harvest model; others are
+/// kept as received only. Returns the new application's id.
+pub fn job_board_applied(people: &mut People, model: &Model, post_id: u64, fields: &BTreeMap<String, Vec<String>>) -> Option<u64> {
+    let post = model.post(post_id).filter(|p| !p.internal)?;
+    let field = |k: &str| fields.get(k).and_then(|v| v.first()).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let email = field("email")?;
+    let now = now();
+    let existing = people.candidates.iter().find(|c| People::has_email(c, &email)).map(|c| c.id);
+    let candidate_id = match existing {
+        Some(id) => id,
+        None => {
+            let person = Person {
+                first_name: field("first_name").unwrap_or_default(),
+                last_name: field("last_name").unwrap_or_default(),
+                company: None,
+                title: None,
+                is_private: false,
+                emails: vec![Contact::new(&email, Some("personal"))],
+                phones: field("phone").map(|p| vec![Contact::new(&p, Some("mobile"))]).unwrap_or_default(),
+                addresses: vec![],
+                websites: vec![],
+                social: vec![],
+                tags: vec![],
+                recruiter: None,
+                coordinator: None,
+            };
+            insert_candidate(people, person, None, &now, 0)
+        }
+    };
+    let app = NewApp {
+        prospect: false,
+        jobs: vec![post.job_id],
+        source: Some(SOURCES[0].0),
+        stage: Some(0),
+        credited_to: None,
+        recruiter: None,
+        coordinator: None,
+        pool: None,
+        pool_stage: None,
+        owner: None,
+        uploads: vec![],
+    };
+    let id = insert_application(people, model, candidate_id, app, vec![], &now, 0);
+    // The application is on the post it came through, not on the job's first external post.
+    if let Some(a) = people.applications.iter_mut().find(|a| a.id == id) {
+        a.job_post_id = Some(post_id);
+    }
+    Some(id)
 }
 
 fn touch(people: &mut People, candidate_id: u64, now: &str) {

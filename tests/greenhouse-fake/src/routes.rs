@@ -382,7 +382,12 @@ async fn apply(State(fake): State<Fake>, Path((token, id)): Path<(String, u64)>,
         // Greenhouse answers 200 with an error body here; integrations must treat it as failure.
         return Json(json!({"error": "Failed to save person", "reason": "Job application not live"})).into_response();
     }
-    fake.0.lock().unwrap().applications.push(ReceivedApplication { board: token, job_id: id, authorization: auth, content_type, fields, files });
+    let mut g = fake.0.lock().unwrap();
+    if Fake::resolve(&token) == crate::seed::DEMO_BOARD {
+        let inner = &mut *g;
+        crate::candidate_api::job_board_applied(&mut inner.people, &inner.model, id, &fields);
+    }
+    g.applications.push(ReceivedApplication { board: token, job_id: id, authorization: auth, content_type, fields, files });
     Json(json!({"success": "Candidate saved successfully"})).into_response()
 }
 

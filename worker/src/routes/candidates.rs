@@ -14,7 +14,9 @@ use crate::outbox::{self, NewApplication, NewFile, Payload};
 use crate::App;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use shared::candidates::{check_export, ExportInput, ExportPath, ExportState, MatchBatch, MatchBatchResult, MatchInput};
+use shared::candidates::{
+    check_export, check_watch, ExportInput, ExportPath, ExportState, MatchBatch, MatchBatchResult, MatchInput, SubmissionStatus, WatchList,
+};
 use worker::{Date, Headers, Request, Response, RouteContext};
 
 type Ctx = RouteContext<App>;
@@ -146,6 +148,57 @@ pub async fn matches(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     } else {
         json(200, &results.pop().ok_or_else(|| ApiError::Internal("no result".into()))?)
     }
+}
+
+/// `PUT /api/v1/orgs/{org}/matches/watch`: the host's list of people (`{"profiles": [{"ref",
+/// "email", …}]}`, at most 1,000) to match again on a schedule; changes come as
+/// `candidate.match_changed` events. It replaces the list; an empty list ends it.
+pub async fn watch_put(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let list: WatchList = read_json(&mut req, MAX_MATCH_BYTES * shared::candidates::MAX_WATCHED / 16, "the list").await?;
+    let problems = check_watch(&list);
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidEdit(problems));
+    }
+    let db = ctx.env.d1("DB")?;
+    let vault = connect::vault(&ctx.data.cfg)?;
+    // Matching needs Harvest: say so now rather than finding out on the schedule.
+    let l = super::layers(&ctx);
+    if !list.profiles.is_empty() && harvest_client(&l, &db, &org, Date::now().as_millis()).await?.is_none() {
+        return Err(ApiError::MissingPermission("Candidates"));
+    }
+    crate::watch::replace(&db, &vault, &org, &list, Date::now().as_millis()).await?;
+    json(200, &crate::watch::status(&db, &org, ctx.data.cfg.rematch_secs).await?)
+}
+
+/// `GET /api/v1/orgs/{org}/matches/watch`: how many people are watched (not who).
+pub async fn watch_get(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let db = ctx.env.d1("DB")?;
+    json(200, &crate::watch::status(&db, &org, ctx.data.cfg.rematch_secs).await?)
+}
+
+/// `DELETE /api/v1/orgs/{org}/matches/watch`: forgets the list.
+pub async fn watch_delete(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let db = ctx.env.d1("DB")?;
+    crate::watch::clear(&db, &org).await?;
+    json(200, &crate::watch::status(&db, &org, ctx.data.cfg.rematch_secs).await?)
+}
+
+/// `GET /api/v1/orgs/{org}/applications/{id}/status`: a widget application's way to
+/// Greenhouse and, once Greenhouse shows it, its stage and status there.
+pub async fn application_status(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let org = org(&ctx)?;
+    authorize_any(&req, &ctx, &org)?;
+    let id = super::owner::application_id(&ctx)?;
+    let db = ctx.env.d1("DB")?;
+    let (state, job_id) = outbox::state_of(&db, &org, &id).await?.ok_or(ApiError::NotFound)?;
+    let application = crate::status::of_submission(&db, &org, &id).await?;
+    json(200, &SubmissionStatus { id, job_id, state, application })
 }
 
 /// `GET /api/v1/orgs/{org}/attachments/{token}`: the file behind a match's short-lived link,

@@ -74,7 +74,7 @@ async fn owned_application(req: &Request, ctx: &Ctx) -> Result<(String, worker::
     Ok((id, db, org))
 }
 
-fn application_id(ctx: &Ctx) -> Result<String, ApiError> {
+pub(crate) fn application_id(ctx: &Ctx) -> Result<String, ApiError> {
     let id = ctx.param("id").cloned().unwrap_or_default();
     if (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         Ok(id)
