@@ -73,15 +73,45 @@
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
   var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
+  // First paint from the edge: the board as the widget draws it, fetched beside the wasm and
+  // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
+  // for a deep link to a job (the wasm opens that directly) or the owner console.
+  var painted = Promise.resolve(false);
+  if (options.mode !== "connect" && board && target.attachShadow && !target.shadowRoot && !/[?&]gh_jid=/.test(location.search)) {
+    var q = new URLSearchParams();
+    var names = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
+    for (var k in names) if (options[k]) q.set(names[k], options[k]);
+    if (!options.lang && document.documentElement.lang) q.set("lang", document.documentElement.lang);
+    q.set("index", options.index);
+    // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
+    var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
+    new URLSearchParams(location.search).forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+    painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(board) + "/fragment?" + q)
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html || target.shadowRoot) return false;
+        target.attachShadow({ mode: "open" }).innerHTML = html;
+        return true;
+      })
+      .catch(function () { return false; });
+  }
   registry.load(base, bundle).then(
     function (m) { m.mount(target, options); },
     function (err) {
-      var link = document.createElement("a");
-      link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(board);
-      link.textContent = "See our open positions";
-      target.textContent = "";
-      target.appendChild(link);
       if (window.console) console.warn("greenhouse widget could not load:", err);
+      painted.then(function (shown) {
+        if (shown) {
+          // The first paint stays, as links to the job pages; the filters it drew cannot work.
+          var f = target.shadowRoot.querySelector(".filters");
+          if (f) f.remove();
+          return;
+        }
+        var link = document.createElement("a");
+        link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(board);
+        link.textContent = "See our open positions";
+        target.textContent = "";
+        target.appendChild(link);
+      });
     }
   );
 })();

@@ -12,6 +12,7 @@ pub mod apply;
 pub mod board;
 pub mod candidates;
 pub mod greenhouse;
+pub mod i18n;
 pub mod jobs;
 pub mod owner;
 pub mod seo;

@@ -27,21 +27,47 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
     let opts = options::Options::from_js(&options);
     let shadow = match host.shadow_root() {
-        Some(existing) => {
-            existing.set_inner_html("");
-            existing
-        }
+        Some(existing) => existing,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
+    // The worker's first paint (see `widget.js`), if it is on screen: it stays, with its style
+    // sheet (the same as ours), until this widget has drawn the board behind it.
+    let fragment = shadow.query_selector("[data-fragment]").ok().flatten();
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLE));
-    shadow.append_child(&style)?;
+    if fragment.is_none() {
+        shadow.set_inner_html("");
+        let style = document.create_element("style")?;
+        style.set_text_content(Some(STYLE));
+        shadow.append_child(&style)?;
+    }
     let root: HtmlElement = document.create_element("div")?.unchecked_into();
     root.set_class_name("ghw");
     root.set_attribute("part", "root")?;
     root.set_attribute("lang", opts.lang.tag())?;
+    if fragment.is_some() {
+        root.style().set_property("display", "none")?;
+    }
     shadow.append_child(&root)?;
-    leptos::mount::mount_to(root, move || leptos::view! { <app::App opts/> }).forget();
+    let takeover = Takeover(leptos::prelude::StoredValue::new_local(fragment.map(|f| (f, root.clone()))));
+    leptos::mount::mount_to(root, move || {
+        leptos::prelude::provide_context(takeover);
+        leptos::view! { <app::App opts/> }
+    })
+    .forget();
     Ok(())
+}
+
+/// The first paint this widget replaces, and its own root, hidden until then.
+#[derive(Clone, Copy)]
+pub(crate) struct Takeover(leptos::prelude::StoredValue<Option<(web_sys::Element, HtmlElement)>, leptos::prelude::LocalStorage>);
+
+impl Takeover {
+    /// Swaps the first paint for the live board in one step (the same layout, so nothing moves).
+    pub(crate) fn done(self) {
+        use leptos::prelude::*;
+        if let Some((fragment, root)) = self.0.try_update_value(Option::take).flatten() {
+            fragment.remove();
+            let _ = root.style().remove_property("display");
+        }
+    }
 }

@@ -61,6 +61,18 @@ fn cors(headers: &Headers) -> worker::Result<()> {
 
 /// A JSON body with ETag, cache headers and CORS; `304 Not Modified` when the client has it.
 pub fn cached_json(body: &str, etag: &str, if_none_match: Option<&str>, status: CacheStatus, age_secs: u64) -> worker::Result<Response> {
+    cached(body, etag, if_none_match, status, age_secs, "application/json; charset=utf-8")
+}
+
+/// A body of `content_type` under the listing's rules: ETag, cache headers, CORS, `304`.
+pub fn cached(
+    body: &str,
+    etag: &str,
+    if_none_match: Option<&str>,
+    status: CacheStatus,
+    age_secs: u64,
+    content_type: &str,
+) -> worker::Result<Response> {
     let headers = Headers::new();
     headers.set("ETag", etag)?;
     headers.set("Cache-Control", LISTING_CACHE_CONTROL)?;
@@ -70,7 +82,7 @@ pub fn cached_json(body: &str, etag: &str, if_none_match: Option<&str>, status: 
     if if_none_match_hits(if_none_match, etag) {
         return Ok(Response::empty()?.with_status(304).with_headers(headers));
     }
-    headers.set("Content-Type", "application/json; charset=utf-8")?;
+    headers.set("Content-Type", content_type)?;
     Ok(Response::ok(body)?.with_headers(headers))
 }
 

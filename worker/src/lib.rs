@@ -15,6 +15,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod fragment;
 pub mod http;
 pub mod manage;
 pub mod matching;
@@ -70,6 +71,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let req = if head { http::as_get(&req)? } else { req };
     let resp = Router::with_data(App { cfg: config(&env), ctx })
         .get_async("/api/v1/boards/:token/jobs", |req, ctx| handle(routes::board::list(req, ctx)))
+        .get_async("/api/v1/boards/:token/fragment", |req, ctx| handle(routes::board::fragment(req, ctx)))
         .get_async("/api/v1/boards/:token/jobs/:id", |req, ctx| handle(routes::board::job(req, ctx)))
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
         .get_async("/api/v1/boards/:token/offices", |req, ctx| handle(routes::board::offices(req, ctx)))

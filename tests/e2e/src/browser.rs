@@ -69,6 +69,14 @@ impl Browser {
         Self { client, driver, session, _driver: group }
     }
 
+    /// A Chrome DevTools Protocol command through ChromeDriver (network blocking, throttling).
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let url = format!("{}/session/{}/goog/cdp/execute", self.driver, self.session);
+        let resp = reqwest::Client::new().post(url).json(&json!({"cmd": cmd, "params": params})).send().await.unwrap();
+        assert!(resp.status().is_success(), "CDP {cmd}: {}", resp.text().await.unwrap_or_default());
+        resp.json::<Value>().await.unwrap()["value"].clone()
+    }
+
     /// Console messages at level SEVERE since the last call (errors, failed loads, uncaught).
     pub async fn console_errors(&self) -> Vec<String> {
         let url = format!("{}/session/{}/se/log", self.driver, self.session);
@@ -89,7 +97,11 @@ impl Browser {
 
     /// Like [`Browser::in_widget`], for the `n`th widget on the page.
     pub async fn in_widget_at(&self, n: usize, body: &str) -> Value {
-        let script = format!("const host = document.querySelectorAll('[data-greenhouse-board]')[{n}]; const root = host && host.shadowRoot; {body}");
+        // `root` is the live widget's: null while the worker's first paint is still on screen.
+        let script = format!(
+            "const host = document.querySelectorAll('[data-greenhouse-board]')[{n}]; const sr = host && host.shadowRoot; \
+             const root = sr && !sr.querySelector('[data-fragment]') ? sr : null; {body}"
+        );
         self.client.execute(&script, vec![]).await.expect("script runs")
     }
 

@@ -77,6 +77,10 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
         }
         now
     });
+    // The board is drawn: it replaces the worker's first paint, if that is on screen.
+    if let Some(t) = use_context::<crate::Takeover>() {
+        Effect::new(move |_| t.done());
+    }
     view! {
         <div node_ref=root class:compact=compact>
             {stale.then(|| view! { <p class="notice" role="status" part="notice">{t.stale}</p> })}

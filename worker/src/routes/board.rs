@@ -2,7 +2,7 @@
 
 use crate::cache::{self, Served};
 use crate::error::ApiError;
-use crate::http::{cached_json, etag};
+use crate::http::{cached, cached_json, etag};
 use crate::App;
 use serde::Serialize;
 use shared::api::{self, API_VERSION};
@@ -40,6 +40,29 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let p = &s.prepared;
     let inm = req.headers().get("If-None-Match").ok().flatten();
     Ok(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?)
+}
+
+/// `GET /api/v1/boards/{token}/fragment?…`: the board as the widget draws it, for `widget.js`
+/// to show before the wasm arrives (see [`crate::fragment`]). Served from the cached copy like
+/// the listing, with the same cache headers and ETag rules.
+pub async fn fragment(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let (s, now) = served(&ctx).await?;
+    let url = req.url()?;
+    let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let options = crate::fragment::Options::from_query(&pairs);
+    let origin = url.origin().ascii_serialization();
+    let view = s.prepared.view();
+    let token = &view.listing.board.token;
+    let board_url = crate::pages::board_url(&origin, token);
+    let body = crate::fragment::render(
+        &view.listing,
+        &options,
+        s.status == crate::http::CacheStatus::Stale,
+        &|id| crate::pages::job_url(&origin, token, id),
+        &board_url,
+    );
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    Ok(cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), "text/html; charset=utf-8")?)
 }
 
 /// A job's detail: description from the board's snapshot (a job not on the board is a 404
