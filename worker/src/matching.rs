@@ -152,16 +152,53 @@ fn by_candidate(items: Vec<Value>) -> HashMap<u64, Vec<Value>> {
     m
 }
 
+/// Harvest v3 gives ids where v1 embeds names: the stages' and recruiters' names are read
+/// with one call each (up to 100 ids) and put where v1 has them (`current_stage`,
+/// `recruiter`), so one reading serves both. A lookup that fails leaves the names out.
+pub(crate) async fn name_v3<H: Harvest>(h: &H, candidates: &mut [Value], apps: &mut [Value]) {
+    fn ids<'a>(items: impl Iterator<Item = &'a Value>, key: &str) -> Vec<u64> {
+        let mut v: Vec<u64> = items.filter_map(|i| i.get(key).and_then(id)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.truncate(100);
+        v
+    }
+    fn names(items: Vec<Value>) -> HashMap<u64, Value> {
+        items.into_iter().filter_map(|i| Some((i.get("id").and_then(id)?, i))).collect()
+    }
+    let join = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+    let stages = ids(apps.iter(), "stage_id");
+    if !stages.is_empty() {
+        let found = names(list(h, &format!("job_stages?ids={}", join(&stages)), Permission::JobStages).await.unwrap_or_default());
+        for a in apps.iter_mut() {
+            if let Some(s) = a.get("stage_id").and_then(id).and_then(|i| found.get(&i)) {
+                a["current_stage"] = serde_json::json!({"id": s.get("id"), "name": s.get("name")});
+            }
+        }
+    }
+    let users = ids(apps.iter().chain(candidates.iter()), "recruiter_id");
+    if !users.is_empty() {
+        let found = names(list(h, &format!("users?ids={}", join(&users)), Permission::Users).await.unwrap_or_default());
+        for item in apps.iter_mut().chain(candidates.iter_mut()) {
+            if let Some(u) = item.get("recruiter_id").and_then(id).and_then(|i| found.get(&i)) {
+                item["recruiter"] = serde_json::json!({"id": u.get("id"), "name": name_of(Some(u))});
+            }
+        }
+    }
+}
+
 /// Looks `email` up (exact address; Greenhouse matches any of a person's addresses).
 pub async fn find<H: Harvest>(h: &H, v3: bool, email: &str, link: Linker<'_>) -> Result<MatchResult, ApiError> {
     let q: String = url::form_urlencoded::byte_serialize(email.trim().as_bytes()).collect();
-    let candidates = list(h, &format!("candidates?email={q}"), Permission::Candidates).await?;
+    let mut candidates = list(h, &format!("candidates?email={q}"), Permission::Candidates).await?;
     if !v3 || candidates.is_empty() {
         return Ok(build(&candidates, None, None, link));
     }
     let ids: Vec<String> = candidates.iter().filter_map(|c| c.get("id").and_then(id)).map(|i| i.to_string()).take(50).collect();
     let ids = ids.join(",");
-    let apps = by_candidate(list(h, &format!("applications?candidate_ids={ids}"), Permission::Applications).await?);
+    let mut apps = list(h, &format!("applications?candidate_ids={ids}"), Permission::Applications).await?;
+    name_v3(h, &mut candidates, &mut apps).await;
+    let apps = by_candidate(apps);
     let files = by_candidate(list(h, &format!("attachments?candidate_ids={ids}"), Permission::Candidates).await.unwrap_or_default());
     Ok(build(&candidates, Some(&apps), Some(&files), link))
 }

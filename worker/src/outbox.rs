@@ -378,14 +378,21 @@ pub async fn attempt(l: &Layers<'_>, db: &D1Database, vault: &Vault, id: &str, n
     if delivered {
         // Personal data leaves our store once Greenhouse has it.
         statements.push(db::stmt(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()])?);
-        // A widget application of an org is then followed in Greenhouse (its stage and status
-        // back to the host): the Job Board API answered no ids, so its email is kept, sealed,
-        // until Harvest shows the application.
-        if let (Some(org), Some(email)) = (opened.org.as_deref(), opened.payload.email()) {
-            statements.push(crate::status::trace(db, vault, id, org, &opened.board, opened.job_id, &email, now)?);
-        }
     }
     db::batch(db, statements).await?;
+    // A delivered widget application of an org is then followed in Greenhouse (its stage and
+    // status back to the host): the Job Board API answered no ids, so its email is kept,
+    // sealed, until Harvest shows the application. Apart from the delivery's own record: a
+    // failure here must never make a delivered application look undelivered (and be sent again).
+    if let (true, Some(org), Some(email)) = (delivered, opened.org.as_deref(), opened.payload.email()) {
+        let traced = match crate::status::trace(db, vault, id, org, &opened.board, opened.job_id, &email, now) {
+            Ok(stmt) => db::batch(db, vec![stmt]).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = traced {
+            worker::console_warn!("application {id}: delivered, but not followed in Greenhouse ({e})");
+        }
+    }
     if let Some(e) = &error {
         worker::console_warn!("application {id} to {}/{}: {} ({e})", opened.board, opened.job_id, status.slug());
     }

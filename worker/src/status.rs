@@ -29,6 +29,8 @@ const POLL_ORGS_PER_RUN: u32 = 5;
 const TRACES_PER_RUN: u32 = 10;
 /// How long a delivered widget application is looked for before its email is dropped.
 pub const TRACE_FOR_MS: u64 = 24 * 3600 * 1000;
+/// How much earlier than our delivery Greenhouse's clock may say it was filed.
+const TRACE_SKEW_MS: u64 = 15 * 60 * 1000;
 /// The longest wait between two looks.
 const TRACE_MAX_WAIT_MS: u64 = 3600 * 1000;
 
@@ -125,27 +127,27 @@ async fn owner_of(db: &D1Database, org: &str, s: &Seen) -> Result<Option<Owner>,
     .await?;
     // By application id; by candidate only for an export that knows no application yet (the
     // candidate's other applications, on other jobs, are not this export's).
-    let export =
-        rows.iter().find(|r| serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().contains(&s.application_id)).or_else(|| {
-            rows.iter().find(|r| {
-                r.candidate_id.map(|c| c as u64) == s.candidate_id
-                    && serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().is_empty()
-            })
-        });
-    if let Some(t) = export {
-        return Ok(Some(Owner::Export {
-            external_id: t.external_id.clone(),
-            job_id: t.job_id as u64,
-            candidate_id: t.candidate_id.map(|c| c as u64),
-        }));
+    let export_of =
+        |t: &Tracked| Owner::Export { external_id: t.external_id.clone(), job_id: t.job_id as u64, candidate_id: t.candidate_id.map(|c| c as u64) };
+    if let Some(t) = rows.iter().find(|r| serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().contains(&s.application_id)) {
+        return Ok(Some(export_of(t)));
     }
+    // A widget application found by its id comes before an export that knows only the person.
     let traced: Option<Traced> = db::first(
         db,
         "SELECT id, job_id, candidate_id FROM application_traces WHERE org = ?1 AND application_id = ?2",
         &[org.into(), db::num(s.application_id)],
     )
     .await?;
-    Ok(traced.map(|t| Owner::Widget { submission_id: t.id, job_id: t.job_id as u64, candidate_id: t.candidate_id.map(|c| c as u64) }))
+    if let Some(t) = traced {
+        return Ok(Some(Owner::Widget { submission_id: t.id, job_id: t.job_id as u64, candidate_id: t.candidate_id.map(|c| c as u64) }));
+    }
+    Ok(rows
+        .iter()
+        .find(|r| {
+            r.candidate_id.map(|c| c as u64) == s.candidate_id && serde_json::from_str::<Vec<u64>>(&r.application_ids).unwrap_or_default().is_empty()
+        })
+        .map(export_of))
 }
 
 /// Records what Greenhouse says of an application, if it is one of the org's exports or
@@ -279,17 +281,23 @@ pub async fn poll_some(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usiz
 pub async fn poll(l: &Layers<'_>, db: &D1Database, org: &str, since: u64, now: u64) -> Result<usize, ApiError> {
     let after = crate::events::iso(since);
     let list = match harvest_client(l, db, org, now).await? {
-        Some((Client::V3(h), _)) => fetch(&h, &format!("applications?updated_at=gte|{after}")).await?,
+        Some((Client::V3(h), _)) => {
+            let mut list = fetch(&h, &format!("applications?updated_at=gte|{after}")).await?;
+            list.truncate(MAX_POLLED);
+            crate::matching::name_v3(&h, &mut [], &mut list).await;
+            list
+        }
         Some((Client::V1(h), _)) => fetch(&h, &format!("applications?last_activity_after={after}")).await?,
         None => return Ok(0),
     };
+    let seen: Vec<Seen> = list.iter().take(MAX_POLLED).filter_map(read).collect();
+    // Only the org's own are looked at one by one (a few queries each): one query tells which
+    // those are, so the rest of a busy Greenhouse account costs nothing here.
+    let ours = tracked(db, org, &seen).await?;
     let mut changed = 0;
-    // Bounded work per run (each one is a D1 look-up); the rest comes with the next window.
-    for a in list.iter().take(MAX_POLLED) {
-        if let Some(s) = read(a) {
-            if record(db, org, &s, now).await? {
-                changed += 1;
-            }
+    for s in seen.iter().filter(|s| ours.contains(&s.application_id)) {
+        if record(db, org, s, now).await? {
+            changed += 1;
         }
     }
     if changed > 0 {
@@ -331,33 +339,90 @@ pub fn trace(
     )
 }
 
-/// The application that came through post `post_id`, among a person's applications (Harvest
-/// v1's embedded ones or v3's list): the newest by `applied_at` (ISO times sort as text).
-pub fn pick(applications: &[Value], post_id: u64) -> Option<Seen> {
-    applications
+/// The candidates for a widget application among a person's applications (Harvest v1's
+/// embedded ones or v3's list): on post `post_id`, applied at `not_before` or later (UTC ISO
+/// times, compared to the second as text), not a prospect; newest first.
+pub fn on_post(applications: &[Value], post_id: u64, not_before: &str) -> Vec<Value> {
+    let at = |v: &Value| v.get("applied_at").and_then(Value::as_str).unwrap_or_default().chars().take(19).collect::<String>();
+    let floor: String = not_before.chars().take(19).collect();
+    let mut found: Vec<Value> = applications
         .iter()
-        .filter(|a| !a.get("prospect").and_then(Value::as_bool).unwrap_or(false) && id(a.get("job_post_id")) == Some(post_id))
-        .max_by(|a, b| {
-            let at = |v: &Value| v.get("applied_at").and_then(Value::as_str).unwrap_or_default().to_string();
-            at(a).cmp(&at(b))
-        })
-        .and_then(read)
+        .filter(|a| !a.get("prospect").and_then(Value::as_bool).unwrap_or(false) && id(a.get("job_post_id")) == Some(post_id) && at(a) >= floor)
+        .cloned()
+        .collect();
+    found.sort_by_key(|a| std::cmp::Reverse(at(a)));
+    found
 }
 
-/// Looks for the application `email` made through post `post_id`.
-async fn locate<H: Harvest>(h: &H, v3: bool, email: &str, post_id: u64) -> Result<Option<Seen>, ApiError> {
+/// The newest of `candidates` that no other application or export has taken.
+pub fn pick(candidates: &[Value], taken: &[u64]) -> Option<Seen> {
+    candidates.iter().filter_map(read).find(|s| !taken.contains(&s.application_id))
+}
+
+/// Applications already followed (another widget application's, or an export's).
+async fn taken(db: &D1Database, org: &str, ids: &[u64]) -> Result<Vec<u64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        application_id: f64,
+    }
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<Row> = db::all(
+        db,
+        "SELECT application_id FROM application_traces WHERE org = ?1 AND application_id IN (SELECT value FROM json_each(?2)) \
+         UNION SELECT application_id FROM candidate_status WHERE org = ?1 AND application_id IN (SELECT value FROM json_each(?2))",
+        &[org.into(), list.into()],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.application_id as u64).collect())
+}
+
+/// Which of `seen` are the org's: followed applications, and exports' candidates'.
+async fn tracked(db: &D1Database, org: &str, seen: &[Seen]) -> Result<Vec<u64>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: f64,
+    }
+    if seen.is_empty() {
+        return Ok(vec![]);
+    }
+    let apps = serde_json::to_string(&seen.iter().map(|s| s.application_id).collect::<Vec<_>>()).unwrap_or_default();
+    let people = serde_json::to_string(&seen.iter().filter_map(|s| s.candidate_id).collect::<Vec<_>>()).unwrap_or_default();
+    let rows: Vec<Row> = db::all(
+        db,
+        "SELECT application_id AS id FROM candidate_status WHERE org = ?1 AND application_id IN (SELECT value FROM json_each(?2)) \
+         UNION SELECT application_id FROM application_traces WHERE org = ?1 AND application_id IN (SELECT value FROM json_each(?2)) \
+         UNION SELECT -candidate_id FROM candidate_exports WHERE org = ?1 AND candidate_id IN (SELECT value FROM json_each(?3))",
+        &[org.into(), apps.into(), people.into()],
+    )
+    .await?;
+    // Candidates come back negated, to tell them from applications in one list.
+    let people: Vec<u64> = rows.iter().filter(|r| r.id < 0.0).map(|r| (-r.id) as u64).collect();
+    let mut ours: Vec<u64> = rows.iter().filter(|r| r.id > 0.0).map(|r| r.id as u64).collect();
+    ours.extend(seen.iter().filter(|s| s.candidate_id.is_some_and(|c| people.contains(&c))).map(|s| s.application_id));
+    Ok(ours)
+}
+
+/// Looks for the applications `email` made through post `post_id` since `not_before`.
+async fn locate<H: Harvest>(h: &H, v3: bool, email: &str, post_id: u64, not_before: &str) -> Result<Vec<Value>, ApiError> {
     let q: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
     let people = crate::matching::list(h, &format!("candidates?email={q}"), Permission::Candidates).await?;
     let apps: Vec<Value> = if v3 {
         let ids: Vec<String> = people.iter().filter_map(|c| id(c.get("id"))).map(|i| i.to_string()).take(50).collect();
         if ids.is_empty() {
-            return Ok(None);
+            return Ok(vec![]);
         }
         crate::matching::list(h, &format!("applications?candidate_ids={}", ids.join(",")), Permission::Applications).await?
     } else {
         people.iter().flat_map(|c| c.get("applications").and_then(Value::as_array).cloned().unwrap_or_default()).collect()
     };
-    Ok(pick(&apps, post_id))
+    let mut found = on_post(&apps, post_id, not_before);
+    if v3 {
+        crate::matching::name_v3(h, &mut [], &mut found).await;
+    }
+    Ok(found)
 }
 
 /// The wait before the next look after `tries` misses: 1, 2, 4 … minutes, at most an hour.
@@ -400,18 +465,30 @@ pub async fn follow_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u6
             ],
         )
     };
-    let mut clients: Vec<(String, Option<Client>)> = Vec::new();
+    // Sealed emails are kept a day at most, however long the queue.
+    db::run(
+        db,
+        "UPDATE application_traces SET email = NULL, key_id = NULL, nonce = NULL WHERE email IS NOT NULL AND created_at < ?1",
+        &[db::num(now.saturating_sub(TRACE_FOR_MS))],
+    )
+    .await?;
+    // Per org: its client (`Ok(None)`: no Harvest connection; `Err`: could not be had now).
+    let mut clients: Vec<(String, Result<Option<Client>, ()>)> = Vec::new();
     let mut found_count = 0;
     for t in due {
         if !clients.iter().any(|(o, _)| *o == t.org) {
-            let c = harvest_client(l, db, &t.org, now).await.ok().flatten().map(|(c, _)| c);
+            let c = harvest_client(l, db, &t.org, now).await.map(|c| c.map(|(c, _)| c)).map_err(|_| ());
             clients.push((t.org.clone(), c));
         }
-        let client = clients.iter().find(|(o, _)| *o == t.org).and_then(|(_, c)| c.as_ref());
-        let Some(client) = client else {
-            // No Harvest connection: nothing can be followed; nothing personal is kept for it.
-            db::batch(db, vec![forget(&t.id, None)?]).await?;
-            continue;
+        let client = match clients.iter().find(|(o, _)| *o == t.org).map(|(_, c)| c) {
+            Some(Ok(Some(c))) => c,
+            // Harvest could not be reached just now: looked for again next run.
+            Some(Err(())) | None => continue,
+            Some(Ok(None)) => {
+                // No Harvest connection: nothing can be followed; nothing personal is kept for it.
+                db::batch(db, vec![forget(&t.id, None)?]).await?;
+                continue;
+            }
         };
         let sealed = Sealed { key_id: t.key_id, nonce: t.nonce, ciphertext: t.email };
         let email = match vault.open_aad(&trace_aad(&t.id), &sealed).ok().and_then(|b| String::from_utf8(b).ok()) {
@@ -421,9 +498,18 @@ pub async fn follow_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u6
                 continue;
             }
         };
+        // Greenhouse files it when it arrives: not before the delivery (with some clock skew).
+        let not_before = crate::events::iso((t.created_at as u64).saturating_sub(TRACE_SKEW_MS));
         let result = match client {
-            Client::V3(h) => locate(h, true, &email, t.job_id as u64).await,
-            Client::V1(h) => locate(h, false, &email, t.job_id as u64).await,
+            Client::V3(h) => locate(h, true, &email, t.job_id as u64, &not_before).await,
+            Client::V1(h) => locate(h, false, &email, t.job_id as u64, &not_before).await,
+        };
+        let result = match result {
+            Ok(found) => {
+                let ids: Vec<u64> = found.iter().filter_map(|a| id(a.get("id"))).collect();
+                Ok(pick(&found, &taken(db, &t.org, &ids).await?))
+            }
+            Err(e) => Err(e),
         };
         match result {
             Ok(Some(seen)) => {
@@ -471,16 +557,21 @@ mod tests {
     }
 
     #[test]
-    fn a_widget_application_is_the_newest_on_its_post() {
+    fn a_widget_application_is_the_newest_untaken_on_its_post_since_delivery() {
         let apps = [
             json!({"id": 1, "job_post_id": 77, "applied_at": "2026-01-01T00:00:00Z", "status": "rejected"}),
-            json!({"id": 2, "job_post_id": "77", "applied_at": "2026-11-29T10:00:00Z", "current_stage": {"name": "Application Review"}}),
+            json!({"id": 2, "job_post_id": "77", "applied_at": "2026-11-29T10:00:00.123Z", "current_stage": {"name": "Application Review"}}),
             json!({"id": 3, "job_post_id": 78, "applied_at": "2026-11-29T11:00:00Z"}),
             json!({"id": 4, "job_post_id": 77, "applied_at": "2026-11-29T12:00:00Z", "prospect": true}),
+            json!({"id": 5, "job_post_id": 77, "applied_at": "2026-11-29T09:59:00Z"}),
         ];
-        let s = pick(&apps, 77).unwrap();
+        let found = on_post(&apps, 77, "2026-11-29T09:50:00Z");
+        assert_eq!(found.iter().map(|a| a["id"].as_u64().unwrap()).collect::<Vec<_>>(), [2, 5], "newest first; an earlier application is not it");
+        let s = pick(&found, &[]).unwrap();
         assert_eq!((s.application_id, s.stage.as_deref(), s.status.as_str()), (2, Some("Application Review"), "active"));
-        assert!(pick(&apps, 99).is_none());
+        assert_eq!(pick(&found, &[2]).unwrap().application_id, 5, "one already followed is not taken twice");
+        assert!(pick(&on_post(&apps, 77, "2026-11-30T00:00:00Z"), &[]).is_none(), "not filed yet");
+        assert!(on_post(&apps, 99, "").is_empty());
         assert_eq!((trace_wait_ms(1), trace_wait_ms(3), trace_wait_ms(30)), (120_000, 480_000, TRACE_MAX_WAIT_MS));
     }
 }

@@ -17,11 +17,13 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use shared::candidates::{Found, MatchInput, MatchResult, WatchList, WatchStatus};
+use shared::candidates::{Found, MatchInput, MatchResult, MatchedApplication, MatchedCandidate, WatchList, WatchStatus};
 use worker::D1Database;
 
-/// Profiles matched per cron run at most (each is one to three Harvest calls).
+/// Profiles matched per cron run at most (each is one to five Harvest calls).
 const PER_RUN: u32 = 10;
+/// Of one org, per run.
+const PER_ORG: u32 = 4;
 
 fn aad(org: &str, reference: &str) -> String {
     format!("watch={org}/{reference}")
@@ -39,15 +41,22 @@ fn found_slug(f: Found) -> &'static str {
 /// jobs, at which stage and status, with which recruiter. Last-activity times are sent but
 /// not compared (every note would be a change).
 pub fn summary(m: &MatchResult) -> (Value, String) {
-    let people: Vec<Value> = m
-        .candidates
+    // In id order, so Harvest's list order is no change.
+    let mut candidates: Vec<&MatchedCandidate> = m.candidates.iter().collect();
+    candidates.sort_by_key(|c| c.id);
+    let apps = |c: &MatchedCandidate| {
+        let mut a: Vec<MatchedApplication> = c.applications.clone();
+        a.sort_by_key(|a| a.id);
+        a
+    };
+    let people: Vec<Value> = candidates
         .iter()
         .map(|c| {
             json!({
                 "candidate_id": c.id,
                 "profile_url": c.profile_url,
                 "recruiter": c.recruiter,
-                "applications": c.applications.iter().map(|a| json!({
+                "applications": apps(c).iter().map(|a| json!({
                     "id": a.id, "job": a.job, "prospect": a.prospect, "stage": a.stage, "status": a.status, "recruiter": a.recruiter,
                 })).collect::<Vec<_>>(),
             })
@@ -55,10 +64,10 @@ pub fn summary(m: &MatchResult) -> (Value, String) {
         .collect();
     let digest = B64.encode(Sha256::digest(json!({"found": found_slug(m.found), "candidates": people}).to_string().as_bytes()));
     let mut shown = people;
-    for (p, c) in shown.iter_mut().zip(&m.candidates) {
+    for (p, c) in shown.iter_mut().zip(&candidates) {
         p["last_activity_at"] = json!(c.last_activity_at);
-        if let Some(apps) = p["applications"].as_array_mut() {
-            for (a, m) in apps.iter_mut().zip(&c.applications) {
+        if let Some(list) = p["applications"].as_array_mut() {
+            for (a, m) in list.iter_mut().zip(apps(c)) {
                 a["last_activity_at"] = json!(m.last_activity_at);
             }
         }
@@ -86,8 +95,9 @@ fn open(vault: &Vault, org: &str, s: &Stored) -> Option<MatchInput> {
     serde_json::from_slice(&vault.open_aad(&aad(org, &s.reference), &sealed).ok()?).ok()
 }
 
-/// Replaces the org's list. A profile kept unchanged under its ref keeps its last answer (no
-/// repeat event); a new or changed one is matched on the next run.
+/// Replaces the org's list. A profile kept unchanged under its ref keeps its place; a new or
+/// changed one is matched on the next run, and a changed one is compared with the last answer
+/// for its ref (the host's person is the same). Only the email is kept: it is all a match uses.
 pub async fn replace(db: &D1Database, vault: &Vault, org: &str, list: &WatchList, now: u64) -> Result<(), ApiError> {
     let stored: Vec<Stored> = db::all(db, "SELECT ref, profile, key_id, nonce FROM match_watch WHERE org = ?1", &[org.into()]).await?;
     let mut statements = Vec::new();
@@ -98,7 +108,7 @@ pub async fn replace(db: &D1Database, vault: &Vault, org: &str, list: &WatchList
     }
     for p in &list.profiles {
         let reference = p.reference.trim();
-        let profile = MatchInput { email: p.profile.email.trim().to_string(), ..p.profile.clone() };
+        let profile = MatchInput { email: p.profile.email.trim().to_string(), ..Default::default() };
         if stored.iter().find(|s| s.reference == reference).and_then(|s| open(vault, org, s)).is_some_and(|old| old == profile) {
             continue;
         }
@@ -107,7 +117,7 @@ pub async fn replace(db: &D1Database, vault: &Vault, org: &str, list: &WatchList
         statements.push(db::stmt(
             db,
             "INSERT INTO match_watch (org, ref, profile, key_id, nonce, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-             ON CONFLICT (org, ref) DO UPDATE SET profile = ?3, key_id = ?4, nonce = ?5, found = NULL, answer = NULL, checked_at = 0",
+             ON CONFLICT (org, ref) DO UPDATE SET profile = ?3, key_id = ?4, nonce = ?5, checked_at = 0",
             &[org.into(), reference.into(), sealed.ciphertext.into(), sealed.key_id.into(), sealed.nonce.into(), db::num(now)],
         )?);
     }
@@ -155,10 +165,13 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
         found: Option<String>,
         answer: Option<String>,
     }
+    // Oldest first, and at most a few of one org per run, so a long new list does not hold
+    // everyone else's back.
     let due: Vec<Due> = db::all(
         db,
-        "SELECT org, ref, profile, key_id, nonce, found, answer FROM match_watch WHERE checked_at <= ?1 ORDER BY checked_at, org LIMIT ?2",
-        &[db::num(now.saturating_sub(l.cfg.rematch_secs * 1000)), db::num(u64::from(PER_RUN))],
+        "SELECT org, ref, profile, key_id, nonce, found, answer FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY org ORDER BY checked_at) AS n \
+         FROM match_watch WHERE checked_at <= ?1) WHERE n <= ?3 ORDER BY checked_at, org LIMIT ?2",
+        &[db::num(now.saturating_sub(l.cfg.rematch_secs * 1000)), db::num(u64::from(PER_RUN)), db::num(u64::from(PER_ORG))],
     )
     .await?;
     let checked = |org: &str, reference: &str, found: Option<&str>, answer: Option<&str>| {
@@ -168,18 +181,24 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
             &[org.into(), reference.into(), db::num(now), db::opt(found), db::opt(answer)],
         )
     };
-    let mut clients: Vec<(String, Option<Client>)> = Vec::new();
+    // Per org: its client (`Ok(None)`: no Harvest connection; `Err`: not now, or Greenhouse is
+    // failing this run).
+    let mut clients: Vec<(String, Result<Option<Client>, ()>)> = Vec::new();
     let mut changed = 0;
     let no_links = |_: &str, _: &str| None;
     for d in due {
         if !clients.iter().any(|(o, _)| *o == d.org) {
-            let c = harvest_client(l, db, &d.org, now).await.ok().flatten().map(|(c, _)| c);
+            let c = harvest_client(l, db, &d.org, now).await.map(|c| c.map(|(c, _)| c)).map_err(|_| ());
             clients.push((d.org.clone(), c));
         }
-        let Some(client) = clients.iter().find(|(o, _)| *o == d.org).and_then(|(_, c)| c.as_ref()) else {
-            // No Harvest connection now: looked at again after the interval.
-            db::batch(db, vec![checked(&d.org, &d.reference, None, None)?]).await?;
-            continue;
+        let client = match clients.iter().find(|(o, _)| *o == d.org).map(|(_, c)| c) {
+            Some(Ok(Some(c))) => c,
+            Some(Err(())) | None => continue,
+            Some(Ok(None)) => {
+                // No Harvest connection now: looked at again after the interval.
+                db::batch(db, vec![checked(&d.org, &d.reference, None, None)?]).await?;
+                continue;
+            }
         };
         let stored = Stored { reference: d.reference.clone(), profile: d.profile, key_id: d.key_id, nonce: d.nonce };
         let Some(profile) = open(vault, &d.org, &stored) else {
@@ -200,16 +219,19 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
                 continue;
             }
             Err(e) => {
-                // Greenhouse is failing: the rest of this org's profiles wait for the next run.
+                // Greenhouse is failing: this profile is looked at again after the interval (a
+                // revoked key is not asked every minute), the org's others on the next run.
                 worker::console_warn!("watch {}: {e}", d.org);
+                db::batch(db, vec![checked(&d.org, &d.reference, None, None)?]).await?;
                 if let Some(c) = clients.iter_mut().find(|(o, _)| *o == d.org) {
-                    c.1 = None;
+                    c.1 = Err(());
                 }
                 continue;
             }
         };
         let (shown, digest) = summary(&m);
         let found = found_slug(m.found);
+        let mut told = true;
         if digest != d.answer.clone().unwrap_or_else(nobody) {
             let data = json!({
                 "org": d.org,
@@ -218,11 +240,16 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
                 "previous_found": d.found.as_deref().unwrap_or("not_found"),
                 "candidates": shown,
             });
-            crate::events::enqueue(db, &d.org, "candidate.match_changed", None, data, now).await?;
-            changed += 1;
-            crate::events::kick(l, &d.org);
+            // Not queued (no callback yet, or a full queue): the answer is not taken as told,
+            // so the change is sent on a later run.
+            told = crate::events::enqueue(db, &d.org, "candidate.match_changed", None, data, now).await?;
+            if told {
+                changed += 1;
+                crate::events::kick(l, &d.org);
+            }
         }
-        db::batch(db, vec![checked(&d.org, &d.reference, Some(found), Some(&digest))?]).await?;
+        let (found, digest) = if told { (Some(found), Some(digest.as_str())) } else { (None, None) };
+        db::batch(db, vec![checked(&d.org, &d.reference, found, digest)?]).await?;
     }
     Ok(changed)
 }
@@ -230,7 +257,6 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::candidates::{MatchedApplication, MatchedCandidate};
 
     fn applicant(stage: &str, activity: &str) -> MatchResult {
         MatchResult {
@@ -268,6 +294,13 @@ mod tests {
         assert_eq!(a, same, "activity alone");
         assert_ne!(a, moved, "a new stage");
         assert_ne!(a, nobody());
+        let mut two = applicant("Phone Screen", "2026-11-01T00:00:00Z");
+        let mut other = two.candidates[0].clone();
+        other.id = 4;
+        two.candidates.push(other);
+        let (_, d1) = summary(&two);
+        two.candidates.reverse();
+        assert_eq!(d1, summary(&two).1, "Harvest's order is no change");
         let text = shown.to_string();
         assert!(!text.contains("ada@example.com") && !text.contains("555") && !text.contains("Ada Lovelace"), "no contact data in events: {text}");
         assert!(text.contains("Phone Screen") && text.contains("2026-11-01"), "{text}");

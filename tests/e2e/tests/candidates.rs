@@ -303,10 +303,21 @@ fn widget_applications_are_found_in_greenhouse_and_their_status_comes_back() {
     let s: shared::candidates::SubmissionStatus = status(Some(&host_token(org, 600))).json().unwrap();
     let app = s.application.expect("found in Greenhouse");
     assert_eq!(app.stage.as_deref(), Some("Application Review"));
-    // Once found, the email is gone from the store: ids only.
+    // Once found, the email is gone from the store (sealed until then): ids only.
+    let trace = stack().worker.d1(&format!("SELECT email, key_id, nonce, application_id FROM application_traces WHERE id = '{id}'"));
+    assert_eq!((&trace[0]["email"], &trace[0]["key_id"], &trace[0]["application_id"]), (&Value::Null, &Value::Null, &json!(app.id)), "{trace}");
     for table in ["applications", "application_traces", "candidate_status", "host_events"] {
         assert!(!stack().worker.d1(&format!("SELECT * FROM {table}")).to_string().contains(email), "{email} in {table}");
     }
+
+    // The same person applies again: the second is followed as its own application, not
+    // bound to the first.
+    let again = "trace-00000002";
+    let form = e2e::application_form(d.form.as_ref().unwrap(), job, again, email);
+    let r = Client::new().post(format!("{base}/api/v1/boards/{board}/jobs/{job}/applications")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 201);
+    let second = event_where(org, &whsec, "candidate.status_changed", |e| e["data"]["submission_id"] == again).expect("the second is found");
+    assert_ne!(second["data"]["application_id"], json!(app.id), "its own application");
 
     // A recruiter moves it on: the web hook updates it at once, and the host hears it.
     let hook = json!({"url": format!("{base}/hooks/greenhouse/{org}"), "secret": secret});
@@ -315,8 +326,8 @@ fn widget_applications_are_found_in_greenhouse_and_their_status_comes_back() {
     assert_eq!(status(None).status(), 401, "visitors cannot read it");
     let s: shared::candidates::SubmissionStatus = owner_call(Method::GET, org, &format!("/applications/{id}/status"), None).json().unwrap();
     assert_eq!(s.application.unwrap().stage.as_deref(), Some("Phone Screen"));
-    let got = events_of(org, "candidate.status_changed", 2);
-    assert_eq!(verify(&whsec, &got[1])["data"]["previous"]["stage"], "Application Review");
+    let moved = event_where(org, &whsec, "candidate.status_changed", |e| e["data"]["submission_id"] == id && e["data"]["stage"] == "Phone Screen");
+    assert_eq!(moved.expect("the hook's event")["data"]["previous"]["stage"], "Application Review");
 
     // Tenancy: another org's tokens and visitors cannot read it.
     for t in [host_token("tenant-x", 600), owner_token("tenant-x", "mallory", 600)] {
