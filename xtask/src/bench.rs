@@ -196,6 +196,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let boards: usize = opt(args, "--boards").and_then(|s| s.parse().ok()).unwrap_or(1000);
     let memory_max_bytes = opt(args, "--memory-max-bytes");
     let memory_max_boards = opt(args, "--memory-max-boards");
+    let paint_runs: usize = opt(args, "--paint-runs").and_then(|s| s.parse().ok()).unwrap_or(10).max(1);
     let out = opt(args, "--out").map(std::path::PathBuf::from).unwrap_or_else(|| root().join("target/bench.json"));
     let root = root();
     let assets = root.join("dist/assets");
@@ -357,8 +358,12 @@ pub fn run(args: &[String]) -> Result<()> {
             let _ = r.bytes().await;
             matches.push(started.elapsed().as_micros() as u64);
         }
+        // First paint in Chromium, and the bytes before it: the loader and the fragment.
+        let fragment = reqwest::get(format!("{base}/api/v1/boards/{org}/fragment")).await.map_err(|e| e.to_string())?;
+        let fragment = fragment.bytes().await.map_err(|e| e.to_string())?;
+        let paint = crate::paint::run(&base, org, paint_runs).await?;
         let memory = many_boards(&base, boards, connections).await?;
-        Ok((cached, stat, calls_after - calls_before, memory, matches))
+        Ok((cached, stat, calls_after - calls_before, memory, matches, fragment, paint))
     });
     unsafe {
         libc::kill(-(wrangler.id() as i32), libc::SIGKILL);
@@ -366,7 +371,13 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = wrangler.wait();
     let _ = std::fs::remove_dir_all(&bench_dir);
     let _ = std::fs::remove_dir_all(&state);
-    let (mut cached, mut stat, upstream_calls, (mem_before, mem_after, mem_failed), mut matches) = result?;
+    let (mut cached, mut stat, upstream_calls, (mem_before, mem_after, mem_failed), mut matches, fragment, paint) = result?;
+    let critical = [sizes_of("widget.js (loader)", &read(&assets.join("widget.js"))?), sizes_of("fragment (44 jobs)", &fragment)];
+    let critical_brotli: usize = critical.iter().map(|s| s.brotli).sum();
+    let row = |approach: &str, cache: &str, network: &str| paint.iter().find(|r| r.approach == approach && r.cache == cache && r.network == network);
+    let warm_first = row("edge fragment first", "warm", "loopback").map_or(f64::NAN, |r| r.first_job_ms);
+    let warm_wasm = row("wasm first", "warm", "loopback").map_or(f64::NAN, |r| r.first_job_ms);
+    let speedup = warm_wasm / warm_first;
     matches.sort_unstable();
     let match_pct = |p: f64| matches.get(((matches.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0) as f64 / 1000.0;
     let (match_p50, match_p99) = (match_pct(0.50), match_pct(0.99));
@@ -395,6 +406,17 @@ pub fn run(args: &[String]) -> Result<()> {
         "budget: {} B brotli -> {}",
         WIDGET_BROTLI_BUDGET,
         if within { "within budget".to_string() } else { format!("OVER budget by {} B", total.brotli - WIDGET_BROTLI_BUDGET) }
+    );
+    println!();
+    println!("First paint, headless Chromium, host page on another origin, median of {paint_runs} loads (ms since navigation start)");
+    println!("{:<22} {:<6} {:<11} {:>16} {:>14}", "approach", "cache", "network", "first job (ms)", "interactive");
+    for r in &paint {
+        println!("{:<22} {:<6} {:<11} {:>16.0} {:>14.0}", r.approach, r.cache, r.network, r.first_job_ms, r.interactive_ms);
+    }
+    println!(
+        "warm, loopback: first job {warm_first:.0} ms (target <= 150), {speedup:.1}x sooner than wasm first (target >= 3x); \
+         bytes before the first job: {critical_brotli} B brotli (loader {} + fragment {}; target <= 30000)",
+        critical[0].brotli, critical[1].brotli
     );
     println!();
     println!(
@@ -440,6 +462,11 @@ pub fn run(args: &[String]) -> Result<()> {
         "widget": sizes.iter().chain(std::iter::once(&total)).map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
         "load": {"runtime": "wrangler dev (workerd)", "connections": connections, "seconds_per_target": secs, "body_bytes": n,
                  "results": json_rows, "cached_to_static_ratio": ratio, "upstream_calls_during_load": upstream_calls},
+        "first_paint": {"runs": paint_runs, "results": paint.iter().map(crate::paint::Row::json).collect::<Vec<_>>(),
+                        "warm_loopback_first_job_ms": warm_first, "speedup_vs_wasm_first": speedup,
+                        "within_target": warm_first <= 150.0 && speedup >= 3.0,
+                        "critical_path": {"files": critical.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
+                                          "brotli_bytes": critical_brotli, "within_budget": critical_brotli <= 30_000}},
         "match_latency": {"calls": matches.len(), "p50_ms": match_p50, "p99_ms": match_p99, "upstream": "Harvest v1 on the fake (loopback)"},
         "memory": {"boards_served": boards, "failed": mem_failed, "before": mem_before, "after": mem_after},
     });

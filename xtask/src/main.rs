@@ -13,6 +13,7 @@ mod bench;
 mod build;
 mod capacity;
 mod drill;
+mod paint;
 mod proc;
 mod setup;
 

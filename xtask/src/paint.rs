@@ -1,0 +1,212 @@
+//! First paint, measured in headless Chromium: how soon a visitor sees the first job, and how
+//! soon the board is interactive (the live widget has taken over, so search responds), loading
+//! a host page on its own origin that embeds the widget with one script tag.
+//!
+//! Two approaches side by side, each cold (HTTP cache cleared) and warm (cached), median of
+//! `runs`: the edge fragment first (today), and wasm first (the fragment request blocked, so
+//! the loader falls back to what it did before: nothing until the wasm has drawn the board).
+//! Then the same with the network and CPU throttled to a slow phone (Chromium DevTools
+//! protocol: 1.6 Mbps down, 750 kbps up, 150 ms round trip, 4x CPU slowdown).
+//!
+//! ChromeDriver is spoken to directly (its W3C WebDriver JSON and its `goog/cdp/execute`
+//! extension), so the benchmark needs no browser crate.
+
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One configuration's medians, in ms since navigation start.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub approach: &'static str,
+    pub cache: &'static str,
+    pub network: &'static str,
+    pub first_job_ms: f64,
+    pub interactive_ms: f64,
+    pub runs: usize,
+}
+
+impl Row {
+    pub fn json(&self) -> Value {
+        json!({"approach": self.approach, "cache": self.cache, "network": self.network, "first_job_painted_ms": self.first_job_ms,
+               "interactive_ms": self.interactive_ms, "runs": self.runs})
+    }
+}
+
+/// Records, each animation frame, when a job is first on screen (in whichever root is shown)
+/// and when the live widget shows its board.
+const PROBE: &str = r#"<script>
+window.__paint = {};
+(function tick() {
+  var host = document.querySelector('[data-greenhouse-board]');
+  var sr = host && host.shadowRoot;
+  if (sr) {
+    var now = performance.now();
+    var roots = sr.querySelectorAll('.ghw');
+    for (var i = 0; i < roots.length; i++) {
+      var r = roots[i];
+      if (r.style.display === 'none' || !r.querySelector('.job')) continue;
+      if (!window.__paint.first) window.__paint.first = now;
+      if (!r.hasAttribute('data-fragment') && !window.__paint.live) window.__paint.live = now;
+    }
+  }
+  if (!(window.__paint.first && window.__paint.live)) requestAnimationFrame(tick);
+})();
+</script>"#;
+
+struct Driver {
+    base: String,
+    session: String,
+    http: reqwest::Client,
+    _child: Child,
+}
+
+impl Driver {
+    async fn start(chromium: &std::path::Path, chromedriver: &std::path::Path) -> Result<Self, String> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("chromedriver: {e}"))?;
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            if Instant::now() > deadline {
+                return Err("chromedriver did not start".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("ghw-paint-{}-{port}", std::process::id()));
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,1400",
+                     format!("--user-data-dir={}", profile.display())]
+        }}}});
+        let v: Value =
+            http.post(format!("{base}/session")).json(&caps).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+        let session = v["value"]["sessionId"].as_str().ok_or_else(|| format!("no session: {v}"))?.to_string();
+        Ok(Self { base, session, http, _child: child })
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        let url = format!("{}/session/{}/{path}", self.base, self.session);
+        let v: Value = self.http.post(url).json(&body).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+        if v["value"].get("error").is_some() {
+            return Err(format!("{path}: {}", v["value"]));
+        }
+        Ok(v["value"].clone())
+    }
+
+    async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
+        self.post("goog/cdp/execute", json!({"cmd": cmd, "params": params})).await
+    }
+
+    async fn close(mut self) {
+        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self._child.kill();
+        let _ = self._child.wait();
+    }
+}
+
+/// A host page on its own origin (any path answers it).
+async fn host_page(worker: &str, board: &str) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Careers</title><link rel=\"icon\" href=\"data:,\">{PROBE}</head>\
+         <body><main><h1>Careers</h1><div data-greenhouse-board=\"{board}\"></div>\
+         <script src=\"{worker}/widget.js\" data-board=\"{board}\" async></script></main></body></html>"
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let response =
+        format!("HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}", page.len());
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(response.as_bytes()).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    Ok(format!("http://{addr}/"))
+}
+
+async fn one_load(d: &Driver, url: &str) -> Result<(f64, f64), String> {
+    d.post("url", json!({"url": url})).await?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let v = d.post("execute/sync", json!({"script": "return window.__paint || {}", "args": []})).await?;
+        if let (Some(first), Some(live)) = (v["first"].as_f64(), v["live"].as_f64()) {
+            return Ok((first, live));
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the board never painted: {v}"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return 0.0;
+    }
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+/// Every configuration, `runs` loads each.
+pub async fn run(worker: &str, board: &str, runs: usize) -> Result<Vec<Row>, String> {
+    let (chromium, chromedriver) = xtask::find_browser().ok_or("the first-paint benchmark needs Chromium and ChromeDriver (cargo xtask setup)")?;
+    let url = host_page(worker, board).await?;
+    let d = Driver::start(&chromium, &chromedriver).await?;
+    let result = measure(&d, &url, runs).await;
+    d.close().await;
+    result
+}
+
+async fn measure(d: &Driver, url: &str, runs: usize) -> Result<Vec<Row>, String> {
+    d.cdp("Network.enable", json!({})).await?;
+    let mut rows = Vec::new();
+    for (network, slow) in [("loopback", false), ("slow phone", true)] {
+        if slow {
+            d.cdp(
+                "Network.emulateNetworkConditions",
+                json!({"offline": false, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}),
+            )
+            .await?;
+            d.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4})).await?;
+        }
+        for (approach, blocked) in [("edge fragment first", vec![]), ("wasm first", vec!["*/fragment?*"])] {
+            d.cdp("Network.setBlockedURLs", json!({"urls": blocked})).await?;
+            for cache in ["cold", "warm"] {
+                let (mut first, mut live) = (Vec::new(), Vec::new());
+                if cache == "warm" {
+                    one_load(d, url).await?; // primes the HTTP cache
+                }
+                for _ in 0..runs {
+                    if cache == "cold" {
+                        d.cdp("Network.clearBrowserCache", json!({})).await?;
+                    }
+                    let (f, l) = one_load(d, url).await?;
+                    first.push(f);
+                    live.push(l);
+                }
+                rows.push(Row { approach, cache, network, first_job_ms: median(first), interactive_ms: median(live), runs });
+            }
+        }
+    }
+    d.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 1})).await?;
+    Ok(rows)
+}
