@@ -71,29 +71,76 @@ pub fn job_html(escaped: &str) -> String {
 }
 
 /// An owner's text (an intro, a local job's description): plain text or a small Markdown
-/// subset (paragraphs, **bold**, *italic*, lists, links, headings shown as bold text) →
-/// sanitised HTML, through the same allow-list as job HTML. Raw HTML in the text is shown as
-/// text, never as markup; headings are shifted under the page's own.
+/// subset (paragraphs, **bold**, *italic*, lists, links, headings) → sanitised HTML, through
+/// the same allow-list as job HTML. Raw HTML in the text is shown as text, never as markup;
+/// headings are shifted under the widget's own (the job's title is an `h2` there), like the
+/// pages shift everything they show with [`headings_under`].
 pub fn owner_text(src: &str) -> String {
-    use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
     let events = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
         Event::Start(Tag::Image { dest_url, .. }) => Event::Text(CowStr::from(format!("[{dest_url}]"))),
         Event::End(TagEnd::Image) => Event::Text(CowStr::from("")),
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: if level < HeadingLevel::H3 { HeadingLevel::H3 } else { level }, id, classes, attrs })
-        }
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(if level < HeadingLevel::H3 { HeadingLevel::H3 } else { level })),
         e => e,
     });
     let mut out = String::new();
     html::push_html(&mut out, events);
-    cleaner().clean(&out).to_string().trim().to_string()
+    headings_under(cleaner().clean(&out).to_string().trim(), 3)
+}
+
+/// Moves the headings of sanitised HTML so that the highest of them is `<h{top}>`, keeping
+/// their levels relative to each other (capped at `h6`): a fragment shown under a page's own
+/// heading must neither compete with it (an `h1` under the page's `h1`) nor jump over a level
+/// (Greenhouse's editor writes `h3` and `h4`, which under an `h1` skip the `h2`).
+///
+/// Works on this module's output only, which html5ever serialised: outside tags every `<` is
+/// escaped, comments are gone and attribute values are quoted, so a tag is exactly a `<`
+/// outside quotes up to the next `>` outside quotes.
+pub fn headings_under(html: &str, top: u8) -> String {
+    let top = top.clamp(1, 6);
+    // (byte index of the level digit, level) of every heading tag, opening or closing.
+    let mut digits: Vec<(usize, u8)> = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let name = i + 1 + usize::from(bytes.get(i + 1) == Some(&b'/'));
+        if let (Some(b'h' | b'H'), Some(d @ b'1'..=b'6'), Some(b' ' | b'>' | b'/' | b'\t' | b'\n')) =
+            (bytes.get(name), bytes.get(name + 1), bytes.get(name + 2))
+        {
+            digits.push((name + 1, d - b'0'));
+        }
+        let mut quote = None;
+        i += 1;
+        while i < bytes.len() {
+            match (quote, bytes[i]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    let Some(highest) = digits.iter().map(|(_, l)| *l).min() else { return html.to_string() };
+    if highest == top {
+        return html.to_string();
+    }
+    let mut out = html.as_bytes().to_vec();
+    for (at, level) in digits {
+        // level >= highest, so the new level is at least `top`.
+        out[at] = b'0' + (level + top - highest).min(6);
+    }
+    // Only ASCII digits were replaced by ASCII digits.
+    String::from_utf8(out).unwrap_or_else(|_| html.to_string())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{job_html, owner_text};
+    use super::{headings_under, job_html, owner_text};
 
     #[test]
     fn owner_markdown_is_a_small_safe_subset() {
@@ -107,6 +154,8 @@ mod tests {
         }
         assert!(owner_text("<b>raw</b>").contains("&lt;b&gt;"), "raw HTML is shown as text");
         assert!(owner_text("# Title").starts_with("<h3>"), "headings sit under the page's own");
+        assert!(owner_text("#### Deep").starts_with("<h3>"), "and skip no level");
+        assert_eq!(owner_text("# A\n\n## B"), "<h3>A</h3>\n<h4>B</h4>", "and keep their order");
         assert_eq!(owner_text("plain words"), "<p>plain words</p>");
     }
 
@@ -160,5 +209,19 @@ mod tests {
         let out = job_html("&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;");
         assert!(!out.contains("<script"), "{out}");
         assert!(out.contains("&lt;script&gt;"), "{out}");
+    }
+
+    #[test]
+    fn headings_move_under_the_pages_own_keeping_their_order() {
+        assert_eq!(headings_under("<h3>A</h3><p>x</p><h4>B</h4>", 2), "<h2>A</h2><p>x</p><h3>B</h3>");
+        assert_eq!(headings_under("<h1>A</h1><h2>B</h2><h6>C</h6>", 3), "<h3>A</h3><h4>B</h4><h6>C</h6>", "capped at h6");
+        assert_eq!(headings_under("<h4>A</h4><h5>B</h5>", 2), "<h2>A</h2><h3>B</h3>", "no level skipped");
+        assert_eq!(headings_under("<h2>A</h2><h4>B</h4>", 2), "<h2>A</h2><h4>B</h4>", "already in place: unchanged");
+        assert_eq!(headings_under("<p>no headings</p>", 2), "<p>no headings</p>");
+        // Only tags move: text and attribute values that look like headings stay.
+        let html = job_html("&lt;h1 title=&quot;&amp;lt;h1&amp;gt;&quot;&gt;T &amp;lt;h1&amp;gt;&lt;/h1&gt;&lt;hr&gt;&lt;h2&gt;U&lt;/h2&gt;");
+        assert_eq!(headings_under(&html, 2), html.replace("<h1", "<h2").replace("</h1>", "</h2>").replace("<h2>U</h2>", "<h3>U</h3>"));
+        assert!(headings_under(&html, 2).contains("title=\"&lt;h1&gt;\""), "{html}");
+        assert_eq!(headings_under("<header>h</header><h1>A</h1>", 2), "<header>h</header><h2>A</h2>", "<header> is not a heading");
     }
 }
