@@ -67,7 +67,7 @@ pub const ALLOWED_TAGS: &[&str] = &[
 
 pub fn job_html(escaped: &str) -> String {
     let decoded = html_escape::decode_html_entities(escaped);
-    cleaner().clean(&decoded).to_string().trim().to_string()
+    tidy(cleaner().clean(&decoded).to_string().trim())
 }
 
 /// An owner's text (an intro, a local job's description): plain text or a small Markdown
@@ -92,27 +92,101 @@ pub fn owner_text(src: &str) -> String {
 /// their levels relative to each other (capped at `h6`): a fragment shown under a page's own
 /// heading must neither compete with it (an `h1` under the page's `h1`) nor jump over a level
 /// (Greenhouse's editor writes `h3` and `h4`, which under an `h1` skip the `h2`).
-///
-/// Works on this module's output only, which html5ever serialised: outside tags every `<` is
-/// escaped, comments are gone and attribute values are quoted, so a tag is exactly a `<`
-/// outside quotes up to the next `>` outside quotes.
 pub fn headings_under(html: &str, top: u8) -> String {
     let top = top.clamp(1, 6);
-    // (byte index of the level digit, level) of every heading tag, opening or closing.
-    let mut digits: Vec<(usize, u8)> = Vec::new();
+    let level = |t: &Tag| match t.name.as_bytes() {
+        [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
+        _ => None,
+    };
+    let tags = tags(html);
+    let Some(highest) = tags.iter().filter_map(level).min() else { return html.to_string() };
+    if highest == top {
+        return html.to_string();
+    }
+    let mut out = html.as_bytes().to_vec();
+    for t in &tags {
+        if let Some(l) = level(t) {
+            // The digit after `<h` or `</h`; l >= highest, so the new level is at least `top`.
+            out[t.start + 2 + usize::from(t.closing)] = b'0' + (l + top - highest).min(6);
+        }
+    }
+    // Only ASCII digits were replaced by ASCII digits.
+    String::from_utf8(out).unwrap_or_else(|_| html.to_string())
+}
+
+/// Repairs what HTML allows browsers to forgive but not authors to write, as Greenhouse's
+/// editor does: a list nested straight inside a list (`<ul><li>a</li><ul>…</ul></ul>`) moves
+/// into the item before it (or into an item of its own when none precedes it), and a link
+/// that lost its `href` to the allow-list loses its `rel` and `target` too (they are invalid
+/// without it). Runs on the cleaner's output.
+fn tidy(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 32);
+    // Open elements, and whether closing one must also close an `<li>` this function opened.
+    let mut open: Vec<(&str, bool)> = Vec::new();
+    let mut last = 0;
+    for t in tags(html) {
+        out.push_str(&html[last..t.start]);
+        last = t.end;
+        let raw = &html[t.start..t.end];
+        if t.closing {
+            out.push_str(raw);
+            if let Some(at) = open.iter().rposition(|(n, _)| *n == t.name) {
+                if open.drain(at..).any(|(n, li)| n == t.name && li) {
+                    out.push_str("</li>");
+                }
+            }
+            continue;
+        }
+        match t.name {
+            "ul" | "ol" if open.last().is_some_and(|(n, _)| matches!(*n, "ul" | "ol")) => {
+                let kept = out.trim_end().len();
+                if out[..kept].ends_with("</li>") {
+                    out.truncate(kept - "</li>".len());
+                } else {
+                    out.push_str("<li>");
+                }
+                out.push_str(raw);
+                open.push((t.name, true));
+            }
+            "a" if !attributes(raw).contains(" href=") => {
+                out.push_str("<a>");
+                open.push((t.name, false));
+            }
+            "br" | "hr" => out.push_str(raw),
+            name => {
+                out.push_str(raw);
+                open.push((name, false));
+            }
+        }
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+/// One tag of serialised HTML: `html[start..end]` is `<name …>` or `</name>`.
+struct Tag<'a> {
+    start: usize,
+    end: usize,
+    name: &'a str,
+    closing: bool,
+}
+
+/// The tags of this module's output, which html5ever serialised: outside tags every `<` is
+/// escaped, comments are gone and attribute values are quoted, so a tag is exactly a `<`
+/// outside quotes up to the next `>` outside quotes.
+fn tags(html: &str) -> Vec<Tag<'_>> {
     let bytes = html.as_bytes();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] != b'<' {
             i += 1;
             continue;
         }
-        let name = i + 1 + usize::from(bytes.get(i + 1) == Some(&b'/'));
-        if let (Some(b'h' | b'H'), Some(d @ b'1'..=b'6'), Some(b' ' | b'>' | b'/' | b'\t' | b'\n')) =
-            (bytes.get(name), bytes.get(name + 1), bytes.get(name + 2))
-        {
-            digits.push((name + 1, d - b'0'));
-        }
+        let start = i;
+        let closing = bytes.get(i + 1) == Some(&b'/');
+        let name_at = i + 1 + usize::from(closing);
+        let name_len = bytes[name_at.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         let mut quote = None;
         i += 1;
         while i < bytes.len() {
@@ -124,18 +198,31 @@ pub fn headings_under(html: &str, top: u8) -> String {
             }
             i += 1;
         }
+        i = (i + 1).min(bytes.len());
+        if name_len > 0 {
+            out.push(Tag { start, end: i, name: &html[name_at..name_at + name_len], closing });
+        }
     }
-    let Some(highest) = digits.iter().map(|(_, l)| *l).min() else { return html.to_string() };
-    if highest == top {
-        return html.to_string();
-    }
-    let mut out = html.as_bytes().to_vec();
-    for (at, level) in digits {
-        // level >= highest, so the new level is at least `top`.
-        out[at] = b'0' + (level + top - highest).min(6);
-    }
-    // Only ASCII digits were replaced by ASCII digits.
-    String::from_utf8(out).unwrap_or_else(|_| html.to_string())
+    out
+}
+
+/// A tag with its quoted attribute values left out: `<a href="x" rel="y">` → `<a href= rel=>`.
+fn attributes(raw: &str) -> String {
+    let mut quote = None;
+    raw.chars()
+        .filter(|&c| match quote {
+            Some(q) if c == q => {
+                quote = None;
+                false
+            }
+            Some(_) => false,
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                false
+            }
+            None => true,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -223,5 +310,29 @@ mod tests {
         assert_eq!(headings_under(&html, 2), html.replace("<h1", "<h2").replace("</h1>", "</h2>").replace("<h2>U</h2>", "<h3>U</h3>"));
         assert!(headings_under(&html, 2).contains("title=\"&lt;h1&gt;\""), "{html}");
         assert_eq!(headings_under("<header>h</header><h1>A</h1>", 2), "<header>h</header><h2>A</h2>", "<header> is not a heading");
+    }
+
+    #[test]
+    fn lists_nested_straight_in_lists_move_into_the_item_before() {
+        let html = job_html("&lt;ul&gt;&lt;li&gt;a&lt;/li&gt;&lt;ul&gt;&lt;li&gt;a1&lt;/li&gt;&lt;/ul&gt;&lt;li&gt;b&lt;/li&gt;&lt;/ul&gt;");
+        assert_eq!(html, "<ul><li>a<ul><li>a1</li></ul></li><li>b</li></ul>");
+        let html = job_html("&lt;ol&gt;&lt;ol&gt;&lt;li&gt;x&lt;/li&gt;&lt;/ol&gt;&lt;/ol&gt;&lt;p&gt;after&lt;/p&gt;");
+        assert_eq!(html, "<ol><li><ol><li>x</li></ol></li></ol><p>after</p>", "no item before: one of its own");
+        let deep = job_html(
+            "&lt;ul&gt;&lt;li&gt;a&lt;/li&gt;&lt;ul&gt;&lt;li&gt;b&lt;/li&gt;&lt;ul&gt;&lt;li&gt;c&lt;/li&gt;&lt;/ul&gt;&lt;/ul&gt;&lt;/ul&gt;",
+        );
+        assert_eq!(deep, "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>");
+        let fine = "<ul><li>a<ul><li>b</li></ul></li></ul>";
+        assert_eq!(job_html(fine), fine, "well-formed lists stay as they are");
+    }
+
+    #[test]
+    fn links_without_an_address_keep_no_link_attributes() {
+        assert_eq!(
+            job_html("&lt;a href=&quot;javascript:x()&quot;&gt;click&lt;/a&gt; &lt;a title=&quot;t&quot;&gt;t&lt;/a&gt;"),
+            "<a>click</a> <a>t</a>"
+        );
+        let kept = job_html("&lt;a title=&quot; href=&quot; href=&quot;https://a.example/&quot;&gt;x&lt;/a&gt;");
+        assert!(kept.contains("href=\"https://a.example/\"") && kept.contains("target"), "{kept}");
     }
 }
