@@ -54,6 +54,10 @@ pub struct JobSummary {
     /// "Apply" leads here instead of the in-place form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_url: Option<String>,
+    /// When applications close, as Greenhouse sends it (`application_deadline`); written
+    /// only when the board has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_deadline: Option<String>,
 }
 
 /// A custom field, with its value reduced to display text.

@@ -471,6 +471,7 @@ mod tests {
             position: None,
             tags: vec![],
             apply_url: None,
+            application_deadline: None,
         }
     }
 

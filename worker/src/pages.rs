@@ -1,6 +1,7 @@
 //! Crawlable, script-free HTML for a board and each job (same content and JSON-LD as the
 //! widget shows), and a sitemap per board. Pure functions of our API types.
 
+use crate::sanitize::headings_under;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use shared::api::{BoardListing, JobDetail};
 use std::fmt::Write;
@@ -59,7 +60,8 @@ pub fn board_page(listing: &BoardListing, origin: &str) -> String {
     page(&format!("Jobs at {}", listing.board.name), &board_url(origin, &listing.board.token), "", &body)
 }
 
-/// One job with its description, facts, apply link and JobPosting JSON-LD.
+/// One job with its description, facts, apply link and JobPosting JSON-LD. The job's title is
+/// the page's `h1`; the intro's and the description's headings move under it.
 /// `apply_to` is the Greenhouse post applications go to (the job's own, or the one an owner
 /// linked); `None` for a local job nobody linked, which then shows no Greenhouse link.
 pub fn job_page(detail: &JobDetail, origin: &str, apply_to: Option<u64>) -> String {
@@ -80,8 +82,8 @@ pub fn job_page(detail: &JobDetail, origin: &str, apply_to: Option<u64>) -> Stri
         text(&detail.job.title),
         text(&detail.job.location),
         if teams.is_empty() { String::new() } else { format!(" · {}", text(&teams.join(" · "))) },
-        if detail.intro_html.is_empty() { String::new() } else { format!("<div class=\"intro\">{}</div>", detail.intro_html) },
-        detail.content_html,
+        if detail.intro_html.is_empty() { String::new() } else { format!("<div class=\"intro\">{}</div>", headings_under(&detail.intro_html, 2)) },
+        headings_under(&detail.content_html, 2),
         apply.map(|a| format!("<p><a href=\"{}\">Apply for this job</a></p>", attr(&a))).unwrap_or_default()
     );
     page(&format!("{} at {}", detail.job.title, detail.board.name), &url, &ld, &body)
@@ -148,6 +150,17 @@ mod tests {
         d.job.apply_url = None;
         assert!(job_page(&d, "https://w.example", Some(7)).contains("/jobs/7\""), "a linked post");
         assert!(!job_page(&d, "https://w.example", None).contains("Apply for this job"), "a local job nobody linked");
+    }
+
+    #[test]
+    fn description_and_intro_headings_sit_under_the_pages_h1() {
+        let mut d = snapshot().detail(11).unwrap();
+        d.content_html = "<h3>About</h3><p>x</p><h4>Perks</h4>".into();
+        d.intro_html = crate::sanitize::owner_text("# Welcome\n\nHi");
+        let html = job_page(&d, "https://w.example", Some(11));
+        assert!(html.contains("<div class=\"intro\"><h2>Welcome</h2>"), "{html}");
+        assert!(html.contains("<h2>About</h2><p>x</p><h3>Perks</h3>"), "{html}");
+        assert!(!html.contains("<h4") && html.matches("<h1>").count() == 1, "{html}");
     }
 
     #[test]

@@ -165,6 +165,7 @@ impl Snapshot {
                 position: None,
                 tags: vec![],
                 apply_url: None,
+                application_deadline: None,
             };
             content.insert(l.id, l.description_html.clone());
             jobs.push(with_fields(j, f));
@@ -367,6 +368,7 @@ fn summary(job: &gh::Job) -> JobSummary {
         position: None,
         tags: vec![],
         apply_url: None,
+        application_deadline: job.application_deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string),
     }
 }
 

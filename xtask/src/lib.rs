@@ -257,6 +257,35 @@ pub fn find_browser() -> Option<(PathBuf, PathBuf)> {
     Some((chromium, driver))
 }
 
+/// A Java that runs (11 or newer: what the Nu Html Checker needs), for the standards tests:
+/// `JAVA_HOME`'s, the one on PATH, or the runtime the `vnu-jar` npm package's install script
+/// downloads into `node_modules/.cache` on a machine without one.
+pub fn find_java() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(home) = std::env::var_os("JAVA_HOME").filter(|h| !h.is_empty()) {
+        candidates.push(Path::new(&home).join("bin/java"));
+    }
+    candidates.extend(find_on_path("java", &std::env::var("PATH").unwrap_or_default(), Path::new("/nonexistent-xtask")));
+    if let Ok(entries) = std::fs::read_dir(root().join("node_modules/.cache/vnu-jar/java")) {
+        for e in entries.flatten() {
+            candidates.push(e.path().join("bin/java"));
+            candidates.push(e.path().join("Contents/Home/bin/java"));
+        }
+    }
+    candidates.into_iter().find(|j| {
+        let Ok(out) = std::process::Command::new(j).arg("-version").output() else { return false };
+        // `java -version` prints e.g. `openjdk version "17.0.15"` (or "1.8.0_392" before 9).
+        let text = String::from_utf8_lossy(&out.stderr);
+        let major = text.split('"').nth(1).and_then(|v| v.split('.').next()).and_then(|m| m.parse::<u32>().ok());
+        out.status.success() && major.is_some_and(|m| m >= 11)
+    })
+}
+
+/// What to do without a Java, for set-up's and the tests' messages.
+pub const JAVA_MISSING: &str = "the standards tests run the Nu Html Checker (vnu.jar) and the sitemap schema on Java 11 or newer, \
+     and none was found: install a JRE (Debian: `apt-get install default-jre-headless`; macOS: `brew install openjdk`) or point \
+     JAVA_HOME at one";
+
 /// Where a test that skips itself says so, for `cargo xtask test`'s count (one line a skip).
 pub const SKIP_LOG_VAR: &str = "XTASK_SKIP_LOG";
 

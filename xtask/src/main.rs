@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the README's commands, and nothing else.
 //!
 //! * `setup`  installs what is missing (wasm32 target, pinned wasm-bindgen-cli, worker-build,
-//!   npm packages from the committed lock, Chromium + ChromeDriver where the machine allows)
+//!   npm packages from the committed lock, a Java for the validators, Chromium + ChromeDriver where
+//!   the machine allows)
 //! * `build`  builds the widget (release, size-tuned) into `dist/assets` and the worker
 //! * `dev`    setup + build, then runs the Greenhouse fake and `wrangler dev` (the demo)
 //! * `test`   setup + build, then every test: unit, worker-in-workerd, browser, deploy dry-run

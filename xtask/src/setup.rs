@@ -75,7 +75,12 @@ pub fn all() -> Result<()> {
     let tools = tools();
     node_for_wrangler(&tools)?;
     link_tools(&tools).map_err(|e| format!("{}: {e}", tools.bin.display()))?;
-    // 6. Chromium and ChromeDriver for the browser tests: an installed Chrome or Chromium and a
+    // 6. A Java for the Nu Html Checker and the sitemap schema (tests/e2e/tests/standards.rs):
+    //    the machine's, else Debian's.
+    if xtask::find_java().is_none() {
+        install_java()?;
+    }
+    // 7. Chromium and ChromeDriver for the browser tests: an installed Chrome or Chromium and a
     //    ChromeDriver where the machine has them, else Debian's.
     if std::env::var_os("SKIP_BROWSER_TESTS").is_none() && find_browser().is_none() {
         install_chromium()?;
@@ -98,7 +103,7 @@ fn npm_packages() -> Result<()> {
     if std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) && nm.join("wrangler/bin/wrangler.js").exists() {
         return Ok(());
     }
-    println!("setup: installing npm packages from package-lock.json (wrangler, binaryen, axe-core, a Node 22 for wrangler)");
+    println!("setup: installing npm packages from package-lock.json (wrangler, binaryen, axe-core, vnu-jar, a Node 22 for wrangler)");
     run(cmd("npm", &["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(root()))?;
     std::fs::write(&stamp_file, stamp).map_err(|e| format!("{}: {e}", stamp_file.display()))
 }
@@ -129,6 +134,16 @@ fn node_for_wrangler(tools: &Tools) -> Result<()> {
         }
         other => Err(format!("{} is Node {other:?}; wrangler needs {MIN_NODE} or newer", node.display())),
     }
+}
+
+fn install_java() -> Result<()> {
+    let is_root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    if !(is_root && PathBuf::from("/usr/bin/apt-get").exists()) {
+        return Err(xtask::JAVA_MISSING.into());
+    }
+    println!("setup: installing default-jre-headless from Debian (for the Nu Html Checker)");
+    run(cmd("apt-get", &["update", "-qq"]))?;
+    run(cmd("apt-get", &["install", "-y", "-qq", "default-jre-headless"]).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn install_chromium() -> Result<()> {

@@ -57,6 +57,9 @@ pub struct Job {
     pub language: Option<String>,
     #[serde(default)]
     pub company_name: Option<String>,
+    /// Undocumented, on modern boards: when applications close (mostly `null`).
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub application_deadline: Option<String>,
     /// `null` when the board exposes no custom fields.
     #[serde(default)]
     pub metadata: Option<Vec<Metadata>>,

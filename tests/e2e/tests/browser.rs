@@ -61,6 +61,9 @@ async fn visitor_browses_searches_and_opens_a_job() {
     let form_bundle = "return performance.getEntriesByType('resource').some(r => r.name.includes('/apply/gh_apply'))";
     assert_eq!(b.client.execute(form_bundle, vec![]).await.unwrap(), false, "no form code while browsing");
 
+    // The job list is a bare list: no bullets.
+    assert_eq!(b.in_widget("return getComputedStyle(root.querySelector('.group ul')).listStyleType").await, "none");
+
     // Opening a job shows its description, facts and apply link; focus moves to its title.
     b.click_job("Embedded Software Engineer (Rust)").await;
     b.wait_until(10, "the job detail", async |b: &Browser| {
@@ -71,6 +74,12 @@ async fn visitor_browses_searches_and_opens_a_job() {
     assert_eq!(b.in_widget("return root.activeElement && root.activeElement.className").await, "detail-title", "focus moved");
     let described = b.in_widget("return root.querySelector('.description').textContent").await;
     assert!(described.as_str().unwrap().contains("As our Embedded Software Engineer (Rust) in Robotics Software"));
+    // The description's own lists keep their bullets, indented.
+    let list = b
+        .in_widget("const ul = root.querySelector('.description ul'); const s = getComputedStyle(ul); return [s.listStyleType, s.paddingLeft]")
+        .await;
+    assert_eq!(list[0], "disc", "{list}");
+    assert_ne!(list[1], "0px", "{list}");
     assert!(b.in_widget("return root.querySelector('.posted').textContent").await.as_str().unwrap().contains("2026"));
     let apply = b.in_widget("return root.querySelector('a.apply').href").await;
     assert!(apply.as_str().unwrap().starts_with("https://job-boards.greenhouse.io/northwind/jobs/"), "{apply}");
