@@ -30,6 +30,8 @@ pub struct Options {
     pub prefix: String,
     /// What the host page's URL asks for now (search, facets), under `prefix`.
     pub state: Filters,
+    /// Whether elements carry the widget's `part` names (in a shadow root, for `::part()`).
+    pub parts: bool,
 }
 
 impl Options {
@@ -50,6 +52,7 @@ impl Options {
             filters: get("filters") != Some("false"),
             prefix,
             state,
+            parts: true,
         }
     }
 }
@@ -71,6 +74,11 @@ fn is_selected(state: &Filters, facet: Facet, key: &str) -> bool {
 /// `job_url(id)` and `board_url` are the crawlable pages the links lead to.
 /// `stale`: the copy is Greenhouse's last good one (the widget then says so, and so does this).
 pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn(u64) -> String, board_url: &str) -> String {
+    format!("<style>{WIDGET_CSS}</style>{}", render_board(listing, o, stale, job_url, board_url))
+}
+
+/// The board alone (the `.ghw` root), as the fragment and the crawlable board page draw it.
+pub fn render_board(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn(u64) -> String, board_url: &str) -> String {
     let t = o.lang.t();
     let scope = Filters {
         departments: resolve_scope(&o.departments, listing.departments.iter().map(|d| (d.id, d.name.as_str()))),
@@ -81,22 +89,36 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
     let matches = index.select(&o.state);
     let total = index.scope_len();
     let p = &o.prefix;
+    // Shadow parts, for hosts' ::part() theming (not on the crawlable page: no shadow root there).
+    let part = |n: &str| if o.parts { format!(" part=\"{n}\"") } else { String::new() };
+    let pt_clear = part("clear");
+    let pt_featured = part("featured");
+    let pt_filter = part("filter");
+    let pt_filters = part("filters");
+    let pt_group = part("group");
+    let pt_job = part("job");
+    let pt_more = part("more");
+    let pt_notice = part("notice");
+    let pt_root = part("root");
+    let pt_search = part("search");
+    let pt_tags = part("tags");
+    let pt_title = part("title");
     let mut h = String::with_capacity(8 * 1024 + listing.jobs.len() * 200);
-    let _ = write!(h, "<style>{WIDGET_CSS}</style><div class=\"ghw\" part=\"root\" lang=\"{}\" data-fragment=\"\">", o.lang.tag());
+    let _ = write!(h, "<div class=\"ghw\"{pt_root} lang=\"{}\" data-fragment=\"\">", o.lang.tag());
     h.push_str(if o.compact { "<div class=\"compact\">" } else { "<div>" });
     if stale {
-        let _ = write!(h, "<p class=\"notice\" role=\"status\" part=\"notice\">{}</p>", text(t.stale));
+        let _ = write!(h, "<p class=\"notice\" role=\"status\"{pt_notice}>{}</p>", text(t.stale));
     }
     let _ = write!(
         h,
-        "<section class=\"board\" aria-labelledby=\"{p}title\"><h2 class=\"board-title\" id=\"{p}title\" part=\"title\">{}</h2>",
+        "<section class=\"board\" aria-labelledby=\"{p}title\"><h2 class=\"board-title\" id=\"{p}title\"{pt_title}>{}</h2>",
         text(&listing.board.name)
     );
     if o.filters && total > 0 {
         let _ = write!(
             h,
-            "<div class=\"filters\" role=\"search\" aria-label=\"{}\" part=\"filters\" inert=\"\"><div class=\"search\">\
-             <label class=\"visually-hidden\" for=\"{p}search\">{}</label><input id=\"{p}search\" type=\"search\" part=\"search\" \
+            "<div class=\"filters\" role=\"search\" aria-label=\"{}\"{pt_filters} inert=\"\"><div class=\"search\">\
+             <label class=\"visually-hidden\" for=\"{p}search\">{}</label><input id=\"{p}search\" type=\"search\"{pt_search} \
              autocomplete=\"off\" placeholder=\"{}\" value=\"{}\"></div><div class=\"selects\">",
             attr(t.filters),
             text(t.search_label),
@@ -121,7 +143,7 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
             let id = facet_id(facet);
             let _ = write!(
                 h,
-                "<div class=\"facet\"><label for=\"{p}{id}\">{}</label><select id=\"{p}{id}\" part=\"filter\"><option value=\"\">{} ({})</option>",
+                "<div class=\"facet\"><label for=\"{p}{id}\">{}</label><select id=\"{p}{id}\"{pt_filter}><option value=\"\">{} ({})</option>",
                 text(label),
                 text(label),
                 index.select(&without).len()
@@ -141,7 +163,7 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
         }
         let _ = write!(
             h,
-            "</div><button type=\"button\" class=\"clear\" part=\"clear\"{}>{}</button></div>",
+            "</div><button type=\"button\" class=\"clear\"{pt_clear}{}>{}</button></div>",
             if o.state.is_empty() { " hidden=\"\"" } else { "" },
             text(t.clear_all)
         );
@@ -165,7 +187,7 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
         if budget == 0 {
             break;
         }
-        h.push_str("<section class=\"group\" part=\"group\">");
+        let _ = write!(h, "<section class=\"group\"{pt_group}>");
         if !g.name.is_empty() {
             let _ = write!(h, "<h3>{}</h3>", text(g.name));
         }
@@ -174,16 +196,16 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
             budget -= 1;
             let _ = write!(
                 h,
-                "<li class=\"job\" part=\"job\"><a class=\"job-title\" href=\"{}\" data-job-id=\"{}\">{}</a>",
+                "<li class=\"job\"{pt_job}><a class=\"job-title\" href=\"{}\" data-job-id=\"{}\">{}</a>",
                 attr(&job_url(j.id)),
                 j.id,
                 text(&j.title)
             );
             if j.featured {
-                let _ = write!(h, "<span class=\"badge featured\" part=\"featured\">{}</span>", text(t.featured));
+                let _ = write!(h, "<span class=\"badge featured\"{pt_featured}>{}</span>", text(t.featured));
             }
             if !j.tags.is_empty() {
-                h.push_str("<ul class=\"tags\" part=\"tags\">");
+                let _ = write!(h, "<ul class=\"tags\"{pt_tags}>");
                 for tag in &j.tags {
                     let _ = write!(h, "<li>{}</li>", text(tag));
                 }
@@ -195,7 +217,7 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
     }
     h.push_str("</div>");
     if o.page_size > 0 && matches.len() > o.page_size {
-        let _ = write!(h, "<a class=\"more\" part=\"more\" href=\"{}\">{}</a>", attr(board_url), text(t.show_more));
+        let _ = write!(h, "<a class=\"more\"{pt_more} href=\"{}\">{}</a>", attr(board_url), text(t.show_more));
     }
     h.push_str("</section></div></div>");
     h

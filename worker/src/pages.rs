@@ -6,9 +6,13 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use shared::api::{BoardListing, JobDetail};
 use std::fmt::Write;
 
-/// The pages' only style sheet, inline; the CSP allows exactly it, by hash.
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
-                     li{margin:.3em 0} .meta{color:#555}";
+/// The pages' only style sheet, inline (the CSP allows exactly it, by hash): the widget's, as
+/// the board page draws the board as the widget does, and a little for the page itself.
+const STYLE: &str = concat!(
+    include_str!("../../widget/src/style.css"),
+    "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}",
+    ".meta{color:#555}"
+);
 
 fn page(title: &str, canonical: &str, head_extra: &str, body: &str) -> String {
     format!(
@@ -40,24 +44,13 @@ pub fn job_url(origin: &str, token: &str, id: u64) -> String {
 
 /// The whole board as a list of links, grouped by department.
 pub fn board_page(listing: &BoardListing, origin: &str) -> String {
-    let index = shared::board::BoardIndex::new(listing.clone(), &Default::default());
-    let all = index.select(&Default::default());
-    let mut body = format!("<main><h1>Jobs at {}</h1><p>{} open positions</p>", text(&listing.board.name), listing.jobs.len());
-    for g in index.group(&all, shared::board::GroupBy::Department, "Other") {
-        let _ = write!(body, "<section><h2>{}</h2><ul>", text(g.name));
-        for j in g.jobs {
-            let _ = write!(
-                body,
-                "<li><a href=\"{}\">{}</a> <span class=\"meta\">{}</span></li>",
-                attr(&job_url(origin, &listing.board.token, j.id)),
-                text(&j.title),
-                text(&j.location)
-            );
-        }
-        body.push_str("</ul></section>");
-    }
-    body.push_str("</main>");
-    page(&format!("Jobs at {}", listing.board.name), &board_url(origin, &listing.board.token), "", &body)
+    // The same renderer as the widget's first paint: the board as the widget draws it, all
+    // jobs, grouped by department, without the filters (nothing runs here).
+    let options = crate::fragment::Options { filters: false, parts: false, ..crate::fragment::Options::from_query(&[]) };
+    let token = &listing.board.token;
+    let board = crate::fragment::render_board(listing, &options, false, &|id| job_url(origin, token, id), &board_url(origin, token));
+    let body = format!("<main><h1>Jobs at {}</h1>{board}</main>", text(&listing.board.name));
+    page(&format!("Jobs at {}", listing.board.name), &board_url(origin, token), "", &body)
 }
 
 /// One job with its description, facts, apply link and JobPosting JSON-LD. The job's title is

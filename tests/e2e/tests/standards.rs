@@ -143,6 +143,12 @@ fn the_nu_html_checker_finds_no_error_on_any_page() {
     for s in boards() {
         let token = &s.listing.board.token;
         files.push(dir.write(&format!("{token}.html"), &pages::board_page(&s.listing, ORIGIN)));
+        // The widget's first paint (filters drawn, inert), in a document of its own: its style
+        // sheet goes into the widget's shadow root, so it is left out here.
+        let o = gh_worker::fragment::Options::from_query(&[("page_size".into(), "5".into())]);
+        let board = gh_worker::fragment::render_board(&s.listing, &o, true, &|id| format!("{ORIGIN}/boards/{token}/jobs/{id}"), ORIGIN);
+        let doc = format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fragment</title></head><body>{board}</body></html>");
+        files.push(dir.write(&format!("{token}-fragment.html"), &doc));
         for d in details(&s) {
             // Every other job as if it were an owner's local job nobody linked (no apply link).
             let apply = (d.job.id % 2 == 0).then_some(d.job.id);
@@ -162,7 +168,12 @@ fn the_nu_html_checker_finds_no_error_on_any_page() {
 
     let messages = vnu(&files);
     assert!(messages.iter().any(|(f, _)| f == "broken.html"), "vnu did not flag the broken page, so it checked nothing: {messages:?}");
-    let errors: Vec<String> = messages.into_iter().filter(|(f, _)| f != "broken.html").map(|(f, m)| format!("{f}: {m}")).collect();
+    // One exception, for the first paint only: `part` (CSS Shadow Parts, a W3C attribute for
+    // elements in a shadow root, which hosts' `::part()` theming needs) is not in vnu's HTML
+    // schema. The crawlable pages carry none.
+    let shadow_part = |f: &str, m: &str| f.ends_with("-fragment.html") && m.contains("Attribute “part” not allowed");
+    let errors: Vec<String> =
+        messages.into_iter().filter(|(f, m)| f != "broken.html" && !shadow_part(f, m)).map(|(f, m)| format!("{f}: {m}")).collect();
     assert!(errors.is_empty(), "{} errors on {} pages:\n{}", errors.len(), files.len() - 1, errors.join("\n"));
 }
 
