@@ -74,7 +74,7 @@ pub fn App(opts: Options) -> impl IntoView {
                             view! { <BoardView index stale=loaded.stale/> }.into_any()
                         }
                         Err(api::LoadError::NotFound) => view! { <ErrorState message=t.board_not_found retry=None/> }.into_any(),
-                        Err(api::LoadError::Unavailable(_)) => view! { <ErrorState message=t.unavailable retry=Some(retry)/> }.into_any(),
+                        Err(api::LoadError::Unavailable) => view! { <ErrorState message=t.unavailable retry=Some(retry)/> }.into_any(),
                     }
                 })
             }}

@@ -7,7 +7,6 @@ use crate::i18n;
 use crate::views::states::LoadingState;
 use leptos::html::H2;
 use leptos::prelude::*;
-use shared::api::JobDetail;
 
 #[component]
 pub fn DetailView(id: u64) -> impl IntoView {
@@ -37,7 +36,7 @@ pub fn DetailView(id: u64) -> impl IntoView {
                     match detail.await {
                         Ok(d) => view! { <JobBody d/> }.into_any(),
                         Err(LoadError::NotFound) => view! { <p class="state error" role="alert">{t.job_not_found}</p> }.into_any(),
-                        Err(LoadError::Unavailable(_)) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
+                        Err(LoadError::Unavailable) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -46,8 +45,9 @@ pub fn DetailView(id: u64) -> impl IntoView {
 }
 
 #[component]
-fn JobBody(d: JobDetail) -> impl IntoView {
+fn JobBody(d: api::Detail) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    let api::Detail { detail: d, form } = d;
     let (t, lang) = (ctx.t, ctx.opts.lang);
     crate::seo::set(&ctx.opts.prefix, &d, &window().location().href().unwrap_or_default());
     let heading = NodeRef::<H2>::new();
@@ -94,7 +94,7 @@ fn JobBody(d: JobDetail) -> impl IntoView {
         })}
         {(!d.intro_html.is_empty()).then(|| view! { <div class="intro" part="intro" inner_html=d.intro_html.clone()></div> })}
         <div class="description" part="description" inner_html=d.content_html.clone()></div>
-        {match d.form.clone() {
+        {match form {
             // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
             Some(form) => view! {
                 <ApplySlot form job_id=d.job.id/>
@@ -108,20 +108,18 @@ fn JobBody(d: JobDetail) -> impl IntoView {
 /// Where the application form goes. Its code is a separate bundle (`apply/`), fetched through
 /// the loader only now, so visitors who just browse never download it.
 #[component]
-fn ApplySlot(form: shared::apply::ApplyForm, job_id: u64) -> impl IntoView {
+fn ApplySlot(form: wasm_bindgen::JsValue, job_id: u64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let slot = NodeRef::<leptos::html::Div>::new();
     let opts = ctx.opts.clone();
     let gh_src = ctx.tracking.iter().find(|(k, _)| k == "gh_src").map(|(_, v)| v.clone()).unwrap_or_default();
-    let form = StoredValue::new(form);
     Effect::new(move |_| {
         let Some(el) = slot.get() else { return };
         let options = js_sys::Object::new();
         let set = |k: &str, v: wasm_bindgen::JsValue| {
             let _ = js_sys::Reflect::set(&options, &k.into(), &v);
         };
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        set("form", form.with_value(|f| serde::Serialize::serialize(f, &ser)).unwrap_or(wasm_bindgen::JsValue::NULL));
+        set("form", form.clone());
         set("jobId", job_id.to_string().into());
         set("apiBase", opts.api_base.clone().into());
         set("board", opts.board.clone().into());
