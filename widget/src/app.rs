@@ -8,6 +8,7 @@ use crate::url;
 use crate::views::board::BoardView;
 use crate::views::states::{ErrorState, LoadingState};
 use leptos::prelude::*;
+use shared::api::BoardListing;
 use shared::board::{resolve_scope, BoardIndex, Filters};
 use std::sync::Arc;
 
@@ -47,37 +48,34 @@ pub fn App(opts: Options) -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
-    let attempt = RwSignal::new(0u32);
+    // The board loads once (again on "Try again"); until the first answer the skeleton shows,
+    // and a retry keeps what is on screen until its answer arrives (as a transition would).
+    let state = RwSignal::new(None::<Result<api::Loaded<BoardListing>, api::LoadError>>);
     let opts = ctx.opts.clone();
-    let listing = LocalResource::new(move || {
-        attempt.track();
+    let load = move || {
         let o = opts.clone();
-        async move { api::listing(&o.api_base, &o.board).await }
-    });
-    let retry = Callback::new(move |()| attempt.update(|n| *n += 1));
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = api::listing(&o.api_base, &o.board).await;
+            let _ = state.try_set(Some(result));
+        })
+    };
+    load();
+    let retry = Callback::new(move |()| load());
     let t = ctx.t;
     let opts = ctx.opts.clone();
-    view! {
-        <Transition fallback=|| view! { <LoadingState/> }>
-            {move || {
-                let opts = opts.clone();
-                Suspend::new(async move {
-                    match listing.await {
-                        Ok(loaded) => {
-                            let l = loaded.value;
-                            let scope = Filters {
-                                departments: resolve_scope(&opts.departments, l.departments.iter().map(|d| (d.id, d.name.as_str()))),
-                                offices: resolve_scope(&opts.offices, l.offices.iter().map(|o| (o.id, o.name.as_str()))),
-                                ..Default::default()
-                            };
-                            let index = Arc::new(BoardIndex::new(l, &scope));
-                            view! { <BoardView index stale=loaded.stale/> }.into_any()
-                        }
-                        Err(api::LoadError::NotFound) => view! { <ErrorState message=t.board_not_found retry=None/> }.into_any(),
-                        Err(api::LoadError::Unavailable) => view! { <ErrorState message=t.unavailable retry=Some(retry)/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
+    move || match state.get() {
+        None => view! { <LoadingState/> }.into_any(),
+        Some(Ok(loaded)) => {
+            let l = loaded.value;
+            let scope = Filters {
+                departments: resolve_scope(&opts.departments, l.departments.iter().map(|d| (d.id, d.name.as_str()))),
+                offices: resolve_scope(&opts.offices, l.offices.iter().map(|o| (o.id, o.name.as_str()))),
+                ..Default::default()
+            };
+            let index = Arc::new(BoardIndex::new(l, &scope));
+            view! { <BoardView index stale=loaded.stale/> }.into_any()
+        }
+        Some(Err(api::LoadError::NotFound)) => view! { <ErrorState message=t.board_not_found retry=None/> }.into_any(),
+        Some(Err(api::LoadError::Unavailable)) => view! { <ErrorState message=t.unavailable retry=Some(retry)/> }.into_any(),
     }
 }

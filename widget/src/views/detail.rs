@@ -13,9 +13,10 @@ pub fn DetailView(id: u64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
     let opts = ctx.opts.clone();
-    let detail = LocalResource::new(move || {
-        let o = opts.clone();
-        async move { api::job(&o.api_base, &o.board, id).await }
+    let detail = RwSignal::new_local(None::<Result<api::Detail, LoadError>>);
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::job(&opts.api_base, &opts.board, id).await;
+        let _ = detail.try_set(Some(result));
     });
     let prefix = ctx.opts.prefix.clone();
     on_cleanup(move || crate::seo::remove(&prefix));
@@ -31,15 +32,12 @@ pub fn DetailView(id: u64) -> impl IntoView {
     view! {
         <article class="detail" part="detail">
             <button type="button" class="back" on:click=back>"← "{t.back}</button>
-            <Transition fallback=|| view! { <LoadingState/> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <JobBody d/> }.into_any(),
-                        Err(LoadError::NotFound) => view! { <p class="state error" role="alert">{t.job_not_found}</p> }.into_any(),
-                        Err(LoadError::Unavailable) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match detail.get() {
+                None => view! { <LoadingState/> }.into_any(),
+                Some(Ok(d)) => view! { <JobBody d/> }.into_any(),
+                Some(Err(LoadError::NotFound)) => view! { <p class="state error" role="alert">{t.job_not_found}</p> }.into_any(),
+                Some(Err(LoadError::Unavailable)) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
+            }}
         </article>
     }
 }
