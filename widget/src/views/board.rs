@@ -10,9 +10,7 @@ use shared::board::BoardIndex;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-#[derive(Clone, PartialEq)]
 struct GroupRow {
-    key: (Option<u64>, Vec<u64>),
     name: String,
     jobs: Vec<JobSummary>,
 }
@@ -55,7 +53,7 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
                 }
                 let jobs: Vec<JobSummary> = g.jobs.into_iter().take(budget).cloned().collect();
                 budget -= jobs.len();
-                rows.push(GroupRow { key: (g.department_id, jobs.iter().map(|j| j.id).collect()), name: g.name.to_string(), jobs });
+                rows.push(GroupRow { name: g.name.to_string(), jobs });
             }
             rows
         }
@@ -89,14 +87,7 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
                 })}
                 {move || (total > 0 && matches.with(Vec::is_empty)).then(|| view! { <p class="empty">{t.no_matches}</p> })}
                 <div class="groups" aria-label=t.job_list role="region">
-                    <For each=groups key=|g| g.key.clone() let:group>
-                        <section class="group" part="group">
-                            {(!group.name.is_empty()).then(|| view! { <h3>{group.name.clone()}</h3> })}
-                            <ul role="list">
-                                {group.jobs.into_iter().map(|job| view! { <JobRow job/> }).collect_view()}
-                            </ul>
-                        </section>
-                    </For>
+                    {move || groups().into_iter().map(|group| view! { <GroupSection group/> }).collect_view()}
                 </div>
                 {move || (matches.with(Vec::len) > shown.get()).then(|| view! {
                     <button type="button" class="more" part="more" on:click=move |_| shown.update(|s| *s = s.saturating_add(page))>{t.show_more}</button>
@@ -104,6 +95,18 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
             </section>
             {move || open.get().map(|id| view! { <DetailView id/> })}
         </div>
+    }
+}
+
+#[component]
+fn GroupSection(group: GroupRow) -> impl IntoView {
+    view! {
+        <section class="group" part="group">
+            {(!group.name.is_empty()).then(|| view! { <h3>{group.name}</h3> })}
+            <ul role="list">
+                {group.jobs.into_iter().map(|job| view! { <JobRow job/> }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
