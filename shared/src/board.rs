@@ -6,6 +6,18 @@ use crate::api::{BoardListing, JobSummary, MetadataValue};
 /// Folds text for matching: lower case, Latin diacritics removed, whitespace collapsed.
 /// "Zürich", "ZURICH" and "zurich" all fold to "zurich".
 pub fn fold(text: &str) -> String {
+    // In the browser (feature `js-fold`), JavaScript's `toLowerCase` lowers non-ASCII text,
+    // so the widget does not carry Rust's Unicode case tables (about 11 KB). It is the same
+    // full Unicode mapping, applied to the whole string before the loop below.
+    #[cfg(all(feature = "js-fold", target_arch = "wasm32"))]
+    let lowered: String;
+    #[cfg(all(feature = "js-fold", target_arch = "wasm32"))]
+    let text = if text.is_ascii() {
+        text
+    } else {
+        lowered = js_sys::JsString::from(text).to_lower_case().into();
+        lowered.as_str()
+    };
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
     for c in text.chars() {
@@ -17,7 +29,11 @@ pub fn fold(text: &str) -> String {
             continue;
         }
         last_space = false;
-        for l in c.to_lowercase() {
+        #[cfg(all(feature = "js-fold", target_arch = "wasm32"))]
+        let lower = [c.to_ascii_lowercase()];
+        #[cfg(not(all(feature = "js-fold", target_arch = "wasm32")))]
+        let lower = c.to_lowercase();
+        for l in lower {
             match fold_latin(l) {
                 Some(s) => out.push_str(s),
                 None => out.push(l),

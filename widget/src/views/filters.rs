@@ -12,11 +12,16 @@ pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
     let t = ctx.t;
     let filters = ctx.filters;
     let id = |name: &str| format!("{}{name}", ctx.opts.prefix);
-    let facets = [(Facet::Department, t.department), (Facet::Office, t.office), (Facet::Location, t.location), (Facet::Workplace, t.workplace)];
+    let facets = [
+        (Facet::Department, t.department, "department"),
+        (Facet::Office, t.office, "office"),
+        (Facet::Location, t.location, "location"),
+        (Facet::Workplace, t.workplace, "workplace"),
+    ];
     let selects = facets
         .into_iter()
-        .filter(|(facet, _)| index.facet(*facet, &Filters::default()).len() > 1)
-        .map(|(facet, label)| view! { <FacetSelect index=index.clone() facet label id=id(&format!("{facet:?}").to_lowercase())/> })
+        .filter(|(facet, _, _)| index.facet(*facet, &Filters::default()).len() > 1)
+        .map(|(facet, label, name)| view! { <FacetSelect index=index.clone() facet label id=id(name)/> })
         .collect_view();
     view! {
         <div class="filters" role="search" aria-label=t.filters part="filters">
