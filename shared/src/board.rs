@@ -272,6 +272,15 @@ fn add_label(labels: &mut Vec<(String, String)>, key: &str, label: impl FnOnce()
     }
 }
 
+/// Sorts `items` by a key of one shape, (rank, folded name, id): each key is computed once,
+/// and every sort in this module shares one instantiation of the sort.
+fn sort_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (u64, String, u64)) {
+    let mut keyed: Vec<((u64, String, u64), usize)> = items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
+    keyed.sort();
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(keyed.into_iter().filter_map(|(_, i)| slots[i].take()));
+}
+
 /// The parent of `id` in a list of (id, parent).
 fn parent_of(parents: &[(u64, Option<u64>)], id: u64) -> Option<u64> {
     parents.iter().find(|p| p.0 == id).and_then(|p| p.1)
@@ -414,7 +423,7 @@ impl BoardIndex {
                             Some(p) => n.2 == Some(p),
                         })
                         .collect();
-                    kids.sort_by(|a, b| fold(a.1).cmp(&fold(b.1)).then(a.0.cmp(&b.0)));
+                    sort_by_key(&mut kids, |k| (0, fold(k.1), k.0));
                     for k in kids {
                         if out.iter().any(|o| o.0 == k.0) || depth > 16 {
                             continue;
@@ -486,12 +495,14 @@ impl BoardIndex {
         }
         for g in &mut groups {
             // An owner's order first (featured, then by position), then by title.
-            let owner = |j: &JobSummary| (!j.featured, j.position.is_none(), j.position.unwrap_or(0));
-            g.jobs.sort_by(|a, b| owner(a).cmp(&owner(b)).then_with(|| fold(&a.title).cmp(&fold(&b.title))).then(a.id.cmp(&b.id)));
+            sort_by_key(&mut g.jobs, |j| {
+                let rank =
+                    ((!j.featured as u64) << 33) | ((j.position.is_none() as u64) << 32) | (j.position.unwrap_or(0) as u32 ^ 0x8000_0000) as u64;
+                (rank, fold(&j.title), j.id)
+            });
         }
-        groups.sort_by(|a, b| {
-            (a.department_id.is_none(), fold(a.name), a.department_id).cmp(&(b.department_id.is_none(), fold(b.name), b.department_id))
-        });
+        // By name, the group without one last (its id is None, the only such group).
+        sort_by_key(&mut groups, |g| (g.department_id.is_none() as u64, fold(g.name), g.department_id.unwrap_or(0)));
         groups
     }
 }
