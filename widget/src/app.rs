@@ -5,8 +5,8 @@ use crate::api;
 use crate::i18n::Messages;
 use crate::options::Options;
 use crate::url;
-use crate::views::board::BoardView;
-use crate::views::states::{ErrorState, LoadingState};
+use crate::views::board::board_view;
+use crate::views::states::{error_state, loading_state};
 use leptos::prelude::*;
 use shared::api::BoardListing;
 use shared::board::{resolve_scope, BoardIndex, Filters};
@@ -64,7 +64,7 @@ pub fn App(opts: Options) -> impl IntoView {
     let t = ctx.t;
     let opts = ctx.opts.clone();
     move || match state.get() {
-        None => view! { <LoadingState/> }.into_any(),
+        None => loading_state().into_any(),
         Some(Ok(loaded)) => {
             let l = loaded.value;
             let scope = Filters {
@@ -73,9 +73,9 @@ pub fn App(opts: Options) -> impl IntoView {
                 ..Default::default()
             };
             let index = Arc::new(BoardIndex::new(l, &scope));
-            view! { <BoardView index stale=loaded.stale/> }.into_any()
+            board_view(index, loaded.stale).into_any()
         }
-        Some(Err(api::LoadError::NotFound)) => view! { <ErrorState message=t.board_not_found retry=None/> }.into_any(),
-        Some(Err(api::LoadError::Unavailable)) => view! { <ErrorState message=t.unavailable retry=Some(retry)/> }.into_any(),
+        Some(Err(api::LoadError::NotFound)) => error_state(t.board_not_found, None).into_any(),
+        Some(Err(api::LoadError::Unavailable)) => error_state(t.unavailable, Some(retry)).into_any(),
     }
 }

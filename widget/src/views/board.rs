@@ -1,8 +1,8 @@
 //! The list: filters, a live result count, jobs grouped under headings, "show more".
 
 use crate::app::Ctx;
-use crate::views::detail::DetailView;
-use crate::views::filters::FilterBar;
+use crate::views::detail::detail_view;
+use crate::views::filters::filter_bar;
 use leptos::html::Div;
 use leptos::prelude::*;
 use shared::api::{hosted_board_url, JobSummary};
@@ -15,8 +15,7 @@ struct GroupRow {
     jobs: Vec<JobSummary>,
 }
 
-#[component]
-pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
+pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
     let opts = ctx.opts.clone();
@@ -80,38 +79,36 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
             {stale.then(|| view! { <p class="notice" role="status" part="notice">{t.stale}</p> })}
             <section class="board" aria-labelledby=format!("{}title", opts.prefix) hidden=move || open.get().is_some()>
                 <h2 class="board-title" id=format!("{}title", opts.prefix) part="title">{name}</h2>
-                {with_filters.then(|| view! { <FilterBar index=index.clone()/> })}
+                {with_filters.then(|| filter_bar(index.clone()))}
                 <p class="count" role="status" aria-live="polite" aria-atomic="true">{move || t.count(matches.with(Vec::len))}</p>
                 {(total == 0).then(|| view! {
                     <p class="empty">{t.no_jobs}" "<a href=hosted.clone() target="_blank" rel="noopener">{t.see_hosted}</a></p>
                 })}
                 {move || (total > 0 && matches.with(Vec::is_empty)).then(|| view! { <p class="empty">{t.no_matches}</p> })}
                 <div class="groups" aria-label=t.job_list role="region">
-                    {move || groups().into_iter().map(|group| view! { <GroupSection group/> }).collect_view()}
+                    {move || groups().into_iter().map(|group| group_section(group)).collect_view()}
                 </div>
                 {move || (matches.with(Vec::len) > shown.get()).then(|| view! {
                     <button type="button" class="more" part="more" on:click=move |_| shown.update(|s| *s = s.saturating_add(page))>{t.show_more}</button>
                 })}
             </section>
-            {move || open.get().map(|id| view! { <DetailView id/> })}
+            {move || open.get().map(|id| detail_view(id))}
         </div>
     }
 }
 
-#[component]
-fn GroupSection(group: GroupRow) -> impl IntoView {
+fn group_section(group: GroupRow) -> impl IntoView {
     view! {
         <section class="group" part="group">
             {(!group.name.is_empty()).then(|| view! { <h3>{group.name}</h3> })}
             <ul role="list">
-                {group.jobs.into_iter().map(|job| view! { <JobRow job/> }).collect_view()}
+                {group.jobs.into_iter().map(|job| job_row(job)).collect_view()}
             </ul>
         </section>
     }
 }
 
-#[component]
-fn JobRow(job: JobSummary) -> impl IntoView {
+fn job_row(job: JobSummary) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let id = job.id;
     view! {

@@ -4,12 +4,11 @@
 use crate::api::{self, LoadError};
 use crate::app::Ctx;
 use crate::i18n;
-use crate::views::states::LoadingState;
+use crate::views::states::loading_state;
 use leptos::html::H2;
 use leptos::prelude::*;
 
-#[component]
-pub fn DetailView(id: u64) -> impl IntoView {
+pub fn detail_view(id: u64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
     let opts = ctx.opts.clone();
@@ -33,8 +32,8 @@ pub fn DetailView(id: u64) -> impl IntoView {
         <article class="detail" part="detail">
             <button type="button" class="back" on:click=back>"← "{t.back}</button>
             {move || match detail.get() {
-                None => view! { <LoadingState/> }.into_any(),
-                Some(Ok(d)) => view! { <JobBody d/> }.into_any(),
+                None => loading_state().into_any(),
+                Some(Ok(d)) => job_body(d).into_any(),
                 Some(Err(LoadError::NotFound)) => view! { <p class="state error" role="alert">{t.job_not_found}</p> }.into_any(),
                 Some(Err(LoadError::Unavailable)) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
             }}
@@ -42,8 +41,7 @@ pub fn DetailView(id: u64) -> impl IntoView {
     }
 }
 
-#[component]
-fn JobBody(d: api::Detail) -> impl IntoView {
+fn job_body(d: api::Detail) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let api::Detail { detail: d, form } = d;
     let (t, lang) = (ctx.t, ctx.opts.lang);
@@ -95,7 +93,7 @@ fn JobBody(d: api::Detail) -> impl IntoView {
         {match form {
             // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
             Some(form) => view! {
-                <ApplySlot form job_id=d.job.id/>
+                {apply_slot(form, d.job.id)}
                 <p class="alt-apply"><a class="apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}" ↗"</a></p>
             }.into_any(),
             None => view! { <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}</a></p> }.into_any(),
@@ -105,8 +103,7 @@ fn JobBody(d: api::Detail) -> impl IntoView {
 
 /// Where the application form goes. Its code is a separate bundle (`apply/`), fetched through
 /// the loader only now, so visitors who just browse never download it.
-#[component]
-fn ApplySlot(form: wasm_bindgen::JsValue, job_id: u64) -> impl IntoView {
+fn apply_slot(form: wasm_bindgen::JsValue, job_id: u64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let slot = NodeRef::<leptos::html::Div>::new();
     let opts = ctx.opts.clone();

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use shared::board::{BoardIndex, Facet, Filters};
 use std::sync::Arc;
 
-#[component]
-pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
+pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
     let filters = ctx.filters;
@@ -21,7 +20,7 @@ pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
     let selects = facets
         .into_iter()
         .filter(|(facet, _, _)| index.facet(*facet, &Filters::default()).len() > 1)
-        .map(|(facet, label, name)| view! { <FacetSelect index=index.clone() facet label id=id(name)/> })
+        .map(|(facet, label, name)| facet_select(index.clone(), facet, label, id(name)))
         .collect_view();
     view! {
         <div class="filters" role="search" aria-label=t.filters part="filters">
@@ -40,8 +39,7 @@ pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
     }
 }
 
-#[component]
-fn FacetSelect(index: Arc<BoardIndex>, facet: Facet, label: &'static str, id: String) -> impl IntoView {
+fn facet_select(index: Arc<BoardIndex>, facet: Facet, label: &'static str, id: String) -> impl IntoView {
     let filters = expect_context::<Ctx>().filters;
     let options = index.facet(facet, &Filters::default());
     let counts = {

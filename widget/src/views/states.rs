@@ -4,8 +4,7 @@ use crate::app::Ctx;
 use leptos::prelude::*;
 use shared::api::hosted_board_url;
 
-#[component]
-pub fn LoadingState() -> impl IntoView {
+pub fn loading_state() -> impl IntoView {
     let t = expect_context::<Ctx>().t;
     view! {
         <div class="state loading" role="status" part="loading">
@@ -17,8 +16,7 @@ pub fn LoadingState() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn ErrorState(message: &'static str, retry: Option<Callback<()>>) -> impl IntoView {
+pub fn error_state(message: &'static str, retry: Option<Callback<()>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let t = ctx.t;
     view! {
