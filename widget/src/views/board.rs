@@ -86,13 +86,13 @@ pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
                 })}
                 {move || (total > 0 && matches.with(Vec::is_empty)).then(|| view! { <p class="empty">{t.no_matches}</p> })}
                 <div class="groups" aria-label=t.job_list role="region">
-                    {move || groups().into_iter().map(|group| group_section(group)).collect_view()}
+                    {move || groups().into_iter().map(group_section).collect_view()}
                 </div>
                 {move || (matches.with(Vec::len) > shown.get()).then(|| view! {
                     <button type="button" class="more" part="more" on:click=move |_| shown.update(|s| *s = s.saturating_add(page))>{t.show_more}</button>
                 })}
             </section>
-            {move || open.get().map(|id| detail_view(id))}
+            {move || open.get().map(detail_view)}
         </div>
     }
 }
@@ -102,7 +102,7 @@ fn group_section(group: GroupRow) -> impl IntoView {
         <section class="group" part="group">
             {(!group.name.is_empty()).then(|| view! { <h3>{group.name}</h3> })}
             <ul role="list">
-                {group.jobs.into_iter().map(|job| job_row(job)).collect_view()}
+                {group.jobs.into_iter().map(job_row).collect_view()}
             </ul>
         </section>
     }
