@@ -25,6 +25,13 @@ pub struct Ctx {
     pub opened_here: StoredValue<bool>,
 }
 
+/// The widget's context. Not `expect_context`: its panic message formats the type name with
+/// `Debug`, which links string escaping and Unicode tables into the bundle.
+pub fn ctx() -> Ctx {
+    use wasm_bindgen::UnwrapThrowExt;
+    use_context::<Ctx>().expect_throw("greenhouse widget: no context")
+}
+
 #[component]
 pub fn App(opts: Options) -> impl IntoView {
     let prefix = opts.prefix.clone();

@@ -1,6 +1,5 @@
 //! The list: filters, a live result count, jobs grouped under headings, "show more".
 
-use crate::app::Ctx;
 use crate::i18n::Messages;
 use crate::views::detail::detail_view;
 use crate::views::dom::{el, texted};
@@ -13,7 +12,7 @@ use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     let opts = ctx.opts.clone();
     let (filters, selected) = (ctx.filters, ctx.selected);

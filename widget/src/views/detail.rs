@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 pub fn detail_view(id: u64) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     let opts = ctx.opts.clone();
     let detail = RwSignal::new_local(None::<Result<api::Detail, LoadError>>);

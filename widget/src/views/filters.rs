@@ -1,7 +1,6 @@
 //! Search box and one select per facet. The option lists are fixed per board so focus and
 //! selection never jump; only the counts beside each option change as filters compose.
 
-use crate::app::Ctx;
 use crate::views::dom::{el, texted};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -10,7 +9,7 @@ use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     let filters = ctx.filters;
     let id = |name: &str| {
