@@ -74,11 +74,13 @@ fn board(o: &JsValue) -> BoardInfo {
     BoardInfo { token: string(&b, "token"), name: string(&b, "name"), hosted_url: string(&b, "hosted_url") }
 }
 
+/// `{"name": …, "value": {"type": "text" | "bool" | "list" | "empty", "value": …}}`.
 fn metadata(m: &JsValue) -> MetadataField {
-    let value = match string(m, "type").as_str() {
-        "text" => MetadataValue::Text(string(m, "value")),
-        "bool" => MetadataValue::Bool(get(m, "value").as_bool().unwrap_or(false)),
-        "list" => MetadataValue::List(strings(m, "value")),
+    let v = get(m, "value");
+    let value = match string(&v, "type").as_str() {
+        "text" => MetadataValue::Text(string(&v, "value")),
+        "bool" => MetadataValue::Bool(get(&v, "value").as_bool().unwrap_or(false)),
+        "list" => MetadataValue::List(strings(&v, "value")),
         _ => MetadataValue::Empty,
     };
     MetadataField { name: string(m, "name"), value }
