@@ -2,11 +2,22 @@
 //! the same code runs in the widget and in tests.
 
 use crate::api::{BoardListing, JobSummary, MetadataValue};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Folds text for matching: lower case, Latin diacritics removed, whitespace collapsed.
 /// "Zürich", "ZURICH" and "zurich" all fold to "zurich".
 pub fn fold(text: &str) -> String {
+    // In the browser (feature `js-fold`), JavaScript's `toLowerCase` lowers non-ASCII text,
+    // so the widget does not carry Rust's Unicode case tables (about 11 KB). It is the same
+    // full Unicode mapping, applied to the whole string before the loop below.
+    #[cfg(all(feature = "js-fold", target_arch = "wasm32"))]
+    let lowered: String;
+    #[cfg(all(feature = "js-fold", target_arch = "wasm32"))]
+    let text = if text.is_ascii() {
+        text
+    } else {
+        lowered = js_sys::JsString::from(text).to_lower_case().into();
+        lowered.as_str()
+    };
     let mut out = String::with_capacity(text.len());
     let mut last_space = true;
     for c in text.chars() {
@@ -18,7 +29,11 @@ pub fn fold(text: &str) -> String {
             continue;
         }
         last_space = false;
-        for l in c.to_lowercase() {
+        #[cfg(all(feature = "js-fold", target_arch = "wasm32"))]
+        let lower = [c.to_ascii_lowercase()];
+        #[cfg(not(all(feature = "js-fold", target_arch = "wasm32")))]
+        let lower = c.to_lowercase();
+        for l in lower {
             match fold_latin(l) {
                 Some(s) => out.push_str(s),
                 None => out.push(l),
@@ -70,13 +85,39 @@ pub enum Facet {
 
 /// What the visitor has chosen: a text query and, per facet, any of several options (OR
 /// within a facet, AND across facets). Location and workplace options are folded keys.
+/// Each set is a sorted `Vec` without duplicates (no B-tree code in the widget).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
     pub query: String,
-    pub departments: BTreeSet<u64>,
-    pub offices: BTreeSet<u64>,
-    pub locations: BTreeSet<String>,
-    pub workplace: BTreeSet<String>,
+    pub departments: Vec<u64>,
+    pub offices: Vec<u64>,
+    pub locations: Vec<String>,
+    pub workplace: Vec<String>,
+}
+
+/// Adds `v` to a sorted set; false when it was there already.
+fn set_insert<T: Ord>(set: &mut Vec<T>, v: T) -> bool {
+    match set.binary_search(&v) {
+        Ok(_) => false,
+        Err(at) => {
+            set.insert(at, v);
+            true
+        }
+    }
+}
+
+/// A sorted set from any values.
+fn set_of<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for v in items {
+        set_insert(&mut out, v);
+    }
+    out
+}
+
+/// Whether sorted `set` holds `v`.
+fn set_has<T: Ord + ?Sized, U: std::borrow::Borrow<T> + Ord>(set: &[U], v: &T) -> bool {
+    set.binary_search_by(|x| x.borrow().cmp(v)).is_ok()
 }
 
 impl Filters {
@@ -91,9 +132,12 @@ impl Filters {
     /// Turns an option on or off. `key` is an id for departments and offices, a folded key
     /// for locations and workplace types.
     pub fn toggle(&mut self, facet: Facet, key: &str) {
-        fn flip<T: Ord>(set: &mut BTreeSet<T>, v: T) {
-            if !set.remove(&v) {
-                set.insert(v);
+        fn flip<T: Ord>(set: &mut Vec<T>, v: T) {
+            match set.binary_search(&v) {
+                Ok(at) => {
+                    set.remove(at);
+                }
+                Err(at) => set.insert(at, v),
             }
         }
         match facet {
@@ -116,16 +160,16 @@ impl Filters {
         match facet {
             Facet::Department => key.parse().is_ok_and(|id| self.departments.contains(&id)),
             Facet::Office => key.parse().is_ok_and(|id| self.offices.contains(&id)),
-            Facet::Location => self.locations.contains(key),
-            Facet::Workplace => self.workplace.contains(key),
+            Facet::Location => set_has(&self.locations, key),
+            Facet::Workplace => set_has(&self.workplace, key),
         }
     }
 
     /// The filters as URL query pairs, each name prefixed (`ghw_q`, `ghw_dept`, …) so the host
     /// page's own parameters survive. Empty filters write nothing.
     pub fn to_params(&self, prefix: &str) -> Vec<(String, String)> {
-        let join_ids = |s: &BTreeSet<u64>| s.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
-        let join = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join("|");
+        let join_ids = |s: &[u64]| s.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+        let join = |s: &[String]| s.join("|");
         let mut out = Vec::new();
         let q = self.query.trim();
         if !q.is_empty() {
@@ -158,10 +202,10 @@ impl Filters {
             let Some(name) = k.strip_prefix(prefix) else { continue };
             match name {
                 "q" => f.query = v.chars().take(200).collect(),
-                "dept" => f.departments = v.split(',').filter_map(|x| x.trim().parse().ok()).collect(),
-                "office" => f.offices = v.split(',').filter_map(|x| x.trim().parse().ok()).collect(),
-                "loc" => f.locations = v.split('|').map(fold).filter(|x| !x.is_empty()).collect(),
-                "wp" => f.workplace = v.split('|').map(fold).filter(|x| !x.is_empty()).collect(),
+                "dept" => f.departments = set_of(v.split(',').filter_map(|x| x.trim().parse().ok())),
+                "office" => f.offices = set_of(v.split(',').filter_map(|x| x.trim().parse().ok())),
+                "loc" => f.locations = set_of(v.split('|').map(fold).filter(|x| !x.is_empty())),
+                "wp" => f.workplace = set_of(v.split('|').map(fold).filter(|x| !x.is_empty())),
                 _ => {}
             }
         }
@@ -216,11 +260,33 @@ pub struct BoardIndex {
     entries: Vec<Entry>,
     /// Jobs the embed shows at all (its `data-departments` / `data-offices` scope).
     in_scope: Vec<usize>,
-    location_labels: BTreeMap<String, String>,
-    workplace_labels: BTreeMap<String, String>,
+    /// (folded key, label), sorted by key.
+    location_labels: Vec<(String, String)>,
+    workplace_labels: Vec<(String, String)>,
 }
 
-fn closure(ids: &[u64], parents: &HashMap<u64, Option<u64>>) -> Vec<u64> {
+/// Keeps the first label seen for each folded key, sorted by key.
+fn add_label(labels: &mut Vec<(String, String)>, key: &str, label: impl FnOnce() -> String) {
+    if let Err(at) = labels.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+        labels.insert(at, (key.to_string(), label()));
+    }
+}
+
+/// Sorts `items` by a key of one shape, (rank, folded name, id): each key is computed once,
+/// and every sort in this module shares one instantiation of the sort.
+fn sort_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (u64, String, u64)) {
+    let mut keyed: Vec<((u64, String, u64), usize)> = items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
+    keyed.sort();
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(keyed.into_iter().filter_map(|(_, i)| slots[i].take()));
+}
+
+/// The parent of `id` in a list of (id, parent).
+fn parent_of(parents: &[(u64, Option<u64>)], id: u64) -> Option<u64> {
+    parents.iter().find(|p| p.0 == id).and_then(|p| p.1)
+}
+
+fn closure(ids: &[u64], parents: &[(u64, Option<u64>)]) -> Vec<u64> {
     let mut out = Vec::new();
     for &id in ids {
         let mut cur = Some(id);
@@ -230,7 +296,7 @@ fn closure(ids: &[u64], parents: &HashMap<u64, Option<u64>>) -> Vec<u64> {
                 break;
             }
             out.push(c);
-            cur = parents.get(&c).copied().flatten();
+            cur = parent_of(parents, c);
             guard += 1;
         }
     }
@@ -239,15 +305,17 @@ fn closure(ids: &[u64], parents: &HashMap<u64, Option<u64>>) -> Vec<u64> {
 
 /// Names or ids from an embed attribute (`"Engineering, 4010000009"`), resolved against a
 /// list of (id, name).
-pub fn resolve_scope<'a>(spec: &str, items: impl Iterator<Item = (u64, &'a str)> + Clone) -> BTreeSet<u64> {
-    let mut out = BTreeSet::new();
+pub fn resolve_scope<'a>(spec: &str, items: impl Iterator<Item = (u64, &'a str)> + Clone) -> Vec<u64> {
+    let mut out = Vec::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if let Ok(id) = part.parse::<u64>() {
-            out.insert(id);
+            set_insert(&mut out, id);
             continue;
         }
         let want = fold(part);
-        out.extend(items.clone().filter(|(_, n)| fold(n) == want).map(|(id, _)| id));
+        for (id, _) in items.clone().filter(|(_, n)| fold(n) == want) {
+            set_insert(&mut out, id);
+        }
     }
     out
 }
@@ -256,26 +324,29 @@ impl BoardIndex {
     /// `scope` restricts the board to some departments/offices (with their children), for
     /// embeds such as "one page per department"; an empty scope shows everything.
     pub fn new(listing: BoardListing, scope: &Filters) -> Self {
-        let dept_parent: HashMap<u64, Option<u64>> = listing.departments.iter().map(|d| (d.id, d.parent_id)).collect();
-        let office_parent: HashMap<u64, Option<u64>> = listing.offices.iter().map(|o| (o.id, o.parent_id)).collect();
-        let dept_name: HashMap<u64, &str> = listing.departments.iter().map(|d| (d.id, d.name.as_str())).collect();
-        let office_name: HashMap<u64, &str> = listing.offices.iter().map(|o| (o.id, o.name.as_str())).collect();
-        let mut location_labels = BTreeMap::new();
-        let mut workplace_labels = BTreeMap::new();
+        let dept_parent: Vec<(u64, Option<u64>)> = listing.departments.iter().map(|d| (d.id, d.parent_id)).collect();
+        let office_parent: Vec<(u64, Option<u64>)> = listing.offices.iter().map(|o| (o.id, o.parent_id)).collect();
+        let dept_name = |id: &u64| listing.departments.iter().find(|d| d.id == *id).map_or("", |d| d.name.as_str());
+        let office_name = |id: &u64| listing.offices.iter().find(|o| o.id == *id).map_or("", |o| o.name.as_str());
+        let mut location_labels = Vec::new();
+        let mut workplace_labels = Vec::new();
         let entries: Vec<Entry> = listing
             .jobs
             .iter()
             .map(|j| {
                 let departments = closure(&j.department_ids, &dept_parent);
                 let offices = closure(&j.office_ids, &office_parent);
-                let mut h = format!("{}\n{}", j.title, j.location);
+                let mut h = String::with_capacity(j.title.len() + j.location.len() + 1);
+                h.push_str(&j.title);
+                h.push('\n');
+                h.push_str(&j.location);
                 for id in departments.iter() {
                     h.push('\n');
-                    h.push_str(dept_name.get(id).copied().unwrap_or_default());
+                    h.push_str(dept_name(id));
                 }
                 for id in offices.iter() {
                     h.push('\n');
-                    h.push_str(office_name.get(id).copied().unwrap_or_default());
+                    h.push_str(office_name(id));
                 }
                 if let Some(r) = &j.requisition_id {
                     h.push('\n');
@@ -283,11 +354,11 @@ impl BoardIndex {
                 }
                 let location = fold(&j.location);
                 if !location.is_empty() {
-                    location_labels.entry(location.clone()).or_insert_with(|| j.location.trim().to_string());
+                    add_label(&mut location_labels, &location, || j.location.trim().to_string());
                 }
                 let workplace = workplace_of(j).map(|label| {
                     let key = fold(&label);
-                    workplace_labels.entry(key.clone()).or_insert(label);
+                    add_label(&mut workplace_labels, &key, || label);
                     key
                 });
                 Entry { haystack: fold(&h), departments, offices, location, workplace }
@@ -305,8 +376,8 @@ impl BoardIndex {
         words.split(' ').filter(|w| !w.is_empty()).all(|w| e.haystack.contains(w))
             && (except == Some(Facet::Department) || f.departments.is_empty() || e.departments.iter().any(|d| f.departments.contains(d)))
             && (except == Some(Facet::Office) || f.offices.is_empty() || e.offices.iter().any(|o| f.offices.contains(o)))
-            && (except == Some(Facet::Location) || f.locations.is_empty() || f.locations.contains(&e.location))
-            && (except == Some(Facet::Workplace) || f.workplace.is_empty() || e.workplace.as_ref().is_some_and(|w| f.workplace.contains(w)))
+            && (except == Some(Facet::Location) || f.locations.is_empty() || set_has(&f.locations, e.location.as_str()))
+            && (except == Some(Facet::Workplace) || f.workplace.is_empty() || e.workplace.as_ref().is_some_and(|w| set_has(&f.workplace, w.as_str())))
     }
 
     /// Jobs in scope (indexes into `listing.jobs`).
@@ -352,7 +423,7 @@ impl BoardIndex {
                             Some(p) => n.2 == Some(p),
                         })
                         .collect();
-                    kids.sort_by(|a, b| fold(a.1).cmp(&fold(b.1)).then(a.0.cmp(&b.0)));
+                    sort_by_key(&mut kids, |k| (0, fold(k.1), k.0));
                     for k in kids {
                         if out.iter().any(|o| o.0 == k.0) || depth > 16 {
                             continue;
@@ -375,13 +446,13 @@ impl BoardIndex {
             Facet::Location => self
                 .location_labels
                 .iter()
-                .filter(|(k, _)| present(&|e| &e.location == *k))
+                .filter(|(k, _)| present(&|e| &e.location == k))
                 .map(|(k, label)| FacetOption { key: k.clone(), label: label.clone(), count: self.count(f, facet, |e| &e.location == k), depth: 0 })
                 .collect(),
             Facet::Workplace => self
                 .workplace_labels
                 .iter()
-                .filter(|(k, _)| present(&|e| e.workplace.as_ref() == Some(*k)))
+                .filter(|(k, _)| present(&|e| e.workplace.as_ref() == Some(k)))
                 .map(|(k, label)| FacetOption {
                     key: k.clone(),
                     label: label.clone(),
@@ -397,13 +468,13 @@ impl BoardIndex {
     /// and id, so the order is stable across loads.
     pub fn group<'a>(&'a self, selected: &[usize], by: GroupBy, other_label: &'a str) -> Vec<Group<'a>> {
         let listing = &self.listing;
-        let names: HashMap<u64, &str> = match by {
+        let names: Vec<(u64, &str)> = match by {
             GroupBy::Department => listing.departments.iter().map(|d| (d.id, d.name.as_str())).collect(),
             GroupBy::Office => listing.offices.iter().map(|o| (o.id, o.name.as_str())).collect(),
-            GroupBy::None => HashMap::new(),
+            GroupBy::None => Vec::new(),
         };
+        let name_of = |id: u64| names.iter().find(|n| n.0 == id).map(|n| n.1);
         let mut groups: Vec<Group<'a>> = Vec::new();
-        let mut at: HashMap<Option<u64>, usize> = HashMap::new();
         for &i in selected {
             let Some(job) = listing.jobs.get(i) else { continue };
             let key = match by {
@@ -411,22 +482,27 @@ impl BoardIndex {
                 GroupBy::Office => job.office_ids.first().copied(),
                 GroupBy::None => None,
             }
-            .filter(|id| names.contains_key(id));
-            let slot = *at.entry(key).or_insert_with(|| {
-                let name = key.and_then(|id| names.get(&id).copied()).unwrap_or(if by == GroupBy::None { "" } else { other_label });
-                groups.push(Group { department_id: key, name, jobs: Vec::new() });
-                groups.len() - 1
-            });
+            .filter(|id| name_of(*id).is_some());
+            let slot = match groups.iter().position(|g| g.department_id == key) {
+                Some(slot) => slot,
+                None => {
+                    let name = key.and_then(name_of).unwrap_or(if by == GroupBy::None { "" } else { other_label });
+                    groups.push(Group { department_id: key, name, jobs: Vec::new() });
+                    groups.len() - 1
+                }
+            };
             groups[slot].jobs.push(job);
         }
         for g in &mut groups {
             // An owner's order first (featured, then by position), then by title.
-            let owner = |j: &JobSummary| (!j.featured, j.position.is_none(), j.position.unwrap_or(0));
-            g.jobs.sort_by(|a, b| owner(a).cmp(&owner(b)).then_with(|| fold(&a.title).cmp(&fold(&b.title))).then(a.id.cmp(&b.id)));
+            sort_by_key(&mut g.jobs, |j| {
+                let rank =
+                    ((!j.featured as u64) << 33) | ((j.position.is_none() as u64) << 32) | (j.position.unwrap_or(0) as u32 ^ 0x8000_0000) as u64;
+                (rank, fold(&j.title), j.id)
+            });
         }
-        groups.sort_by(|a, b| {
-            (a.department_id.is_none(), fold(a.name), a.department_id).cmp(&(b.department_id.is_none(), fold(b.name), b.department_id))
-        });
+        // By name, the group without one last (its id is None, the only such group).
+        sort_by_key(&mut groups, |g| (g.department_id.is_none() as u64, fold(g.name), g.department_id.unwrap_or(0)));
         groups
     }
 }
@@ -577,7 +653,7 @@ mod tests {
         assert_eq!(idx.scope_len(), 2);
         assert_eq!(idx.select(&Filters::default()), vec![0, 1]);
         assert!(idx.facet(Facet::Department, &Filters::default()).iter().all(|o| o.label != "Sales"));
-        assert_eq!(resolve_scope("1, 99", std::iter::empty()), BTreeSet::from([1, 99]));
+        assert_eq!(resolve_scope("99, 1, 99", std::iter::empty()), vec![1, 99]);
     }
 
     #[test]
@@ -596,7 +672,7 @@ mod tests {
         assert_eq!(Filters::from_params("ghw_", pairs), f);
         assert!(Filters::default().to_params("ghw_").is_empty());
         let junk = Filters::from_params("ghw_", [("ghw_dept", "x,,7"), ("ghw_office", "-1")]);
-        assert_eq!(junk.departments, BTreeSet::from([7]));
+        assert_eq!(junk.departments, vec![7]);
         assert!(junk.offices.is_empty());
     }
 

@@ -5,9 +5,10 @@ use crate::api;
 use crate::i18n::Messages;
 use crate::options::Options;
 use crate::url;
-use crate::views::board::BoardView;
-use crate::views::states::{ErrorState, LoadingState};
+use crate::views::board::board_view;
+use crate::views::states::{error_state, loading_state};
 use leptos::prelude::*;
+use shared::api::BoardListing;
 use shared::board::{resolve_scope, BoardIndex, Filters};
 use std::sync::Arc;
 
@@ -22,6 +23,13 @@ pub struct Ctx {
     pub selected: RwSignal<Option<u64>>,
     /// Whether the open job was opened by a click here (so "back" can be the browser's back).
     pub opened_here: StoredValue<bool>,
+}
+
+/// The widget's context. Not `expect_context`: its panic message formats the type name with
+/// `Debug`, which links string escaping and Unicode tables into the bundle.
+pub fn ctx() -> Ctx {
+    use wasm_bindgen::UnwrapThrowExt;
+    use_context::<Ctx>().expect_throw("greenhouse widget: no context")
 }
 
 #[component]
@@ -47,37 +55,34 @@ pub fn App(opts: Options) -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
-    let attempt = RwSignal::new(0u32);
+    // The board loads once (again on "Try again"); until the first answer the skeleton shows,
+    // and a retry keeps what is on screen until its answer arrives (as a transition would).
+    let state = RwSignal::new(None::<Result<api::Loaded<BoardListing>, api::LoadError>>);
     let opts = ctx.opts.clone();
-    let listing = LocalResource::new(move || {
-        attempt.track();
+    let load = move || {
         let o = opts.clone();
-        async move { api::listing(&o.api_base, &o.board).await }
-    });
-    let retry = Callback::new(move |()| attempt.update(|n| *n += 1));
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = api::listing(&o.api_base, &o.board).await;
+            let _ = state.try_set(Some(result));
+        })
+    };
+    load();
+    let retry = Callback::new(move |()| load());
     let t = ctx.t;
     let opts = ctx.opts.clone();
-    view! {
-        <Transition fallback=|| view! { <LoadingState/> }>
-            {move || {
-                let opts = opts.clone();
-                Suspend::new(async move {
-                    match listing.await {
-                        Ok(loaded) => {
-                            let l = loaded.value;
-                            let scope = Filters {
-                                departments: resolve_scope(&opts.departments, l.departments.iter().map(|d| (d.id, d.name.as_str()))),
-                                offices: resolve_scope(&opts.offices, l.offices.iter().map(|o| (o.id, o.name.as_str()))),
-                                ..Default::default()
-                            };
-                            let index = Arc::new(BoardIndex::new(l, &scope));
-                            view! { <BoardView index stale=loaded.stale/> }.into_any()
-                        }
-                        Err(api::LoadError::NotFound) => view! { <ErrorState message=t.board_not_found retry=None/> }.into_any(),
-                        Err(api::LoadError::Unavailable(_)) => view! { <ErrorState message=t.unavailable retry=Some(retry)/> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
+    move || match state.get() {
+        None => loading_state().into_any(),
+        Some(Ok(loaded)) => {
+            let l = loaded.value;
+            let scope = Filters {
+                departments: resolve_scope(&opts.departments, l.departments.iter().map(|d| (d.id, d.name.as_str()))),
+                offices: resolve_scope(&opts.offices, l.offices.iter().map(|o| (o.id, o.name.as_str()))),
+                ..Default::default()
+            };
+            let index = Arc::new(BoardIndex::new(l, &scope));
+            board_view(index, loaded.stale).into_any()
+        }
+        Some(Err(api::LoadError::NotFound)) => error_state(t.board_not_found, None).into_any(),
+        Some(Err(api::LoadError::Unavailable)) => error_state(t.unavailable, Some(retry)).into_any(),
     }
 }

@@ -24,6 +24,8 @@ const STYLE: &str = include_str!("style.css");
 /// `index`).
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, options: JsValue) -> Result<(), JsValue> {
+    // Panic messages in the console for debug builds only: the hook pulls in formatting.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let opts = options::Options::from_js(&options);
     let shadow = match host.shadow_root() {

@@ -60,6 +60,8 @@ fn bundle(package: &str, name: &str, dir: &str) -> Result<()> {
         "wasm-opt",
         &[
             "-Oz",
+            // Repeats the passes while they still shrink the module (about 0.3 % on the widget).
+            "--converge",
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",

@@ -1,8 +1,9 @@
 //! The list: filters, a live result count, jobs grouped under headings, "show more".
 
-use crate::app::Ctx;
-use crate::views::detail::DetailView;
-use crate::views::filters::FilterBar;
+use crate::i18n::Messages;
+use crate::views::detail::detail_view;
+use crate::views::dom::{el, texted};
+use crate::views::filters::filter_bar;
 use leptos::html::Div;
 use leptos::prelude::*;
 use shared::api::{hosted_board_url, JobSummary};
@@ -10,16 +11,8 @@ use shared::board::BoardIndex;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-#[derive(Clone, PartialEq)]
-struct GroupRow {
-    key: (Option<u64>, Vec<u64>),
-    name: String,
-    jobs: Vec<JobSummary>,
-}
-
-#[component]
-pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     let opts = ctx.opts.clone();
     let (filters, selected) = (ctx.filters, ctx.selected);
@@ -42,23 +35,36 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
         let index = index.clone();
         Memo::new(move |_| selected.get().filter(|id| index.listing.jobs.iter().any(|j| j.id == *id)))
     };
-    let groups = {
+    // The groups are rebuilt with plain DOM calls whenever the matches or the page change:
+    // rows are static, and a view tree per row cost more code than it saved work.
+    let groups_ref = NodeRef::<Div>::new();
+    {
         let index = index.clone();
         let group_by = opts.group_by;
-        move || {
+        Effect::new(move |_| {
             let label = if group_by == shared::board::GroupBy::None { t.all_jobs_group } else { t.other_group };
             let mut budget = shown.get();
-            let mut rows = Vec::new();
-            for g in index.group(&matches.get(), group_by, label) {
+            let matches = matches.get();
+            let Some(container) = groups_ref.get() else { return };
+            container.set_text_content(None);
+            for g in index.group(&matches, group_by, label) {
                 if budget == 0 {
                     break;
                 }
-                let jobs: Vec<JobSummary> = g.jobs.into_iter().take(budget).cloned().collect();
-                budget -= jobs.len();
-                rows.push(GroupRow { key: (g.department_id, jobs.iter().map(|j| j.id).collect()), name: g.name.to_string(), jobs });
+                let n = g.jobs.len().min(budget);
+                budget -= n;
+                let _ = container.append_with_node_1(&group_section(g.name, &g.jobs[..n], t));
             }
-            rows
-        }
+        });
+    }
+    // One listener for every job link (a click on a title opens it here).
+    let open_job = move |ev: web_sys::MouseEvent| {
+        let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a.job-title").ok().flatten());
+        let Some(id) = link.and_then(|a| a.get_attribute("data-job-id")).and_then(|id| id.parse::<u64>().ok()) else { return };
+        ev.prevent_default();
+        crate::url::push_job(Some(id));
+        ctx.opened_here.set_value(true);
+        ctx.selected.set(Some(id));
     };
     let total = index.scope_len();
     let name = index.listing.board.name.clone();
@@ -86,51 +92,51 @@ pub fn BoardView(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
             {stale.then(|| view! { <p class="notice" role="status" part="notice">{t.stale}</p> })}
             <section class="board" aria-labelledby=format!("{}title", opts.prefix) hidden=move || open.get().is_some()>
                 <h2 class="board-title" id=format!("{}title", opts.prefix) part="title">{name}</h2>
-                {with_filters.then(|| view! { <FilterBar index=index.clone()/> })}
+                {with_filters.then(|| filter_bar(index.clone()))}
                 <p class="count" role="status" aria-live="polite" aria-atomic="true">{move || t.count(matches.with(Vec::len))}</p>
                 {(total == 0).then(|| view! {
                     <p class="empty">{t.no_jobs}" "<a href=hosted.clone() target="_blank" rel="noopener">{t.see_hosted}</a></p>
                 })}
                 {move || (total > 0 && matches.with(Vec::is_empty)).then(|| view! { <p class="empty">{t.no_matches}</p> })}
-                <div class="groups" aria-label=t.job_list role="region">
-                    <For each=groups key=|g| g.key.clone() let:group>
-                        <section class="group" part="group">
-                            {(!group.name.is_empty()).then(|| view! { <h3>{group.name.clone()}</h3> })}
-                            <ul role="list">
-                                {group.jobs.into_iter().map(|job| view! { <JobRow job/> }).collect_view()}
-                            </ul>
-                        </section>
-                    </For>
-                </div>
+                <div class="groups" aria-label=t.job_list role="region" node_ref=groups_ref on:click=open_job></div>
                 {move || (matches.with(Vec::len) > shown.get()).then(|| view! {
                     <button type="button" class="more" part="more" on:click=move |_| shown.update(|s| *s = s.saturating_add(page))>{t.show_more}</button>
                 })}
             </section>
-            {move || open.get().map(|id| view! { <DetailView id/> })}
+            {move || open.get().map(detail_view)}
         </div>
     }
 }
 
-#[component]
-fn JobRow(job: JobSummary) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let id = job.id;
-    view! {
-        <li class="job" part="job">
-            <a class="job-title" href=format!("?gh_jid={id}") data-job-id=id.to_string()
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    crate::url::push_job(Some(id));
-                    ctx.opened_here.set_value(true);
-                    ctx.selected.set(Some(id));
-                }>
-                {job.title}
-            </a>
-            {job.featured.then(|| view! { <span class="badge featured" part="featured">{ctx.t.featured}</span> })}
-            {(!job.tags.is_empty()).then(|| view! {
-                <ul class="tags" part="tags">{job.tags.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
-            })}
-            <span class="job-location">{job.location}</span>
-        </li>
+fn group_section(name: &str, jobs: &[&JobSummary], t: &Messages) -> web_sys::HtmlElement {
+    let section = el("section", "group", Some("group"));
+    if !name.is_empty() {
+        let _ = section.append_with_node_1(&texted("h3", "", None, name));
     }
+    let ul = el("ul", "", None);
+    let _ = ul.set_attribute("role", "list");
+    for job in jobs {
+        let li = el("li", "job", Some("job"));
+        let a = texted("a", "job-title", None, &job.title);
+        let id = job.id.to_string();
+        let mut href = String::from("?gh_jid=");
+        href.push_str(&id);
+        let _ = a.set_attribute("href", &href);
+        let _ = a.set_attribute("data-job-id", &id);
+        let _ = li.append_with_node_1(&a);
+        if job.featured {
+            let _ = li.append_with_node_1(&texted("span", "badge featured", Some("featured"), t.featured));
+        }
+        if !job.tags.is_empty() {
+            let tags = el("ul", "tags", Some("tags"));
+            for tag in &job.tags {
+                let _ = tags.append_with_node_1(&texted("li", "", None, tag));
+            }
+            let _ = li.append_with_node_1(&tags);
+        }
+        let _ = li.append_with_node_1(&texted("span", "job-location", None, &job.location));
+        let _ = ul.append_with_node_1(&li);
+    }
+    let _ = section.append_with_node_1(&ul);
+    section
 }

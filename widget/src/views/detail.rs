@@ -4,19 +4,19 @@
 use crate::api::{self, LoadError};
 use crate::app::Ctx;
 use crate::i18n;
-use crate::views::states::LoadingState;
-use leptos::html::H2;
+use crate::views::dom;
+use leptos::html::Article;
 use leptos::prelude::*;
-use shared::api::JobDetail;
+use wasm_bindgen::JsValue;
 
-#[component]
-pub fn DetailView(id: u64) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+pub fn detail_view(id: u64) -> impl IntoView {
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     let opts = ctx.opts.clone();
-    let detail = LocalResource::new(move || {
-        let o = opts.clone();
-        async move { api::job(&o.api_base, &o.board, id).await }
+    let detail = RwSignal::new_local(None::<Result<api::Detail, LoadError>>);
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::job(&opts.api_base, &opts.board, id).await;
+        let _ = detail.try_set(Some(result));
     });
     let prefix = ctx.opts.prefix.clone();
     on_cleanup(move || crate::seo::remove(&prefix));
@@ -29,114 +29,155 @@ pub fn DetailView(id: u64) -> impl IntoView {
             ctx.selected.set(None);
         }
     };
+    // The article's content after the back button is written with plain DOM calls: it is
+    // static once loaded, and a view tree for it cost far more code than these calls.
+    let article = NodeRef::<Article>::new();
+    Effect::new(move |_| {
+        let Some(article) = article.get() else { return };
+        let state = detail.get();
+        let ctx = ctx.clone();
+        while let Some(last) = article.last_element_child() {
+            if last.class_name() == "back" {
+                break;
+            }
+            last.remove();
+        }
+        let _ = match state {
+            None => article.append_with_node_1(&dom::loading(t)),
+            Some(Ok(d)) => job_body(&article, &ctx, d),
+            Some(Err(e)) => {
+                let p = dom::el("p", "state error", None);
+                let _ = p.set_attribute("role", "alert");
+                p.set_text_content(Some(if e == LoadError::NotFound { t.job_not_found } else { t.unavailable }));
+                article.append_with_node_1(&p)
+            }
+        };
+    });
     view! {
-        <article class="detail" part="detail">
+        <article class="detail" part="detail" node_ref=article>
             <button type="button" class="back" on:click=back>"← "{t.back}</button>
-            <Transition fallback=|| view! { <LoadingState/> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <JobBody d/> }.into_any(),
-                        Err(LoadError::NotFound) => view! { <p class="state error" role="alert">{t.job_not_found}</p> }.into_any(),
-                        Err(LoadError::Unavailable(_)) => view! { <p class="state error" role="alert">{t.unavailable}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
         </article>
     }
 }
 
-#[component]
-fn JobBody(d: JobDetail) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result<(), JsValue> {
+    use dom::{el, texted};
+    let api::Detail { detail: d, form } = d;
     let (t, lang) = (ctx.t, ctx.opts.lang);
     crate::seo::set(&ctx.opts.prefix, &d, &window().location().href().unwrap_or_default());
-    let heading = NodeRef::<H2>::new();
-    // Focus moves to the job's title once it is on the page (one frame after render).
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            request_animation_frame(move || {
-                let _ = h.focus();
-            });
-        }
-    });
     // An owner's external apply URL wins over Greenhouse's page.
-    let apply = d.job.apply_url.clone().or_else(|| d.job.absolute_url.clone()).unwrap_or_else(|| format!("{}/jobs/{}", d.board.hosted_url, d.job.id));
+    let apply = d.job.apply_url.clone().or_else(|| d.job.absolute_url.clone()).unwrap_or_else(|| {
+        let mut u = d.board.hosted_url.clone();
+        u.push_str("/jobs/");
+        u.push_str(&d.job.id.to_string());
+        u
+    });
     let apply = crate::url::with_tracking(&apply, &ctx.tracking);
-    let places = d.offices.iter().map(|o| o.name.clone()).collect::<Vec<_>>();
-    let location = if d.job.location.is_empty() { places.join(" · ") } else { d.job.location.clone() };
-    let teams = d.departments.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(" · ");
+    let location =
+        if d.job.location.is_empty() { d.offices.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(" · ") } else { d.job.location.clone() };
+    let teams = d.departments.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(" · ");
     let posted = d.job.first_published.as_deref().or(d.job.updated_at.as_deref()).and_then(|s| i18n::date(lang, s));
-    let pay: Vec<String> = d
-        .pay_ranges
-        .iter()
-        .filter_map(|r| {
-            let cur = r.currency.as_deref()?;
-            let range = match (r.min_cents, r.max_cents) {
-                (Some(a), Some(b)) => format!("{} – {}", i18n::money(lang, a, cur), i18n::money(lang, b, cur)),
-                (Some(a), None) | (None, Some(a)) => i18n::money(lang, a, cur),
-                (None, None) => return None,
-            };
-            Some(match &r.title {
-                Some(title) if !title.is_empty() => format!("{title}: {range}"),
-                _ => range,
-            })
-        })
-        .collect();
-    view! {
-        <h2 class="detail-title" part="title" tabindex="-1" node_ref=heading>{d.job.title.clone()}</h2>
-        <dl class="meta">
-            {(!location.is_empty()).then(|| view! { <div><dt class="visually-hidden">{t.location}</dt><dd class="job-location">{location}</dd></div> })}
-            {(!teams.is_empty()).then(|| view! { <div><dt class="visually-hidden">{t.department}</dt><dd class="teams">{teams}</dd></div> })}
-            {posted.map(|p| view! { <div><dt>{t.posted}</dt><dd class="posted">{p}</dd></div> })}
-        </dl>
-        {(!pay.is_empty()).then(|| view! {
-            <div class="pay" part="pay"><h3>{t.pay}</h3><ul>{pay.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
-        })}
-        {(!d.intro_html.is_empty()).then(|| view! { <div class="intro" part="intro" inner_html=d.intro_html.clone()></div> })}
-        <div class="description" part="description" inner_html=d.content_html.clone()></div>
-        {match d.form.clone() {
-            // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
-            Some(form) => view! {
-                <ApplySlot form job_id=d.job.id/>
-                <p class="alt-apply"><a class="apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}" ↗"</a></p>
-            }.into_any(),
-            None => view! { <p><a class="button apply" part="apply" href=apply target="_blank" rel="noopener">{t.apply}</a></p> }.into_any(),
-        }}
+
+    let heading = texted("h2", "detail-title", Some("title"), &d.job.title);
+    heading.set_attribute("tabindex", "-1")?;
+    article.append_with_node_1(&heading)?;
+    let meta = el("dl", "meta", None);
+    let fact = |dt_class: &str, label: &str, dd_class: &str, value: &str| -> Result<(), JsValue> {
+        let row = el("div", "", None);
+        row.append_with_node_2(&texted("dt", dt_class, None, label), &texted("dd", dd_class, None, value))?;
+        meta.append_with_node_1(&row)
+    };
+    if !location.is_empty() {
+        fact("visually-hidden", t.location, "job-location", &location)?;
     }
+    if !teams.is_empty() {
+        fact("visually-hidden", t.department, "teams", &teams)?;
+    }
+    if let Some(p) = posted {
+        fact("", t.posted, "posted", &p)?;
+    }
+    article.append_with_node_1(&meta)?;
+
+    let ul = el("ul", "", None);
+    for r in &d.pay_ranges {
+        let Some(cur) = r.currency.as_deref() else { continue };
+        let mut line = String::new();
+        if let Some(title) = r.title.as_deref().filter(|t| !t.is_empty()) {
+            line.push_str(title);
+            line.push_str(": ");
+        }
+        match (r.min_cents, r.max_cents) {
+            (Some(a), Some(b)) => {
+                line.push_str(&i18n::money(lang, a, cur));
+                line.push_str(" – ");
+                line.push_str(&i18n::money(lang, b, cur));
+            }
+            (Some(a), None) | (None, Some(a)) => line.push_str(&i18n::money(lang, a, cur)),
+            (None, None) => continue,
+        }
+        ul.append_with_node_1(&texted("li", "", None, &line))?;
+    }
+    if ul.child_element_count() > 0 {
+        let pay = el("div", "pay", Some("pay"));
+        pay.append_with_node_2(&texted("h3", "", None, t.pay), &ul)?;
+        article.append_with_node_1(&pay)?;
+    }
+    if !d.intro_html.is_empty() {
+        let intro = el("div", "intro", Some("intro"));
+        intro.set_inner_html(&d.intro_html);
+        article.append_with_node_1(&intro)?;
+    }
+    let description = el("div", "description", Some("description"));
+    description.set_inner_html(&d.content_html);
+    article.append_with_node_1(&description)?;
+
+    let p = el("p", if form.is_some() { "alt-apply" } else { "" }, None);
+    let a = el("a", if form.is_some() { "apply" } else { "button apply" }, Some("apply"));
+    a.set_attribute("href", &apply)?;
+    a.set_attribute("target", "_blank")?;
+    a.set_attribute("rel", "noopener")?;
+    let mut label = String::from(t.apply);
+    if form.is_some() {
+        label.push_str(" ↗");
+    }
+    a.set_text_content(Some(&label));
+    p.append_with_node_1(&a)?;
+    // Apply right here; the link to Greenhouse stays as a fallback for people who prefer it.
+    if let Some(form) = form {
+        let slot = el("div", "apply-slot", None);
+        article.append_with_node_1(&slot)?;
+        apply_slot(ctx, slot, form, d.job.id);
+    }
+    article.append_with_node_1(&p)?;
+    // Focus moves to the job's title once it is on the page (one frame after render).
+    request_animation_frame(move || {
+        let _ = heading.focus();
+    });
+    Ok(())
 }
 
 /// Where the application form goes. Its code is a separate bundle (`apply/`), fetched through
 /// the loader only now, so visitors who just browse never download it.
-#[component]
-fn ApplySlot(form: shared::apply::ApplyForm, job_id: u64) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let slot = NodeRef::<leptos::html::Div>::new();
-    let opts = ctx.opts.clone();
+fn apply_slot(ctx: &Ctx, el: web_sys::HtmlElement, form: JsValue, job_id: u64) {
+    let opts = &ctx.opts;
     let gh_src = ctx.tracking.iter().find(|(k, _)| k == "gh_src").map(|(_, v)| v.clone()).unwrap_or_default();
-    let form = StoredValue::new(form);
-    Effect::new(move |_| {
-        let Some(el) = slot.get() else { return };
-        let options = js_sys::Object::new();
-        let set = |k: &str, v: wasm_bindgen::JsValue| {
-            let _ = js_sys::Reflect::set(&options, &k.into(), &v);
-        };
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        set("form", form.with_value(|f| serde::Serialize::serialize(f, &ser)).unwrap_or(wasm_bindgen::JsValue::NULL));
-        set("jobId", job_id.to_string().into());
-        set("apiBase", opts.api_base.clone().into());
-        set("board", opts.board.clone().into());
-        set("prefix", opts.prefix.clone().into());
-        set("lang", opts.lang.tag().into());
-        set("ghSrc", gh_src.clone().into());
-        let base = opts.api_base.trim_end_matches("api/v1").to_string();
-        wasm_bindgen_futures::spawn_local(async move {
-            let el: web_sys::HtmlElement = el.into();
-            if let Err(e) = mount_form(&base, &el, &options).await {
-                web_sys::console::warn_2(&"greenhouse widget: the application form could not load".into(), &e);
-            }
-        });
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v);
+    };
+    set("form", form);
+    set("jobId", job_id.to_string().into());
+    set("apiBase", opts.api_base.clone().into());
+    set("board", opts.board.clone().into());
+    set("prefix", opts.prefix.clone().into());
+    set("lang", opts.lang.tag().into());
+    set("ghSrc", gh_src.into());
+    let base = opts.api_base.trim_end_matches("api/v1").to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = mount_form(&base, &el, &options).await {
+            web_sys::console::warn_2(&"greenhouse widget: the application form could not load".into(), &e);
+        }
     });
-    view! { <div class="apply-slot" node_ref=slot></div> }
 }
 
 /// `window.__greenhouseWidget.load(base, "apply/gh_apply")`, then the bundle's `mount`.

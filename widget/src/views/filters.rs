@@ -1,23 +1,81 @@
 //! Search box and one select per facet. The option lists are fixed per board so focus and
 //! selection never jump; only the counts beside each option change as filters compose.
 
-use crate::app::Ctx;
+use crate::views::dom::{el, texted};
+use leptos::html::Div;
 use leptos::prelude::*;
 use shared::board::{BoardIndex, Facet, Filters};
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
-#[component]
-pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     let filters = ctx.filters;
-    let id = |name: &str| format!("{}{name}", ctx.opts.prefix);
-    let facets = [(Facet::Department, t.department), (Facet::Office, t.office), (Facet::Location, t.location), (Facet::Workplace, t.workplace)];
-    let selects = facets
-        .into_iter()
-        .filter(|(facet, _)| index.facet(*facet, &Filters::default()).len() > 1)
-        .map(|(facet, label)| view! { <FacetSelect index=index.clone() facet label id=id(&format!("{facet:?}").to_lowercase())/> })
-        .collect_view();
+    let id = |name: &str| {
+        let mut id = ctx.opts.prefix.clone();
+        id.push_str(name);
+        id
+    };
+    let facets: Vec<(Facet, &'static str, &'static str)> = [
+        (Facet::Department, t.department, "department"),
+        (Facet::Office, t.office, "office"),
+        (Facet::Location, t.location, "location"),
+        (Facet::Workplace, t.workplace, "workplace"),
+    ]
+    .into_iter()
+    .filter(|(facet, _, _)| index.facet(*facet, &Filters::default()).len() > 1)
+    .collect();
+    // The selects are written with plain DOM calls once, then only their values and counts
+    // change (one effect for all of them, instead of a reactive closure per option).
+    let selects = NodeRef::<Div>::new();
+    let prefix = ctx.opts.prefix.clone();
+    {
+        let facets = facets.clone();
+        Effect::new(move |_| {
+            let Some(div) = selects.get() else { return };
+            if div.child_element_count() == 0 {
+                for (facet, label, name) in &facets {
+                    let _ = div.append_with_node_1(&facet_select(&index, *facet, label, &id_of(&prefix, name)));
+                }
+            }
+            filters.with(|f| {
+                let children = div.children();
+                for (i, (facet, label, _)) in facets.iter().enumerate() {
+                    let Some(select) = children.item(i as u32).and_then(|d| d.last_element_child()) else { continue };
+                    let select: web_sys::HtmlSelectElement = select.unchecked_into();
+                    let options = select.children();
+                    let mut without = f.clone();
+                    clear(&mut without, *facet);
+                    let _ = options.item(0).map(|o| o.set_text_content(Some(&with_count("", label, index.select(&without).len()))));
+                    for (j, o) in index.facet(*facet, f).into_iter().enumerate() {
+                        let text = with_count(&"\u{00a0}\u{00a0}".repeat(o.depth), &o.label, o.count);
+                        let _ = options.item(j as u32 + 1).map(|el| el.set_text_content(Some(&text)));
+                    }
+                    let current = match facet {
+                        Facet::Department => f.departments.first().map(u64::to_string),
+                        Facet::Office => f.offices.first().map(u64::to_string),
+                        Facet::Location => f.locations.first().cloned(),
+                        Facet::Workplace => f.workplace.first().cloned(),
+                    };
+                    select.set_value(current.as_deref().unwrap_or_default());
+                }
+            });
+        });
+    }
+    let prefix = ctx.opts.prefix.clone();
+    let on_change = move |ev: web_sys::Event| {
+        let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return };
+        let Some(name) = select.id().strip_prefix(prefix.as_str()).map(str::to_string) else { return };
+        let Some(&(facet, _, _)) = facets.iter().find(|(_, _, n)| *n == name) else { return };
+        let key = select.value();
+        filters.update(|f| {
+            clear(f, facet);
+            if !key.is_empty() {
+                f.toggle(facet, &key);
+            }
+        })
+    };
     view! {
         <div class="filters" role="search" aria-label=t.filters part="filters">
             <div class="search">
@@ -27,7 +85,7 @@ pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
                     prop:value=move || filters.with(|f| f.query.clone())
                     on:input=move |ev| filters.update(|f| f.query = event_target_value(&ev))/>
             </div>
-            <div class="selects">{selects}</div>
+            <div class="selects" node_ref=selects on:change=on_change></div>
             <button type="button" class="clear" part="clear"
                 hidden=move || filters.with(Filters::is_empty)
                 on:click=move |_| filters.set(Filters::default())>{t.clear_all}</button>
@@ -35,67 +93,48 @@ pub fn FilterBar(index: Arc<BoardIndex>) -> impl IntoView {
     }
 }
 
-#[component]
-fn FacetSelect(index: Arc<BoardIndex>, facet: Facet, label: &'static str, id: String) -> impl IntoView {
-    let filters = expect_context::<Ctx>().filters;
-    let options = index.facet(facet, &Filters::default());
-    let counts = {
-        let index = index.clone();
-        Memo::new(move |_| filters.with(|f| index.facet(facet, f).into_iter().map(|o| o.count).collect::<Vec<_>>()))
-    };
-    let all = index.clone();
-    let all_count = Memo::new(move |_| {
-        filters.with(|f| {
-            let mut without = f.clone();
-            match facet {
-                Facet::Department => without.departments.clear(),
-                Facet::Office => without.offices.clear(),
-                Facet::Location => without.locations.clear(),
-                Facet::Workplace => without.workplace.clear(),
-            }
-            all.select(&without).len()
-        })
-    });
-    let current = move || {
-        filters
-            .with(|f| match facet {
-                Facet::Department => f.departments.first().map(u64::to_string),
-                Facet::Office => f.offices.first().map(u64::to_string),
-                Facet::Location => f.locations.first().cloned(),
-                Facet::Workplace => f.workplace.first().cloned(),
-            })
-            .unwrap_or_default()
-    };
-    let on_change = move |ev| {
-        let key = event_target_value(&ev);
-        filters.update(|f| {
-            match facet {
-                Facet::Department => f.departments.clear(),
-                Facet::Office => f.offices.clear(),
-                Facet::Location => f.locations.clear(),
-                Facet::Workplace => f.workplace.clear(),
-            }
-            if !key.is_empty() {
-                f.toggle(facet, &key);
-            }
-        })
-    };
-    let items = options
-        .into_iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let indent = "\u{00a0}\u{00a0}".repeat(o.depth);
-            let label = o.label.clone();
-            view! { <option value=o.key>{move || format!("{indent}{label} ({})", counts.with(|c| c.get(i).copied().unwrap_or(0)))}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="facet">
-            <label for=id.clone()>{label}</label>
-            <select id=id part="filter" prop:value=current on:change=on_change>
-                <option value="">{move || format!("{label} ({})", all_count.get())}</option>
-                {items}
-            </select>
-        </div>
+fn id_of(prefix: &str, name: &str) -> String {
+    let mut id = String::from(prefix);
+    id.push_str(name);
+    id
+}
+
+fn clear(f: &mut Filters, facet: Facet) {
+    match facet {
+        Facet::Department => f.departments.clear(),
+        Facet::Office => f.offices.clear(),
+        Facet::Location => f.locations.clear(),
+        Facet::Workplace => f.workplace.clear(),
     }
+}
+
+/// "Engineering (16)".
+fn with_count(indent: &str, label: &str, count: usize) -> String {
+    let mut s = String::from(indent);
+    s.push_str(label);
+    s.push_str(" (");
+    s.push_str(&count.to_string());
+    s.push(')');
+    s
+}
+
+/// One facet's label and select, with its options (texts and values are set by the effect).
+fn facet_select(index: &BoardIndex, facet: Facet, label: &str, id: &str) -> web_sys::HtmlElement {
+    let wrap = el("div", "facet", None);
+    let l = texted("label", "", None, label);
+    let _ = l.set_attribute("for", id);
+    let select = el("select", "", Some("filter"));
+    select.set_id(id);
+    let _ = select.append_with_node_1(&option(""));
+    for o in index.facet(facet, &Filters::default()) {
+        let _ = select.append_with_node_1(&option(&o.key));
+    }
+    let _ = wrap.append_with_node_2(&l, &select);
+    wrap
+}
+
+fn option(value: &str) -> web_sys::HtmlElement {
+    let o = el("option", "", None);
+    let _ = o.set_attribute("value", value);
+    o
 }

@@ -1,4 +1,5 @@
 pub mod board;
 pub mod detail;
+pub mod dom;
 pub mod filters;
 pub mod states;

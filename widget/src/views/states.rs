@@ -1,12 +1,10 @@
 //! Loading and failure states: always visible, never a blank box.
 
-use crate::app::Ctx;
 use leptos::prelude::*;
 use shared::api::hosted_board_url;
 
-#[component]
-pub fn LoadingState() -> impl IntoView {
-    let t = expect_context::<Ctx>().t;
+pub fn loading_state() -> impl IntoView {
+    let t = crate::app::ctx().t;
     view! {
         <div class="state loading" role="status" part="loading">
             <span class="visually-hidden">{t.loading}</span>
@@ -17,9 +15,8 @@ pub fn LoadingState() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn ErrorState(message: &'static str, retry: Option<Callback<()>>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
+pub fn error_state(message: &'static str, retry: Option<Callback<()>>) -> impl IntoView {
+    let ctx = crate::app::ctx();
     let t = ctx.t;
     view! {
         <div class="state error" role="alert" part="error">
