@@ -103,6 +103,7 @@ fn job_summary(j: &JsValue) -> JobSummary {
         position: get(j, "position").as_f64().map(|n| n as i32),
         tags: strings(j, "tags"),
         apply_url: opt_string(j, "apply_url"),
+        application_deadline: opt_string(j, "application_deadline"),
     }
 }
 
