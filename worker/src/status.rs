@@ -201,8 +201,8 @@ pub async fn record(db: &D1Database, org: &str, s: &Seen, now: u64) -> Result<bo
     Ok(true)
 }
 
-/// The last known status of an export's application.
-pub async fn of_export(db: &D1Database, org: &str, external_id: &str, job: u64) -> Result<Option<ApplicationStatus>, ApiError> {
+/// The newest `candidate_status` row that `condition` picks.
+async fn latest(db: &D1Database, condition: &str, args: &[wasm_bindgen::JsValue]) -> Result<Option<ApplicationStatus>, ApiError> {
     #[derive(Deserialize)]
     struct Row {
         application_id: f64,
@@ -210,33 +210,20 @@ pub async fn of_export(db: &D1Database, org: &str, external_id: &str, job: u64) 
         status: String,
         last_activity_at: Option<String>,
     }
-    let row: Option<Row> = db::first(
-        db,
-        "SELECT application_id, stage, status, last_activity_at FROM candidate_status WHERE org = ?1 AND external_id = ?2 AND job_id = ?3 \
-         ORDER BY updated_at DESC LIMIT 1",
-        &[org.into(), external_id.into(), db::num(job)],
-    )
-    .await?;
+    let sql =
+        format!("SELECT application_id, stage, status, last_activity_at FROM candidate_status WHERE {condition} ORDER BY updated_at DESC LIMIT 1");
+    let row: Option<Row> = db::first(db, &sql, args).await?;
     Ok(row.map(|r| ApplicationStatus { id: r.application_id as u64, stage: r.stage, status: r.status, last_activity_at: r.last_activity_at }))
+}
+
+/// The last known status of an export's application.
+pub async fn of_export(db: &D1Database, org: &str, external_id: &str, job: u64) -> Result<Option<ApplicationStatus>, ApiError> {
+    latest(db, "org = ?1 AND external_id = ?2 AND job_id = ?3", &[org.into(), external_id.into(), db::num(job)]).await
 }
 
 /// Where a widget application stands in Greenhouse, once it was found there.
 pub async fn of_submission(db: &D1Database, org: &str, submission_id: &str) -> Result<Option<ApplicationStatus>, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        application_id: f64,
-        stage: Option<String>,
-        status: String,
-        last_activity_at: Option<String>,
-    }
-    let row: Option<Row> = db::first(
-        db,
-        "SELECT application_id, stage, status, last_activity_at FROM candidate_status WHERE org = ?1 AND submission_id = ?2 \
-         ORDER BY updated_at DESC LIMIT 1",
-        &[org.into(), submission_id.into()],
-    )
-    .await?;
-    Ok(row.map(|r| ApplicationStatus { id: r.application_id as u64, stage: r.stage, status: r.status, last_activity_at: r.last_activity_at }))
+    latest(db, "org = ?1 AND submission_id = ?2", &[org.into(), submission_id.into()]).await
 }
 
 /// The cron's safety net: a few orgs with exports, none more often than `STATUS_POLL_SECONDS`,

@@ -230,6 +230,18 @@ impl HostSite {
     }
 }
 
+/// The shared worker stack, a host site on its own origin, and a browser (None when browser
+/// tests are skipped).
+pub async fn setup() -> Option<(&'static crate::Stack, HostSite, Browser)> {
+    if !available() {
+        return None;
+    }
+    let s = tokio::task::spawn_blocking(crate::stack).await.unwrap();
+    let host = start_host_site(s.worker.base.clone()).await;
+    let b = Browser::start().await;
+    Some((s, host, b))
+}
+
 pub async fn start_host_site(worker_base: String) -> HostSite {
     type Shared = (String, Arc<Mutex<HashMap<String, String>>>);
     async fn page(State((worker, _)): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Html<String> {

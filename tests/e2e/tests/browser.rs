@@ -1,20 +1,10 @@
 //! The widget in headless Chromium, embedded cross-origin by host pages with one script
 //! tag, served by the real worker under `wrangler dev` in front of the fake.
 
-use e2e::browser::{self, start_host_site, Browser, HostSite};
-use e2e::{board, stack, Fault, FRESH_SECONDS};
+use e2e::browser::{setup, Browser, HostSite};
+use e2e::{board, Fault, FRESH_SECONDS};
 use greenhouse_fake::seed;
 use serde_json::Value;
-
-async fn setup() -> Option<(&'static e2e::Stack, HostSite, Browser)> {
-    if !browser::available() {
-        return None;
-    }
-    let s = tokio::task::spawn_blocking(stack).await.unwrap();
-    let host = start_host_site(s.worker.base.clone()).await;
-    let b = Browser::start().await;
-    Some((s, host, b))
-}
 
 fn seeded_titles() -> Vec<String> {
     let mut t: Vec<String> = seed::northwind().jobs.iter().map(|j| j["title"].as_str().unwrap().trim().to_string()).collect();
