@@ -77,41 +77,67 @@
   // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
   // for a deep link to a job (the wasm opens that directly) or the owner console.
   var painted = Promise.resolve(false);
-  if (options.mode !== "connect" && board && target.attachShadow && !target.shadowRoot && !/[?&]gh_jid=/.test(location.search)) {
+  var failed = false, chosen = null, mounted = false;
+  if (options.mode !== "connect" && board && target.attachShadow && !target.shadowRoot && !/[?&]gh_jid=\d/.test(location.search)) {
     var q = new URLSearchParams();
-    var names = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
-    for (var k in names) if (options[k]) q.set(names[k], options[k]);
+    var params = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
+    for (var k in params) if (options[k]) q.set(params[k], options[k]);
     if (!options.lang && document.documentElement.lang) q.set("lang", document.documentElement.lang);
     q.set("index", options.index);
     // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
     var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
     new URLSearchParams(location.search).forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
     painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(board) + "/fragment?" + q)
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
       .then(function (html) {
         if (!html || target.shadowRoot) return false;
-        target.attachShadow({ mode: "open" }).innerHTML = html;
+        // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
+        var t = document.createElement("template");
+        t.innerHTML = html;
+        var root = target.attachShadow({ mode: "open" });
+        root.appendChild(t.content);
+        // A job chosen before the wasm arrives opens in place once it has (its `gh_jid`,
+        // with the page's own gh_src/utm_* kept); only if the wasm fails does the link lead
+        // to the job's crawlable page.
+        root.addEventListener("click", function (e) {
+          // Links of the first paint only: the live widget, in the same shadow root, has its own.
+          var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
+          if (!a || failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          var u = new URL(location.href);
+          u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
+          history.pushState(null, "", u);
+          chosen = a.href;
+          // A live widget already mounted behind the first paint reads the URL on popstate.
+          if (mounted) window.dispatchEvent(new PopStateEvent("popstate"));
+        });
         return true;
       })
       .catch(function () { return false; });
   }
+  function fail(err) {
+    failed = true;
+    if (window.console) console.warn("greenhouse widget could not load:", err);
+    painted.then(function (shown) {
+      if (shown) {
+        if (chosen) return location.assign(chosen);
+        // The first paint stays, as links to the job pages; the filters it drew cannot work.
+        var f = target.shadowRoot.querySelector(".filters");
+        if (f) f.remove();
+        return;
+      }
+      var link = document.createElement("a");
+      link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(board);
+      link.textContent = "See our open positions";
+      var into = target.shadowRoot || target;
+      into.textContent = "";
+      into.appendChild(link);
+    });
+  }
   registry.load(base, bundle).then(
-    function (m) { m.mount(target, options); },
-    function (err) {
-      if (window.console) console.warn("greenhouse widget could not load:", err);
-      painted.then(function (shown) {
-        if (shown) {
-          // The first paint stays, as links to the job pages; the filters it drew cannot work.
-          var f = target.shadowRoot.querySelector(".filters");
-          if (f) f.remove();
-          return;
-        }
-        var link = document.createElement("a");
-        link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(board);
-        link.textContent = "See our open positions";
-        target.textContent = "";
-        target.appendChild(link);
-      });
-    }
+    function (m) {
+      try { m.mount(target, options); mounted = true; } catch (err) { fail(err); }
+    },
+    fail
   );
 })();

@@ -67,6 +67,15 @@ pub fn App(opts: Options) -> impl IntoView {
         })
     };
     load();
+    // Whatever the answer (the board, or why there is none), it replaces the worker's first
+    // paint if that is on screen: in the frame after this tick's effects have written the rows.
+    if let Some(takeover) = use_context::<crate::Takeover>() {
+        Effect::new(move |_| {
+            if state.with(Option::is_some) {
+                request_animation_frame(move || takeover.done());
+            }
+        });
+    }
     let retry = Callback::new(move |()| load());
     let t = ctx.t;
     let opts = ctx.opts.clone();

@@ -68,8 +68,15 @@ impl Takeover {
     pub(crate) fn done(self) {
         use leptos::prelude::*;
         if let Some((fragment, root)) = self.0.try_update_value(Option::take).flatten() {
+            // A job link focused in the first paint stays focused: the same job's link here.
+            let shadow = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok();
+            let focused = shadow.and_then(|s| s.active_element()).filter(|e| fragment.contains(Some(e)));
+            let job = focused.and_then(|e| e.get_attribute("data-job-id"));
             fragment.remove();
             let _ = root.style().remove_property("display");
+            if let Some(link) = job.and_then(|id| root.query_selector(&format!("[data-job-id='{id}']")).ok().flatten()) {
+                let _ = link.unchecked_into::<HtmlElement>().focus();
+            }
         }
     }
 }

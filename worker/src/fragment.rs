@@ -39,7 +39,7 @@ impl Options {
     /// `layout`, `filters`, `index`, and the host page's own `{prefix}*` parameters.
     pub fn from_query(pairs: &[(String, String)]) -> Self {
         let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
-        let index: usize = get("index").and_then(|s| s.parse().ok()).unwrap_or(0).min(99);
+        let index: usize = get("index").and_then(|s| s.parse().ok()).unwrap_or(0);
         let prefix = if index == 0 { "ghw_".to_string() } else { format!("ghw{}_", index + 1) };
         let state = Filters::from_params(&prefix, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         Self {
@@ -66,8 +66,15 @@ fn facet_id(f: Facet) -> &'static str {
     }
 }
 
+/// Whether `key` is the option a select shows: the facet's first choice, as in the widget.
 fn is_selected(state: &Filters, facet: Facet, key: &str) -> bool {
-    state.is_on(facet, key)
+    match facet {
+        Facet::Department => state.departments.first().map(u64::to_string),
+        Facet::Office => state.offices.first().map(u64::to_string),
+        Facet::Location => state.locations.first().cloned(),
+        Facet::Workplace => state.workplace.first().cloned(),
+    }
+    .is_some_and(|first| first == key)
 }
 
 /// The fragment: the widget's style sheet and its board, as the widget would draw it now.
@@ -78,6 +85,8 @@ pub fn render(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn
 }
 
 /// The board alone (the `.ghw` root), as the fragment and the crawlable board page draw it.
+/// The count and the stale notice are plain text here, not live regions: the live widget's
+/// own announce changes once it has taken over (two copies would be read twice).
 pub fn render_board(listing: &BoardListing, o: &Options, stale: bool, job_url: &dyn Fn(u64) -> String, board_url: &str) -> String {
     let t = o.lang.t();
     let scope = Filters {
@@ -107,7 +116,7 @@ pub fn render_board(listing: &BoardListing, o: &Options, stale: bool, job_url: &
     let _ = write!(h, "<div class=\"ghw\"{pt_root} lang=\"{}\" data-fragment=\"\">", o.lang.tag());
     h.push_str(if o.compact { "<div class=\"compact\">" } else { "<div>" });
     if stale {
-        let _ = write!(h, "<p class=\"notice\" role=\"status\"{pt_notice}>{}</p>", text(t.stale));
+        let _ = write!(h, "<p class=\"notice\"{pt_notice}>{}</p>", text(t.stale));
     }
     let _ = write!(
         h,
@@ -168,7 +177,7 @@ pub fn render_board(listing: &BoardListing, o: &Options, stale: bool, job_url: &
             text(t.clear_all)
         );
     }
-    let _ = write!(h, "<p class=\"count\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\">{}</p>", text(&t.count(matches.len())));
+    let _ = write!(h, "<p class=\"count\">{}</p>", text(&t.count(matches.len())));
     if total == 0 {
         let _ = write!(
             h,

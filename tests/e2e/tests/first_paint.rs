@@ -34,9 +34,10 @@ async fn with_the_wasm_blocked_the_board_still_works_as_links() {
     assert!(href.starts_with(&format!("{}/boards/{token}/jobs/", s.worker.base)), "a crawlable job page: {href}");
     assert!(b.axe_violations().await.is_empty(), "{:?}", b.axe_violations().await);
 
-    // A visitor follows the link to the job's own page.
+    // A visitor clicks through to the job's own page.
     let title = in_shadow(&b, "return sr.querySelector('.job-title').textContent").await;
-    b.client.goto(&href).await.unwrap();
+    in_shadow(&b, "sr.querySelector('.job-title').click(); return true").await;
+    b.wait_until(10, "the job's page", async |b: &Browser| b.client.current_url().await.is_ok_and(|u| u.as_str() == href)).await;
     let h1 = b.client.find(fantoccini::Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert_eq!(Value::from(h1), title, "the job's page");
     b.close().await;
@@ -56,6 +57,8 @@ window.__frames = [];
     if (job) {
       var r = job.getBoundingClientRect();
       window.__frames.push({fragment: shown.hasAttribute('data-fragment'), x: r.left, y: r.top, w: r.width, h: r.height, t: performance.now()});
+    } else if (window.__frames.length) {
+      window.__frames.push({blank: true, t: performance.now()});
     }
   }
   requestAnimationFrame(tick);
@@ -86,6 +89,7 @@ async fn the_wasm_takes_over_without_a_jump() {
     let before = frames.iter().rev().find(|f| f["fragment"] == true).unwrap();
     let after = frames.iter().find(|f| f["fragment"] == false).expect("the live widget took over");
     assert!(first["t"].as_f64() < after["t"].as_f64());
+    assert!(frames.iter().all(|f| f["blank"] != true), "a frame without jobs once they were on screen: {frames:?}");
     for k in ["x", "y", "w", "h"] {
         let d = (before[k].as_f64().unwrap() - after[k].as_f64().unwrap()).abs();
         assert!(d < 2.0, "the first job moved by {d} px in {k} when the wasm took over: {before} → {after}");
@@ -94,5 +98,36 @@ async fn the_wasm_takes_over_without_a_jump() {
     b.widget_element("input[type=search]").await.send_keys("zurich").await.unwrap();
     b.wait_until(10, "search results", async |b: &Browser| b.job_titles().await.len() == 3).await;
     assert!(b.console_errors().await.is_empty());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_chosen_before_the_wasm_arrives_opens_in_place() {
+    let Some((_, host, b)) = setup().await else { return };
+    let token = board("northwind", "early-click");
+    let warm = format!("{}/api/v1/boards/{token}/fragment", e2e::stack().worker.base);
+    assert!(reqwest::get(&warm).await.unwrap().status().is_success());
+    // A slow line: the small first paint arrives long before the wasm.
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.emulateNetworkConditions", json!({"offline": false, "latency": 0, "downloadThroughput": 40_000, "uploadThroughput": 40_000}))
+        .await;
+    let page = format!("{}/?board={token}&gh_src=newsletter", host.base);
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(20, "the first paint", async |b: &Browser| in_shadow(b, "return !!sr && !!sr.querySelector('[data-fragment] .job')").await == true)
+        .await;
+    let live = in_shadow(&b, "return sr.querySelectorAll('.ghw').length").await;
+    assert_eq!(live, 1, "chosen before the wasm is there");
+    in_shadow(&b, "[...sr.querySelectorAll('[data-fragment] .job-title')].find(a => a.textContent === 'Security Engineer').click(); return true")
+        .await;
+    let url = b.client.current_url().await.unwrap();
+    assert!(url.as_str().starts_with(&host.base) && url.as_str().contains("gh_jid="), "still on the host page, the job in its URL: {url}");
+    b.cdp("Network.emulateNetworkConditions", json!({"offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})).await;
+    b.wait_until(30, "the job open in place", async |b: &Browser| {
+        b.in_widget("return !!root && !!root.querySelector('.detail-title') && root.querySelector('.detail-title').textContent").await
+            == "Security Engineer"
+    })
+    .await;
+    let url = b.client.current_url().await.unwrap();
+    assert!(url.as_str().contains("gh_src=newsletter"), "the host page's tracking kept: {url}");
     b.close().await;
 }

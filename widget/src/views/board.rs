@@ -83,11 +83,6 @@ pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> impl IntoView {
         }
         now
     });
-    // The board is drawn: it replaces the worker's first paint, if that is on screen.
-    if let Some(t) = use_context::<crate::Takeover>() {
-        // After this tick's effects have written the rows, before the next paint.
-        Effect::new(move |_| request_animation_frame(move || t.done()));
-    }
     view! {
         <div node_ref=root class:compact=compact>
             {stale.then(|| view! { <p class="notice" role="status" part="notice">{t.stale}</p> })}
