@@ -260,7 +260,9 @@ fn crawlable_board_page_links_every_job_without_script() {
     assert!(header(&r, "content-type").starts_with("text/html"));
     let html = r.text().unwrap();
     assert!(html.contains("<h1>Jobs at Northwind Robotics</h1>"));
-    assert_eq!(html.matches("<li><a href=").count(), 44);
+    // The board as the widget draws it (one renderer with its first paint), linking each job's page.
+    assert_eq!(html.matches("<a class=\"job-title\" href=\"").count(), 44);
+    assert!(html.contains(&format!("href=\"{}/boards/{t}/jobs/", stack().worker.base)));
     assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{}/boards/{t}\">", stack().worker.base)));
     assert!(!html.contains("<script"), "no script on the no-JS page");
 }
@@ -272,7 +274,7 @@ fn crawlable_job_page_has_description_json_ld_and_canonical() {
     let job = l.jobs.iter().find(|j| j.id % 3 == 0).expect("a job with pay ranges");
     let html = get(&format!("/boards/{t}/jobs/{}", job.id)).text().unwrap();
     assert!(html.contains(&format!("<h1>{}</h1>", job.title.replace('&', "&amp;"))), "{html}");
-    assert!(html.contains("<h3>About the role</h3>"));
+    assert!(html.contains("<h2>About the role</h2>"), "the description's headings under the page's h1");
     let ld_start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
     let ld_end = html[ld_start..].find("</script>").unwrap() + ld_start;
     let ld: Value = serde_json::from_str(&html[ld_start..ld_end]).unwrap();
