@@ -434,6 +434,41 @@ pub enum Client {
     V1(V1),
 }
 
+/// What a cron step can do for an org this run.
+pub enum Reach<'a> {
+    Harvest(&'a Client),
+    /// The org has no Harvest connection.
+    Unconnected,
+    /// Harvest could not be had (or failed) this run: try on the next.
+    Later,
+}
+
+/// Each org's Harvest client for one cron run, made once per org however many of its items
+/// the step handles.
+#[derive(Default)]
+pub struct RunClients(Vec<(String, Result<Option<Client>, ()>)>);
+
+impl RunClients {
+    pub async fn get(&mut self, l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Reach<'_> {
+        if !self.0.iter().any(|(o, _)| o == org) {
+            let c = harvest_client(l, db, org, now).await.map(|c| c.map(|(c, _)| c)).map_err(|_| ());
+            self.0.push((org.to_string(), c));
+        }
+        match self.0.iter().find(|(o, _)| o == org).map(|(_, c)| c) {
+            Some(Ok(Some(c))) => Reach::Harvest(c),
+            Some(Ok(None)) => Reach::Unconnected,
+            Some(Err(())) | None => Reach::Later,
+        }
+    }
+
+    /// Greenhouse failed for this org: its other items wait for the next run.
+    pub fn fail(&mut self, org: &str) {
+        if let Some(c) = self.0.iter_mut().find(|(o, _)| o == org) {
+            c.1 = Err(());
+        }
+    }
+}
+
 pub async fn harvest_client(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> Result<Option<(Client, Region)>, ApiError> {
     let Ok(vault) = vault(l.cfg) else { return Ok(None) };
     if let Some(i) = connect::open(db, &vault, org, Kind::HarvestV3).await? {

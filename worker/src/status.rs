@@ -12,7 +12,7 @@
 use crate::cache::Layers;
 use crate::db;
 use crate::error::ApiError;
-use crate::manage::{harvest_client, Client};
+use crate::manage::{harvest_client, Client, Reach, RunClients};
 use crate::upstream::greenhouse_api::Harvest;
 use crate::vault::{application_aad, Sealed, Vault};
 use serde::Deserialize;
@@ -459,19 +459,14 @@ pub async fn follow_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u6
         &[db::num(now.saturating_sub(TRACE_FOR_MS))],
     )
     .await?;
-    // Per org: its client (`Ok(None)`: no Harvest connection; `Err`: could not be had now).
-    let mut clients: Vec<(String, Result<Option<Client>, ()>)> = Vec::new();
+    let mut clients = RunClients::default();
     let mut found_count = 0;
     for t in due {
-        if !clients.iter().any(|(o, _)| *o == t.org) {
-            let c = harvest_client(l, db, &t.org, now).await.map(|c| c.map(|(c, _)| c)).map_err(|_| ());
-            clients.push((t.org.clone(), c));
-        }
-        let client = match clients.iter().find(|(o, _)| *o == t.org).map(|(_, c)| c) {
-            Some(Ok(Some(c))) => c,
+        let client = match clients.get(l, db, &t.org, now).await {
+            Reach::Harvest(c) => c,
             // Harvest could not be reached just now: looked for again next run.
-            Some(Err(())) | None => continue,
-            Some(Ok(None)) => {
+            Reach::Later => continue,
+            Reach::Unconnected => {
                 // No Harvest connection: nothing can be followed; nothing personal is kept for it.
                 db::batch(db, vec![forget(&t.id, None)?]).await?;
                 continue;

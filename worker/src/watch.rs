@@ -10,7 +10,7 @@
 use crate::cache::Layers;
 use crate::db;
 use crate::error::ApiError;
-use crate::manage::{harvest_client, Client};
+use crate::manage::{Client, Reach, RunClients};
 use crate::vault::{Sealed, Vault};
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine;
@@ -181,20 +181,14 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
             &[org.into(), reference.into(), db::num(now), db::opt(found), db::opt(answer)],
         )
     };
-    // Per org: its client (`Ok(None)`: no Harvest connection; `Err`: not now, or Greenhouse is
-    // failing this run).
-    let mut clients: Vec<(String, Result<Option<Client>, ()>)> = Vec::new();
+    let mut clients = RunClients::default();
     let mut changed = 0;
     let no_links = |_: &str, _: &str| None;
     for d in due {
-        if !clients.iter().any(|(o, _)| *o == d.org) {
-            let c = harvest_client(l, db, &d.org, now).await.map(|c| c.map(|(c, _)| c)).map_err(|_| ());
-            clients.push((d.org.clone(), c));
-        }
-        let client = match clients.iter().find(|(o, _)| *o == d.org).map(|(_, c)| c) {
-            Some(Ok(Some(c))) => c,
-            Some(Err(())) | None => continue,
-            Some(Ok(None)) => {
+        let client = match clients.get(l, db, &d.org, now).await {
+            Reach::Harvest(c) => c,
+            Reach::Later => continue,
+            Reach::Unconnected => {
                 // No Harvest connection now: looked at again after the interval.
                 db::batch(db, vec![checked(&d.org, &d.reference, None, None)?]).await?;
                 continue;
@@ -223,9 +217,7 @@ pub async fn run_some(l: &Layers<'_>, db: &D1Database, vault: &Vault, now: u64) 
                 // revoked key is not asked every minute), the org's others on the next run.
                 worker::console_warn!("watch {}: {e}", d.org);
                 db::batch(db, vec![checked(&d.org, &d.reference, None, None)?]).await?;
-                if let Some(c) = clients.iter_mut().find(|(o, _)| *o == d.org) {
-                    c.1 = Err(());
-                }
+                clients.fail(&d.org);
                 continue;
             }
         };
