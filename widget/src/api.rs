@@ -31,6 +31,8 @@ pub struct Loaded<T> {
 pub struct Detail {
     pub detail: JobDetail,
     pub form: Option<JsValue>,
+    /// The job's schema.org `JobPosting`, as the worker built it (see `seo`).
+    pub json_ld: JsValue,
 }
 
 fn get(o: &JsValue, key: &str) -> JsValue {
@@ -153,7 +155,7 @@ fn detail_of(o: &JsValue) -> Detail {
         pay_ranges: list(o, "pay_ranges", pay_range),
         form: None,
     };
-    Detail { detail, form: form.is_object().then_some(form) }
+    Detail { detail, form: form.is_object().then_some(form), json_ld: get(o, "json_ld") }
 }
 
 /// Fetches `url` and returns its parsed JSON body, or what kind of failure it was.

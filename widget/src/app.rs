@@ -32,8 +32,9 @@ pub fn ctx() -> Ctx {
     use_context::<Ctx>().expect_throw("greenhouse widget: no context")
 }
 
-#[component]
-pub fn App(opts: Options) -> impl IntoView {
+/// Starts the widget in `root` under the current reactive owner: everything it registers goes
+/// when that owner is cleaned up.
+pub fn start(root: web_sys::HtmlElement, opts: Options, takeover: Option<crate::Takeover>) {
     let prefix = opts.prefix.clone();
     let ctx = Ctx {
         t: opts.lang.t(),
@@ -49,11 +50,10 @@ pub fn App(opts: Options) -> impl IntoView {
     let p = prefix.clone();
     Effect::new(move |_| ctx.filters.with(|f| url::write_filters(&p, f)));
     // Back and forward restore what the URL says.
-    let handle = window_event_listener(leptos::ev::popstate, move |_| {
+    crate::views::dom::listen(&window(), "popstate", move |_| {
         ctx.filters.set(url::read_filters(&prefix));
         ctx.selected.set(url::read_job());
     });
-    on_cleanup(move || handle.remove());
 
     // The board loads once (again on "Try again"); until the first answer the skeleton shows,
     // and a retry keeps what is on screen until its answer arrives (as a transition would).
@@ -69,29 +69,32 @@ pub fn App(opts: Options) -> impl IntoView {
     load();
     // Whatever the answer (the board, or why there is none), it replaces the worker's first
     // paint if that is on screen: in the frame after this tick's effects have written the rows.
-    if let Some(takeover) = use_context::<crate::Takeover>() {
+    if let Some(takeover) = takeover {
         Effect::new(move |_| {
             if state.with(Option::is_some) {
                 request_animation_frame(move || takeover.done());
             }
         });
     }
-    let retry = Callback::new(move |()| load());
     let t = ctx.t;
     let opts = ctx.opts.clone();
-    move || match state.get() {
-        None => loading_state().into_any(),
-        Some(Ok(loaded)) => {
-            let l = loaded.value;
-            let scope = Filters {
-                departments: resolve_scope(&opts.departments, l.departments.iter().map(|d| (d.id, d.name.as_str()))),
-                offices: resolve_scope(&opts.offices, l.offices.iter().map(|o| (o.id, o.name.as_str()))),
-                ..Default::default()
-            };
-            let index = Arc::new(BoardIndex::new(l, &scope));
-            board_view(index, loaded.stale).into_any()
-        }
-        Some(Err(api::LoadError::NotFound)) => error_state(t.board_not_found, None).into_any(),
-        Some(Err(api::LoadError::Unavailable)) => error_state(t.unavailable, Some(retry)).into_any(),
-    }
+    // What is drawn follows the answer; the views of the last one go with this effect's run.
+    Effect::new(move |_| {
+        let view = match state.get() {
+            None => loading_state(t),
+            Some(Ok(loaded)) => {
+                let l = loaded.value;
+                let scope = Filters {
+                    departments: resolve_scope(&opts.departments, l.departments.iter().map(|d| (d.id, d.name.as_str()))),
+                    offices: resolve_scope(&opts.offices, l.offices.iter().map(|o| (o.id, o.name.as_str()))),
+                    ..Default::default()
+                };
+                board_view(Arc::new(BoardIndex::new(l, &scope)), loaded.stale)
+            }
+            Some(Err(api::LoadError::NotFound)) => error_state(t.board_not_found, None::<fn()>),
+            Some(Err(api::LoadError::Unavailable)) => error_state(t.unavailable, Some(load.clone())),
+        };
+        root.set_text_content(None);
+        let _ = root.append_with_node_1(&view);
+    });
 }

@@ -51,12 +51,35 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<(), JsValue> {
     }
     shadow.append_child(&root)?;
     let takeover = Takeover(leptos::prelude::StoredValue::new_local(fragment.map(|f| (f, root.clone()))));
-    leptos::mount::mount_to(root, move || {
-        leptos::prelude::provide_context(takeover);
-        leptos::view! { <app::App opts/> }
-    })
-    .forget();
+    // Each widget is one reactive owner: unmounting cleans it up, and with it every effect
+    // and listener its views registered.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = leptos::prelude::Owner::new();
+    owner.with(|| app::start(root, opts, Some(takeover)));
+    MOUNTED.with(|m| m.borrow_mut().push((host, owner)));
     Ok(())
+}
+
+thread_local! {
+    /// The widgets on this page, each with the reactive owner that holds it.
+    static MOUNTED: std::cell::RefCell<Vec<(HtmlElement, leptos::prelude::Owner)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Takes the widget in `host` down: its effects, listeners and signals go, and its shadow root
+/// is emptied (so a later [`mount`] starts afresh). Nothing happens for a host with no widget.
+#[wasm_bindgen]
+pub fn unmount(host: HtmlElement) {
+    let owner = MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        let at = m.iter().position(|(h, _)| *h == host)?;
+        Some(m.swap_remove(at).1)
+    });
+    if let Some(owner) = owner {
+        owner.cleanup();
+        if let Some(shadow) = host.shadow_root() {
+            shadow.set_inner_html("");
+        }
+    }
 }
 
 /// The first paint this widget replaces, and its own root, hidden until then.

@@ -173,6 +173,9 @@ async fn deep_links_back_forward_and_json_ld() {
     assert_eq!(ld[0]["hiringOrganization"]["name"], "Northwind Robotics");
     assert_eq!(ld[0]["jobLocationType"], "TELECOMMUTE", "a remote job");
     assert_eq!(ld[0]["identifier"]["value"], id.to_string());
+    // The worker builds it; the widget adds the page that shows the job.
+    let url = ld[0]["url"].as_str().unwrap_or_default();
+    assert!(url.starts_with(&host.base) && url.contains(&format!("gh_jid={id}")), "{url}");
 
     // Back to the list (no history of ours yet: the widget's back adds the list entry).
     b.widget_element("button.back").await.click().await.unwrap();

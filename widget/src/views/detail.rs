@@ -5,11 +5,11 @@ use crate::api::{self, LoadError};
 use crate::app::Ctx;
 use crate::i18n;
 use crate::views::dom;
-use leptos::html::Article;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
 
-pub fn detail_view(id: u64) -> impl IntoView {
+pub fn detail_view(id: u64) -> HtmlElement {
     let ctx = crate::app::ctx();
     let t = ctx.t;
     let opts = ctx.opts.clone();
@@ -20,7 +20,10 @@ pub fn detail_view(id: u64) -> impl IntoView {
     });
     let prefix = ctx.opts.prefix.clone();
     on_cleanup(move || crate::seo::remove(&prefix));
-    let back = move |_| {
+    let article = dom::el("article", "detail", Some("detail"));
+    let mut back_label = String::from("← ");
+    back_label.push_str(t.back);
+    let back = dom::button("back", None, &back_label, move |_| {
         if ctx.opened_here.get_value() {
             ctx.opened_here.set_value(false);
             let _ = window().history().map(|h| h.back());
@@ -28,13 +31,13 @@ pub fn detail_view(id: u64) -> impl IntoView {
             crate::url::push_job(None);
             ctx.selected.set(None);
         }
-    };
-    // The article's content after the back button is written with plain DOM calls: it is
-    // static once loaded, and a view tree for it cost far more code than these calls.
-    let article = NodeRef::<Article>::new();
+    });
+    let _ = article.append_with_node_1(&back);
+    // The content after the back button: static once loaded.
+    let body = article.clone();
     Effect::new(move |_| {
-        let Some(article) = article.get() else { return };
         let state = detail.get();
+        let article = &body;
         let ctx = ctx.clone();
         while let Some(last) = article.last_element_child() {
             if last.class_name() == "back" {
@@ -44,7 +47,7 @@ pub fn detail_view(id: u64) -> impl IntoView {
         }
         let _ = match state {
             None => article.append_with_node_1(&dom::loading(t)),
-            Some(Ok(d)) => job_body(&article, &ctx, d),
+            Some(Ok(d)) => job_body(article, &ctx, d),
             Some(Err(e)) => {
                 let p = dom::el("p", "state error", None);
                 let _ = p.set_attribute("role", "alert");
@@ -53,18 +56,14 @@ pub fn detail_view(id: u64) -> impl IntoView {
             }
         };
     });
-    view! {
-        <article class="detail" part="detail" node_ref=article>
-            <button type="button" class="back" on:click=back>"← "{t.back}</button>
-        </article>
-    }
+    article
 }
 
 fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result<(), JsValue> {
     use dom::{el, texted};
-    let api::Detail { detail: d, form } = d;
+    let api::Detail { detail: d, form, json_ld } = d;
     let (t, lang) = (ctx.t, ctx.opts.lang);
-    crate::seo::set(&ctx.opts.prefix, &d, &window().location().href().unwrap_or_default());
+    crate::seo::set(&ctx.opts.prefix, &json_ld, &window().location().href().unwrap_or_default());
     // An owner's external apply URL wins over Greenhouse's page.
     let apply = d.job.apply_url.clone().or_else(|| d.job.absolute_url.clone()).unwrap_or_else(|| {
         let mut u = d.board.hosted_url.clone();

@@ -1,14 +1,13 @@
 //! Search box and one select per facet. The option lists are fixed per board so focus and
 //! selection never jump; only the counts beside each option change as filters compose.
 
-use crate::views::dom::{el, texted};
-use leptos::html::Div;
+use crate::views::dom::{attrs, button, el, listen, texted};
 use leptos::prelude::*;
 use shared::board::{BoardIndex, Facet, Filters};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
+pub fn filter_bar(index: Arc<BoardIndex>) -> web_sys::HtmlElement {
     let ctx = crate::app::ctx();
     let t = ctx.t;
     let filters = ctx.filters;
@@ -28,17 +27,13 @@ pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
     .collect();
     // The selects are written with plain DOM calls once, then only their values and counts
     // change (one effect for all of them, instead of a reactive closure per option).
-    let selects = NodeRef::<Div>::new();
-    let prefix = ctx.opts.prefix.clone();
+    let selects = el("div", "selects", None);
+    for (facet, label, name) in &facets {
+        let _ = selects.append_with_node_1(&facet_select(&index, *facet, label, &id(name)));
+    }
     {
-        let facets = facets.clone();
+        let (facets, div) = (facets.clone(), selects.clone());
         Effect::new(move |_| {
-            let Some(div) = selects.get() else { return };
-            if div.child_element_count() == 0 {
-                for (facet, label, name) in &facets {
-                    let _ = div.append_with_node_1(&facet_select(&index, *facet, label, &id_of(&prefix, name)));
-                }
-            }
             filters.with(|f| {
                 let children = div.children();
                 for (i, (facet, label, _)) in facets.iter().enumerate() {
@@ -64,7 +59,7 @@ pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
         });
     }
     let prefix = ctx.opts.prefix.clone();
-    let on_change = move |ev: web_sys::Event| {
+    listen(&selects, "change", move |ev| {
         let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return };
         let Some(name) = select.id().strip_prefix(prefix.as_str()).map(str::to_string) else { return };
         let Some(&(facet, _, _)) = facets.iter().find(|(_, _, n)| *n == name) else { return };
@@ -75,28 +70,39 @@ pub fn filter_bar(index: Arc<BoardIndex>) -> impl IntoView {
                 f.toggle(facet, &key);
             }
         })
-    };
-    view! {
-        <div class="filters" role="search" aria-label=t.filters part="filters">
-            <div class="search">
-                <label class="visually-hidden" for=id("search")>{t.search_label}</label>
-                <input id=id("search") type="search" part="search" autocomplete="off"
-                    placeholder=t.search_placeholder
-                    prop:value=move || filters.with(|f| f.query.clone())
-                    on:input=move |ev| filters.update(|f| f.query = event_target_value(&ev))/>
-            </div>
-            <div class="selects" node_ref=selects on:change=on_change></div>
-            <button type="button" class="clear" part="clear"
-                hidden=move || filters.with(Filters::is_empty)
-                on:click=move |_| filters.set(Filters::default())>{t.clear_all}</button>
-        </div>
-    }
-}
+    });
 
-fn id_of(prefix: &str, name: &str) -> String {
-    let mut id = String::from(prefix);
-    id.push_str(name);
-    id
+    let bar = el("div", "filters", Some("filters"));
+    attrs(&bar, &[("role", "search"), ("aria-label", t.filters)]);
+    let search = el("div", "search", None);
+    let label = texted("label", "visually-hidden", None, t.search_label);
+    let _ = label.set_attribute("for", &id("search"));
+    let input: web_sys::HtmlInputElement = el("input", "", Some("search")).unchecked_into();
+    input.set_id(&id("search"));
+    attrs(&input, &[("type", "search"), ("autocomplete", "off"), ("placeholder", t.search_placeholder)]);
+    listen(&input, "input", move |ev| {
+        let value = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+        filters.update(|f| f.query = value);
+    });
+    {
+        // What the URL or "Clear all" says; left alone while it already matches, so the caret stays.
+        let input = input.clone();
+        Effect::new(move |_| {
+            filters.with(|f| {
+                if input.value() != f.query {
+                    input.set_value(&f.query);
+                }
+            })
+        });
+    }
+    let _ = search.append_with_node_2(&label, &input);
+    let clear_all = button("clear", Some("clear"), t.clear_all, move |_| filters.set(Filters::default()));
+    {
+        let b = clear_all.clone();
+        Effect::new(move |_| b.set_hidden(filters.with(Filters::is_empty)));
+    }
+    let _ = bar.append_with_node_3(&search, &selects, &clear_all);
+    bar
 }
 
 fn clear(f: &mut Filters, facet: Facet) {

@@ -1,28 +1,24 @@
 //! Loading and failure states: always visible, never a blank box.
 
-use leptos::prelude::*;
+use crate::views::dom::{attrs, button, el, texted};
 use shared::api::hosted_board_url;
 
-pub fn loading_state() -> impl IntoView {
-    let t = crate::app::ctx().t;
-    view! {
-        <div class="state loading" role="status" part="loading">
-            <span class="visually-hidden">{t.loading}</span>
-            <div class="skeleton" aria-hidden="true"></div>
-            <div class="skeleton" aria-hidden="true"></div>
-            <div class="skeleton short" aria-hidden="true"></div>
-        </div>
-    }
-}
+pub use crate::views::dom::loading as loading_state;
 
-pub fn error_state(message: &'static str, retry: Option<Callback<()>>) -> impl IntoView {
+/// Why nothing can be shown, a retry button when trying again may help, and the hosted board.
+pub fn error_state(message: &'static str, retry: Option<impl Fn() + 'static>) -> web_sys::HtmlElement {
     let ctx = crate::app::ctx();
     let t = ctx.t;
-    view! {
-        <div class="state error" role="alert" part="error">
-            <p>{message}</p>
-            {retry.map(|r| view! { <button type="button" class="button" on:click=move |_| r.run(())>{t.retry}</button> })}
-            <p><a href=hosted_board_url(&ctx.opts.board) target="_blank" rel="noopener">{t.see_hosted}</a></p>
-        </div>
+    let state = el("div", "state error", Some("error"));
+    let _ = state.set_attribute("role", "alert");
+    let _ = state.append_with_node_1(&texted("p", "", None, message));
+    if let Some(r) = retry {
+        let _ = state.append_with_node_1(&button("button", None, t.retry, move |_| r()));
     }
+    let p = el("p", "", None);
+    let a = texted("a", "", None, t.see_hosted);
+    attrs(&a, &[("href", &hosted_board_url(&ctx.opts.board)), ("target", "_blank"), ("rel", "noopener")]);
+    let _ = p.append_with_node_1(&a);
+    let _ = state.append_with_node_1(&p);
+    state
 }

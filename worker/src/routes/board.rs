@@ -86,9 +86,20 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
     Ok(((s, now), detail))
 }
 
+/// A job's detail as the widget reads it: with its schema.org `JobPosting`, built here by the
+/// same code as the crawlable job page's, so the visitor bundle carries no JSON-LD code (the
+/// widget only adds the host page's `url`).
+#[derive(Serialize)]
+struct JobAnswer<'a> {
+    #[serde(flatten)]
+    detail: &'a api::JobDetail,
+    json_ld: shared::seo::JobPosting,
+}
+
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let ((s, now), detail) = detail(&ctx).await?;
-    respond_with(&req, &detail, &s, now)
+    let json_ld = shared::seo::job_posting(&detail, None, false);
+    respond_with(&req, &JobAnswer { detail: &detail, json_ld }, &s, now)
 }
 
 pub async fn departments(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
