@@ -44,6 +44,10 @@
       }
     );
   }
+  defineElement();
+  // A tag without data-board only brings the code: <greenhouse-jobs> elements and candidate
+  // components mount themselves.
+  if (!script.hasAttribute("data-board")) return;
   var target = null;
   var slots = document.querySelectorAll("[data-greenhouse-board]");
   for (var i = 0; i < slots.length; i++) {
@@ -53,8 +57,6 @@
     }
   }
   if (!target) {
-    // A page of candidate components only: no empty job board beside them.
-    if (!script.hasAttribute("data-board") && document.querySelector("[data-greenhouse-match], [data-greenhouse-export]")) return;
     target = document.createElement("div");
     target.setAttribute("data-greenhouse-board", board);
     script.parentNode.insertBefore(target, script.nextSibling);
@@ -72,72 +74,149 @@
   }
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
-  var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
-  // First paint from the edge: the board as the widget draws it, fetched beside the wasm and
-  // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
-  // for a deep link to a job (the wasm opens that directly) or the owner console.
-  var painted = Promise.resolve(false);
-  var failed = false, chosen = null, mounted = false;
-  if (options.mode !== "connect" && board && target.attachShadow && !target.shadowRoot && !/[?&]gh_jid=\d/.test(location.search)) {
-    var q = new URLSearchParams();
-    var params = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
-    for (var k in params) if (options[k]) q.set(params[k], options[k]);
-    if (!options.lang && document.documentElement.lang) q.set("lang", document.documentElement.lang);
-    q.set("index", options.index);
-    // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
-    var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
-    new URLSearchParams(location.search).forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
-    painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(board) + "/fragment?" + q)
-      .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
-      .then(function (html) {
-        if (!html || target.shadowRoot) return false;
-        // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
-        var t = document.createElement("template");
-        t.innerHTML = html;
-        var root = target.attachShadow({ mode: "open" });
-        root.appendChild(t.content);
-        // A job chosen before the wasm arrives opens in place once it has (its `gh_jid`,
-        // with the page's own gh_src/utm_* kept); only if the wasm fails does the link lead
-        // to the job's crawlable page.
-        root.addEventListener("click", function (e) {
-          // Links of the first paint only: the live widget, in the same shadow root, has its own.
-          var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
-          if (!a || failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-          e.preventDefault();
-          var u = new URL(location.href);
-          u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
-          history.pushState(null, "", u);
-          chosen = a.href;
-          // A live widget already mounted behind the first paint reads the URL on popstate.
-          if (mounted) window.dispatchEvent(new PopStateEvent("popstate"));
-        });
-        return true;
-      })
-      .catch(function () { return false; });
-  }
-  function fail(err) {
-    failed = true;
-    if (window.console) console.warn("greenhouse widget could not load:", err);
-    painted.then(function (shown) {
-      if (shown) {
-        if (chosen) return location.assign(chosen);
-        // The first paint stays, as links to the job pages; the filters it drew cannot work.
-        var f = target.shadowRoot.querySelector(".filters");
-        if (f) f.remove();
-        return;
+  start(target, options);
+
+  // Mounts a job board (or the owner console) into `target`: the worker's first paint as soon
+  // as it arrives, then the wasm, which takes it over. Returns the mount's state, which
+  // `stop` ends.
+  function start(target, options) {
+    var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
+    var state = { failed: false, chosen: null, mounted: false, module: null, gone: false, onClick: null };
+    // First paint from the edge: the board as the widget draws it, fetched beside the wasm and
+    // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
+    // for a deep link to a job (the wasm opens that directly), the owner console, or a board
+    // already on screen (an element whose attributes changed keeps its board until the new one
+    // is drawn).
+    var painted = Promise.resolve(false);
+    var empty = !target.shadowRoot || !target.shadowRoot.firstChild;
+    if (options.mode !== "connect" && options.board && target.attachShadow && empty && !/[?&]gh_jid=\d/.test(location.search)) {
+      var q = new URLSearchParams();
+      var params = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
+      for (var k in params) if (options[k]) q.set(params[k], options[k]);
+      if (!options.lang && document.documentElement.lang) q.set("lang", document.documentElement.lang);
+      q.set("index", options.index);
+      // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
+      var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
+      new URLSearchParams(location.search).forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+      painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/fragment?" + q, { priority: "high" })
+        .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
+        .then(function (html) {
+          if (!html || state.gone || (target.shadowRoot && target.shadowRoot.firstChild)) return false;
+          // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
+          var t = document.createElement("template");
+          t.innerHTML = html;
+          var root = target.shadowRoot || target.attachShadow({ mode: "open" });
+          root.appendChild(t.content);
+          // A job chosen before the wasm arrives opens in place once it has (its `gh_jid`,
+          // with the page's own gh_src/utm_* kept); only if the wasm fails does the link lead
+          // to the job's crawlable page.
+          state.onClick = function (e) {
+            // Links of the first paint only: the live widget, in the same shadow root, has its own.
+            var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
+            if (!a || state.failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+            e.preventDefault();
+            var u = new URL(location.href);
+            u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
+            history.pushState(null, "", u);
+            state.chosen = a.href;
+            // A live widget already mounted behind the first paint reads the URL on popstate.
+            if (state.mounted) window.dispatchEvent(new PopStateEvent("popstate"));
+          };
+          root.addEventListener("click", state.onClick);
+          return true;
+        })
+        .catch(function () { return false; });
+    }
+    function fail(err) {
+      if (state.gone) return;
+      state.failed = true;
+      if (window.console) console.warn("greenhouse widget could not load:", err);
+      painted.then(function (shown) {
+        if (state.gone) return;
+        if (shown) {
+          if (state.chosen) return location.assign(state.chosen);
+          // The first paint stays, as links to the job pages; the filters it drew cannot work.
+          var f = target.shadowRoot.querySelector(".filters");
+          if (f) f.remove();
+          return;
+        }
+        var link = document.createElement("a");
+        link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(options.board);
+        link.textContent = "See our open positions";
+        var into = target.shadowRoot || target;
+        into.textContent = "";
+        into.appendChild(link);
+      });
+    }
+    registry.load(base, bundle).then(function (m) {
+      if (state.gone) return;
+      try {
+        m.mount(target, options);
+        state.mounted = true;
+        state.module = m;
+      } catch (err) {
+        fail(err);
       }
-      var link = document.createElement("a");
-      link.href = "https://job-boards.greenhouse.io/" + encodeURIComponent(board);
-      link.textContent = "See our open positions";
-      var into = target.shadowRoot || target;
-      into.textContent = "";
-      into.appendChild(link);
-    });
+    }, fail);
+    return state;
   }
-  registry.load(base, bundle).then(
-    function (m) {
-      try { m.mount(target, options); mounted = true; } catch (err) { fail(err); }
-    },
-    fail
-  );
+
+  // Ends a mount: its effects and listeners go. With `keep`, what it drew stays on screen
+  // (as a first paint) until the next mount has drawn its board; without, the root is emptied.
+  function stop(target, state, keep) {
+    state.gone = true;
+    var root = target.shadowRoot;
+    if (root && state.onClick) root.removeEventListener("click", state.onClick);
+    if (state.module) state.module.unmount(target, keep);
+    else if (root && !keep) root.textContent = "";
+  }
+
+  // <greenhouse-jobs board="…" group-by="…" lang="…">: the same widget as a custom element,
+  // for app frameworks. Changing an attribute redraws it in place; removing it from the page
+  // disposes of it; adding it again mounts it afresh.
+  function defineElement() {
+    if (!window.customElements || customElements.get("greenhouse-jobs")) return;
+    var attrs = { board: "board", "group-by": "groupBy", departments: "departments", offices: "offices", lang: "lang", "page-size": "pageSize", layout: "layout", filters: "filters", theme: "theme" };
+    var elements = 0;
+    class GreenhouseJobs extends HTMLElement {
+      static get observedAttributes() { return Object.keys(attrs); }
+      connectedCallback() { this._sync(); }
+      attributeChangedCallback() { if (this.isConnected) this._sync(); }
+      disconnectedCallback() {
+        var el = this;
+        // Moved rather than removed: it is back before the microtask runs.
+        queueMicrotask(function () {
+          if (!el.isConnected && el._ghw) {
+            stop(el, el._ghw, false);
+            el._ghw = null;
+          }
+        });
+      }
+      // Several attribute changes in one task make one update.
+      _sync() {
+        var el = this;
+        if (el._queued) return;
+        el._queued = true;
+        queueMicrotask(function () {
+          el._queued = false;
+          if (!el.isConnected) return;
+          // Each element keeps its URL parameters apart from the script tags' (ghw101_, ghw102_…).
+          if (el._index === undefined) el._index = String(100 + elements++);
+          var o = { apiBase: base + "api/v1", index: el._index };
+          for (var a in attrs) {
+            var v = (el.getAttribute(a) || "").trim();
+            if (v) o[attrs[a]] = v;
+          }
+          var key = JSON.stringify(o);
+          if (el._ghw && el._ghw.key === key) return;
+          if (o.theme) el.setAttribute("data-theme", o.theme);
+          else el.removeAttribute("data-theme");
+          if (el._ghw) stop(el, el._ghw, true);
+          el._ghw = start(el, o);
+          el._ghw.key = key;
+        });
+      }
+    }
+    customElements.define("greenhouse-jobs", GreenhouseJobs);
+  }
 })();

@@ -110,10 +110,22 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
                 Ok(req) => req.send().await.ok(),
                 Err(_) => None,
             };
+            let applied = |outcome: &str| {
+                if let Some(f) = form_ref.get_untracked() {
+                    let job = wasm_bindgen::JsValue::from_f64(job_id as f64);
+                    crate::events::emit(&f, "greenhouse-jobs:applied", &[("jobId", job), ("outcome", outcome.into())]);
+                }
+            };
             match resp {
                 // 409: this form's submission was already recorded (an earlier try went through).
-                Some(r) if r.status() == 201 || r.status() == 409 => state.set(State::Received),
-                Some(r) if r.status() == 202 => state.set(State::Queued),
+                Some(r) if r.status() == 201 || r.status() == 409 => {
+                    state.set(State::Received);
+                    applied("submitted");
+                }
+                Some(r) if r.status() == 202 => {
+                    state.set(State::Queued);
+                    applied("queued");
+                }
                 Some(r) if r.status() == 422 => {
                     let raw = web_sys::Response::from(r).json().ok();
                     let body = match raw {
@@ -123,9 +135,22 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
                     let fields = body.and_then(|b| serde_wasm_bindgen::from_value::<ErrorBody>(b).ok()).map(|b| b.fields).unwrap_or_default();
                     show_errors(fields);
                 }
-                _ => state.set(State::Failed),
+                _ => {
+                    state.set(State::Failed);
+                    applied("failed");
+                }
             }
         });
+    };
+    // The first answer typed or chosen starts the application, for the host app's analytics.
+    let started = StoredValue::new(false);
+    let on_input = move |_: web_sys::Event| {
+        if !started.get_value() {
+            started.set_value(true);
+            if let Some(f) = form_ref.get_untracked() {
+                crate::events::emit(&f, "greenhouse-jobs:apply-start", &[("jobId", wasm_bindgen::JsValue::from_f64(job_id as f64))]);
+            }
+        }
     };
     let sections = {
         let questions = form.questions.iter().chain(&form.location_questions).cloned().collect::<Vec<_>>();
@@ -149,7 +174,7 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
             <h3 id=format!("{prefix}apply-title")>{t.apply_heading}</h3>
             {move || (state.get() == State::Received).then(|| view! { <p class="success" role="status">{t.received}</p> })}
             {move || (state.get() == State::Queued).then(|| view! { <p class="success" role="status">{t.queued}</p> })}
-            <form node_ref=form_ref novalidate on:submit=on_submit hidden=move || matches!(state.get(), State::Received | State::Queued)>
+            <form node_ref=form_ref novalidate on:submit=on_submit on:input=on_input hidden=move || matches!(state.get(), State::Received | State::Queued)>
                 <p class="error-summary" role="alert" tabindex="-1" node_ref=summary hidden=move || errors.with(Vec::is_empty)>{t.fix_errors}</p>
                 {sections}
                 {eeoc}

@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod events;
 mod i18n;
 mod options;
 mod seo;
@@ -65,19 +66,36 @@ thread_local! {
     static MOUNTED: std::cell::RefCell<Vec<(HtmlElement, leptos::prelude::Owner)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Takes the widget in `host` down: its effects, listeners and signals go, and its shadow root
-/// is emptied (so a later [`mount`] starts afresh). Nothing happens for a host with no widget.
+/// Takes the widget in `host` down: its effects, listeners and signals go. With `keep`, what it
+/// drew stays on screen, inert, as the first paint the next [`mount`] takes over (an element
+/// whose attributes changed); without, its shadow root is emptied. Nothing happens for a host
+/// with no widget.
 #[wasm_bindgen]
-pub fn unmount(host: HtmlElement) {
+pub fn unmount(host: HtmlElement, keep: bool) {
     let owner = MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
         let at = m.iter().position(|(h, _)| *h == host)?;
         Some(m.swap_remove(at).1)
     });
-    if let Some(owner) = owner {
-        owner.cleanup();
-        if let Some(shadow) = host.shadow_root() {
-            shadow.set_inner_html("");
+    let Some(owner) = owner else { return };
+    owner.cleanup();
+    let Some(shadow) = host.shadow_root() else { return };
+    if !keep {
+        shadow.set_inner_html("");
+        return;
+    }
+    // The newest root is the one on screen; anything older (a first paint not yet taken over)
+    // goes now.
+    let roots = shadow.query_selector_all(".ghw").ok();
+    let n = roots.as_ref().map_or(0, |r| r.length());
+    for i in 0..n {
+        let Some(el) = roots.as_ref().and_then(|r| r.item(i)).and_then(|e| e.dyn_into::<HtmlElement>().ok()) else { continue };
+        if el.style().get_property_value("display").is_ok_and(|d| d == "none") {
+            el.remove();
+        } else if el.has_attribute("data-fragment") {
+            continue;
+        } else {
+            let _ = el.set_attribute("data-fragment", "");
         }
     }
 }

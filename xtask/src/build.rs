@@ -88,6 +88,8 @@ pub fn widget() -> Result<()> {
     let out = assets_dir();
     copy_dir(&root.join("www"), &out)?;
     fs::copy(root.join("widget/loader.js"), out.join("widget.js")).map_err(|e| format!("loader: {e}"))?;
+    // The custom element's types, for host apps written in TypeScript.
+    fs::copy(root.join("widget/greenhouse-jobs.d.ts"), out.join("greenhouse-jobs.d.ts")).map_err(|e| format!("types: {e}"))?;
     Ok(())
 }
 

@@ -255,12 +255,22 @@ pub async fn start_host_site(worker_base: String) -> HostSite {
     async fn custom(State((_, pages)): State<Shared>, axum::extract::Path(name): axum::extract::Path<String>) -> Html<String> {
         Html(pages.lock().unwrap().get(&name).cloned().unwrap_or_else(|| "no such page".into()))
     }
+    // Packages from the project's node_modules, as ES modules (a framework for host-app tests).
+    async fn npm(axum::extract::Path(path): axum::extract::Path<String>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let allowed = path.starts_with("preact/") && !path.contains("..");
+        match std::fs::read(crate::root().join("node_modules").join(&path)).ok().filter(|_| allowed) {
+            Some(body) => ([("content-type", "text/javascript")], body).into_response(),
+            None => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
+        }
+    }
     let pages = Arc::new(Mutex::new(HashMap::new()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = axum::Router::new()
         .route("/", axum::routing::get(page))
         .route("/page/{name}", axum::routing::get(custom))
+        .route("/npm/{*path}", axum::routing::get(npm))
         .with_state((worker_base.clone(), pages.clone()));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

@@ -384,6 +384,18 @@ async fn fill(b: &Browser, css: &str, text: &str) {
     b.widget_element(css).await.send_keys(text).await.unwrap();
 }
 
+/// Records the widget's `greenhouse-jobs:*` events at the document, as a host app would.
+async fn record_events(b: &Browser) {
+    b.client
+        .execute(
+            "window.__ev = []; ['open', 'apply-start', 'applied'].forEach(function (n) { \
+             document.addEventListener('greenhouse-jobs:' + n, function (e) { window.__ev.push([n, e.detail]); }); }); return null",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
 async fn open_form(b: &Browser, host: &HostSite, board: &str, job: u64, extra: &str) {
     b.client.goto(&format!("{}/?board={board}&gh_jid={job}{extra}", host.base)).await.unwrap();
     b.wait_until(30, "the application form", async |b: &Browser| b.in_widget("return !!root && !!root.querySelector('.apply form')").await == true)
@@ -396,6 +408,7 @@ async fn a_candidate_applies_from_the_widget() {
     let board = "northwind--apply-browser";
     let job = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 2 == 0).unwrap();
     open_form(&b, &host, board, job, "&gh_src=referral42").await;
+    record_events(&b).await;
 
     fill(&b, "#ghw_f-first_name", "Grace").await;
     fill(&b, "#ghw_f-last_name", "Hopper").await;
@@ -415,6 +428,12 @@ async fn a_candidate_applies_from_the_widget() {
     b.widget_element("button[type=submit]").await.click().await.unwrap();
     b.wait_until(20, "the confirmation", async |b: &Browser| b.in_widget("return !!root.querySelector('.success')").await == true).await;
     assert!(b.in_widget("return root.querySelector('.success').textContent").await.as_str().unwrap().contains("received"));
+    // The host app heard the application start and go through: the job and the outcome, no
+    // personal data.
+    assert_eq!(
+        b.client.execute("return window.__ev", vec![]).await.unwrap(),
+        serde_json::json!([["apply-start", {"jobId": job}], ["applied", {"jobId": job, "outcome": "submitted"}]])
+    );
 
     let got: Vec<_> = s.fake.applications().into_iter().filter(|a| a.board == board).collect();
     assert_eq!(got.len(), 1);
@@ -496,6 +515,7 @@ async fn a_queued_application_tells_the_candidate_what_happens_next() {
     let job = seed::northwind().jobs.iter().map(|j| j["id"].as_u64().unwrap()).find(|id| id % 2 == 1).unwrap();
     open_form(&b, &host, board, job, "").await;
     s.fake.set_fault(board, e2e::Fault::Down);
+    record_events(&b).await;
     fill(&b, "#ghw_f-first_name", "Ada").await;
     fill(&b, "#ghw_f-last_name", "Lovelace").await;
     fill(&b, "#ghw_f-email", "ada@example.com").await;
@@ -506,6 +526,7 @@ async fn a_queued_application_tells_the_candidate_what_happens_next() {
     let text = b.in_widget("return root.querySelector('.success').textContent").await;
     let text = text.as_str().unwrap();
     assert!(text.contains("automatically") && text.contains("do not need to apply again"), "{text}");
+    assert_eq!(b.client.execute("return window.__ev[1]", vec![]).await.unwrap(), serde_json::json!(["applied", {"jobId": job, "outcome": "queued"}]));
     s.fake.set_fault(board, e2e::Fault::None);
     b.close().await;
 }

@@ -148,6 +148,11 @@ fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result
         apply_slot(ctx, slot, form, d.job.id);
     }
     article.append_with_node_1(&p)?;
+    crate::events::emit(
+        article,
+        "greenhouse-jobs:open",
+        &[("jobId", JsValue::from_f64(d.job.id as f64)), ("title", JsValue::from_str(&d.job.title))],
+    );
     // Focus moves to the job's title once it is on the page (one frame after render).
     request_animation_frame(move || {
         let _ = heading.focus();
