@@ -191,6 +191,13 @@ pub fn should_purge(announced: bool, before_etag: Option<&str>, after_etag: &str
     announced || jobs_changed || before_etag != Some(after_etag)
 }
 
+/// Whether an owner's edit changed what visitors see: the owners' decisions other than their
+/// revision (which every saved edit moves, even one that sets what was already set).
+pub fn overlay_changed(before: &shared::jobs::Overlay, after: &shared::jobs::Overlay) -> bool {
+    let unrevised = |o: &shared::jobs::Overlay| shared::jobs::Overlay { revision: 0, ..o.clone() };
+    unrevised(before) != unrevised(after)
+}
+
 // ---- Edges ----
 
 /// One purge request: the status and Cloudflare's verdict. The token goes in the header only,
@@ -431,6 +438,17 @@ mod tests {
         assert_eq!(after_failure(2, &PurgeError::Unauthorized(403), now, 0), Next::RetryAt(now), "a token may be fixed meanwhile");
         assert_eq!(after_failure(MAX_ATTEMPTS, &PurgeError::Network, now, 60), Next::GiveUp);
         assert_eq!(after_failure(1, &PurgeError::Status(400), now, 60), Next::GiveUp, "the same request would be refused again");
+    }
+
+    #[test]
+    fn an_owner_edit_purges_only_when_visitors_see_a_difference() {
+        let before = shared::jobs::Overlay { revision: 5, ..Default::default() };
+        let mut same = before.clone();
+        same.revision = 6;
+        assert!(!overlay_changed(&before, &same), "a saved edit that set what was set");
+        let mut featured = same.clone();
+        featured.fields.insert("gh-1".into(), shared::jobs::LocalFields { featured: true, ..Default::default() });
+        assert!(overlay_changed(&before, &featured));
     }
 
     #[test]

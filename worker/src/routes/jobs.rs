@@ -63,7 +63,7 @@ async fn changed(ctx: &Ctx, db: &worker::D1Database, org: &str, now: u64) -> Res
     if let Some((before, after)) = manage::republish(&l, db, org, now).await? {
         let board = after.snapshot.listing.board.token.clone();
         // Visitors see the edit: every data centre's cached responses of the board go.
-        if before.overlay != after.snapshot.overlay {
+        if crate::purge::overlay_changed(&before.overlay, &after.snapshot.overlay) {
             crate::purge::board_changed(&l, &board, now).await;
         }
         let before_view = before.view();
