@@ -29,7 +29,8 @@ pub const DEFAULT_API_BASE: &str = "https://api.cloudflare.com/client/v4";
 /// Tags one purge request may name (Cloudflare: "up to 100 operations per request", every plan).
 pub const MAX_TAGS_PER_REQUEST: usize = 100;
 /// Attempts before a purge is given up: with the default 60 s doubling backoff the last one is
-/// about eight and a half hours after the first; by then every cached copy has expired anyway.
+/// about eight and a half hours after the first, long past the freshness window after which
+/// every data centre refreshes its copy on its own.
 pub const MAX_ATTEMPTS: u32 = 10;
 /// An attempt under way holds its row this long, so the cron does not send it again meanwhile.
 const HOLD_MS: u64 = 60_000;
