@@ -292,11 +292,16 @@ async fn edge_get(url: &str) -> Option<String> {
     resp.text().await.ok()
 }
 
-async fn edge_put(url: &str, body: String, max_age_secs: u64) {
+/// Stores `body` in this data centre's Cache API. `tags` (`Cache-Tag`) let the global purge
+/// reach the copy in every data centre ([`crate::purge`]).
+async fn edge_put(url: &str, body: String, max_age_secs: u64, tags: Option<String>) {
     count(|o| o.edge_puts += 1);
     let headers = Headers::new();
     let _ = headers.set("Cache-Control", &format!("public, max-age={max_age_secs}"));
     let _ = headers.set("Content-Type", "application/json");
+    if let Some(t) = tags {
+        let _ = headers.set("Cache-Tag", &t);
+    }
     if let Ok(resp) = Response::ok(body).map(|r| r.with_headers(headers)) {
         if let Err(e) = Cache::default().put(url, resp).await {
             worker::console_warn!("cache put failed for {url}: {e}");
@@ -543,20 +548,20 @@ async fn refresh_board(cfg: &Config, env: &Env, token: &str, now: u64, had: Opti
         Recorded::Stored(p) => {
             let body = serde_json::to_string(&p.snapshot).unwrap_or_default();
             kv_put(env, &kv_board_key(token), &body, None).await;
-            edge_put(&edge_board_url(token), body, EDGE_KEEP_SECS).await;
+            edge_put(&edge_board_url(token), body, EDGE_KEEP_SECS, crate::purge::cache_tag(token, None)).await;
             Ok(p)
         }
         Recorded::Missing => {
             // Nothing was stored, so nothing is deleted: only a short note at the edge.
             if cfg.cache.negative_secs > 0 {
-                edge_put(&edge_board_url(token), missing_marker(now), cfg.cache.negative_secs).await;
+                edge_put(&edge_board_url(token), missing_marker(now), cfg.cache.negative_secs, crate::purge::cache_tag(token, None)).await;
             }
             Err(Failure::Gone)
         }
         Recorded::Gone => {
             kv_delete(env, &kv_board_key(token)).await;
             if cfg.cache.negative_secs > 0 {
-                edge_put(&edge_board_url(token), missing_marker(now), cfg.cache.negative_secs).await;
+                edge_put(&edge_board_url(token), missing_marker(now), cfg.cache.negative_secs, crate::purge::cache_tag(token, None)).await;
             } else {
                 edge_delete(&edge_board_url(token)).await;
             }
@@ -727,7 +732,7 @@ pub async fn republish(l: &Layers<'_>, token: &str, overlay: Overlay, now: u64) 
     });
     let body = serde_json::to_string(&p.snapshot).unwrap_or_default();
     kv_put(l.env, &kv_board_key(&token), &body, None).await;
-    edge_put(&edge_board_url(&token), body, EDGE_KEEP_SECS).await;
+    edge_put(&edge_board_url(&token), body, EDGE_KEEP_SECS, crate::purge::cache_tag(&token, None)).await;
     Some((before.snapshot.clone(), p))
 }
 
@@ -846,7 +851,7 @@ async fn refresh_extras(cfg: &Config, env: &Env, token: &str, id: u64, now: u64)
     drop(guard);
     let (e, body) = recorded?;
     kv_put(env, &kv_extras_key(token, id), &body, Some(EXTRAS_KV_TTL_SECS)).await;
-    edge_put(&edge_extras_url(token, id), body, EDGE_KEEP_SECS).await;
+    edge_put(&edge_extras_url(token, id), body, EDGE_KEEP_SECS, crate::purge::cache_tag(token, Some(id))).await;
     Ok(e)
 }
 

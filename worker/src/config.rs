@@ -145,6 +145,9 @@ pub struct Config {
     /// How often each profile of a host's watch list is matched again (`REMATCH_SECONDS`,
     /// default 86,400: daily).
     pub rematch_secs: u64,
+    /// The global purge through Cloudflare's API (`CF_ZONE_ID`, the secret `CF_PURGE_TOKEN`,
+    /// `CF_API_BASE`); `None` (no purge, as before) unless the zone and the token are both set.
+    pub purge: Option<crate::purge::Settings>,
 }
 
 impl Config {
@@ -213,6 +216,11 @@ impl Config {
             callback_allow: get("CALLBACK_ALLOW")
                 .map(|s| s.split(',').map(str::trim).filter(|p| p.starts_with("http://") || p.starts_with("https://")).map(str::to_string).collect())
                 .unwrap_or_default(),
+            purge: crate::purge::Settings::parse(
+                get("CF_ZONE_ID").as_deref(),
+                get("CF_PURGE_TOKEN").as_deref(),
+                &url("CF_API_BASE", crate::purge::DEFAULT_API_BASE),
+            ),
         }
         .with_boards_us()
     }
@@ -294,6 +302,20 @@ mod tests {
         assert_eq!(c.fresh_for("busy"), 15);
         assert_eq!(c.fresh_for("other"), 60);
         assert_eq!(c.fresh_for("huge"), 60, "out-of-range overrides are ignored");
+    }
+
+    #[test]
+    fn the_purge_needs_a_zone_and_a_token_and_never_prints_the_token() {
+        assert_eq!(cfg(&[]).purge, None, "off by default: behaviour as before");
+        let zone = ("CF_ZONE_ID", "0123456789abcdef0123456789abcdef");
+        assert_eq!(cfg(&[zone]).purge, None, "a zone without a token");
+        assert_eq!(cfg(&[("CF_PURGE_TOKEN", "cf-token-7f3e")]).purge, None, "a token without a zone");
+        let c = cfg(&[zone, ("CF_PURGE_TOKEN", "cf-token-7f3e")]);
+        let p = c.purge.as_ref().unwrap();
+        assert_eq!(p.api_base, "https://api.cloudflare.com/client/v4");
+        assert!(!format!("{c:?}").contains("cf-token-7f3e"), "Debug redacts the token");
+        let c = cfg(&[zone, ("CF_PURGE_TOKEN", "cf-token-7f3e"), ("CF_API_BASE", "http://127.0.0.1:9/")]);
+        assert_eq!(c.purge.unwrap().url(), "http://127.0.0.1:9/zones/0123456789abcdef0123456789abcdef/purge_cache");
     }
 
     #[test]

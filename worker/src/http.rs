@@ -86,6 +86,16 @@ pub fn cached(
     Ok(Response::ok(body)?.with_headers(headers))
 }
 
+/// A board's response with its `Cache-Tag` (`board:{token}`, and `job:{token}:{id}` for a
+/// job's), so a cache in front of the worker can keep it and the global purge can reach it.
+/// A token that is not a valid board token gets no header.
+pub fn tagged(mut resp: Response, token: &str, job: Option<u64>) -> worker::Result<Response> {
+    if let Some(tag) = crate::purge::cache_tag(token, job) {
+        resp.headers_mut().set("Cache-Tag", &tag)?;
+    }
+    Ok(resp)
+}
+
 /// Headers on every response the worker sends, errors included: browsers must take the
 /// declared content type as it is, never sniff another (a JSON error shown as HTML, say).
 pub const EVERY_RESPONSE: [(&str, &str); 1] = [("X-Content-Type-Options", "nosniff")];

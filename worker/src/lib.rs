@@ -22,6 +22,7 @@ pub mod matching;
 pub mod metrics;
 pub mod outbox;
 pub mod pages;
+pub mod purge;
 pub mod routes;
 pub mod sanitize;
 pub mod snapshot;
@@ -117,8 +118,9 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     http::finish(resp, head)
 }
 
-/// The cron: one run at a time (a D1 lease), then queued applications, board refreshes,
-/// connection health re-checks and the retention purge.
+/// The cron: one run at a time (a D1 lease), then queued applications, board refreshes and
+/// the global purges they (or failed earlier attempts) need, connection health re-checks and
+/// the retention purge.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
@@ -152,6 +154,12 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // Connected boards whose copy is older than their freshness window.
     if let Err(e) = sync::all(&layers, &db, now).await {
         worker::console_error!("sync: {e:?}");
+    }
+    // Global purges: the boards those refreshes changed, and earlier purges that failed.
+    match purge::retry_due(&cfg, &db, worker::Date::now().as_millis()).await {
+        Ok(n) if n > 0 => worker::console_log!("purge: {n} board(s) purged in every data centre"),
+        Ok(_) => {}
+        Err(e) => worker::console_error!("purge: {e:?}"),
     }
     // Exported candidates' status: the poll behind the web hooks.
     match status::poll_some(&layers, &db, now).await {

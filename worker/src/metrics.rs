@@ -15,6 +15,8 @@ pub struct Counters {
     pub upstream_calls: u64,
     /// Board refreshes from Greenhouse (each is one or more upstream calls).
     pub upstream_refreshes: u64,
+    /// Calls to Cloudflare's purge API (global purges after a board changed).
+    pub purges: u64,
     pub edge_reads: u64,
     pub edge_puts: u64,
     pub edge_deletes: u64,

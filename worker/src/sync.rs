@@ -24,26 +24,48 @@ async fn harvest_jobs(l: &Layers<'_>, db: &D1Database, org: &str, now: u64) -> R
     Ok(Some(n.map_err(ApiError::Upstream)?))
 }
 
-/// Syncs one board (and, with `count_harvest`, counts its org's Harvest jobs); records the
-/// outcome under the org (`None`: a board only `SYNC_BOARDS` lists).
-pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, now: u64) -> Result<SyncReport, ApiError> {
-    board_with(l, db, board, org, org.is_some(), now).await
+/// What asked for a sync: it decides whether Harvest's jobs are counted (an owner's "sync
+/// now") and whether the board is purged everywhere without a visible difference (a web hook
+/// or an owner says it changed; the cron purges only what its refresh found changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Cron,
+    WebHook,
+    Owner,
 }
 
-pub async fn board_with(
-    l: &Layers<'_>,
-    db: &D1Database,
-    board: &str,
-    org: Option<&str>,
-    count_harvest: bool,
-    now: u64,
-) -> Result<SyncReport, ApiError> {
+impl Trigger {
+    /// Whether whoever asked says the board changed.
+    pub fn announces_change(self) -> bool {
+        matches!(self, Self::WebHook | Self::Owner)
+    }
+}
+
+/// An owner's "sync now": syncs one board, counts its org's Harvest jobs, and records the
+/// outcome under the org (`None`: a board only `SYNC_BOARDS` lists).
+pub async fn board(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, now: u64) -> Result<SyncReport, ApiError> {
+    board_with(l, db, board, org, Trigger::Owner, now).await
+}
+
+pub async fn board_with(l: &Layers<'_>, db: &D1Database, board: &str, org: Option<&str>, trigger: Trigger, now: u64) -> Result<SyncReport, ApiError> {
+    let count_harvest = trigger == Trigger::Owner && org.is_some();
     let result: Result<SyncReport, ApiError> = async {
         let (before, after) = cache::refresh_now(l, board, now).await?;
         let (added, updated, removed) = match &before {
             Some(b) => diff(b.view(), after.view()),
             None => (after.view().listing.jobs.iter().map(|j| j.id).collect(), vec![], vec![]),
         };
+        // Every data centre's cached responses of the board go (nothing without the purge
+        // configured): now, in the background when the request can keep working; the cron's
+        // own changes in one request after its refreshes.
+        let jobs_changed = !(added.is_empty() && updated.is_empty() && removed.is_empty());
+        if crate::purge::should_purge(trigger.announces_change(), before.as_ref().map(|b| b.listing_etag.as_str()), &after.listing_etag, jobs_changed)
+        {
+            match trigger {
+                Trigger::Cron => crate::purge::queue(l.cfg, db, board, now).await,
+                Trigger::WebHook | Trigger::Owner => crate::purge::board_changed(l, board, now).await,
+            }
+        }
         // The host hears of what changed for its visitors (nothing without a callback).
         if let Some(o) = org {
             crate::events::observe(db, o, board, after.view(), before.as_ref().map(|b| b.view()), now).await?;
@@ -160,7 +182,7 @@ pub async fn all(l: &Layers<'_>, db: &D1Database, now: u64) -> Result<usize, Api
             continue;
         }
         refreshed += 1;
-        if let Err(e) = board_with(l, db, &token, org.as_deref(), false, now).await {
+        if let Err(e) = board_with(l, db, &token, org.as_deref(), Trigger::Cron, now).await {
             worker::console_warn!("sync of {token}: {e}");
         }
     }

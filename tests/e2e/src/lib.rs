@@ -284,6 +284,19 @@ pub struct Stack {
     _rt: tokio::runtime::Runtime,
 }
 
+/// Configuration a test binary adds to the shared stack's, given the fake's URL.
+pub type ExtraVars = fn(&str) -> Vec<(String, String)>;
+
+static EXTRA: OnceLock<ExtraVars> = OnceLock::new();
+
+/// The stack of a test binary that needs configuration besides the shared one (the global
+/// purge's, say): every test of that binary calls this, with the same `extra`, before anything
+/// else touches [`stack`] (which then returns the same stack).
+pub fn stack_with(extra: ExtraVars) -> &'static Stack {
+    EXTRA.get_or_init(|| extra);
+    stack()
+}
+
 /// One stack per test binary, started on first use.
 pub fn stack() -> &'static Stack {
     static STACK: OnceLock<Stack> = OnceLock::new();
@@ -311,6 +324,7 @@ pub fn stack() -> &'static Stack {
             ("ATTACHMENT_LINK_SECONDS".into(), "3".into()),
         ];
         vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
+        vars.extend(EXTRA.get().map(|extra| extra(&fake_url)).unwrap_or_default());
         let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let worker = Worker::start(&fake_url, &refs);
         Stack { fake: running.fake.clone(), fake_url, worker, _fake: running, _rt: rt }

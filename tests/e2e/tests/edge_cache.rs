@@ -166,6 +166,9 @@ fn signed_web_hooks_refresh_at_once_forged_ones_change_nothing_duplicates_count_
     let after = calls(&t);
     assert_eq!(hook(org, secret, "job_post_updated", "evt-1", None)["status"], 200, "a duplicate is acknowledged");
     assert_eq!(calls(&t), after, "and processed once");
+    // Without CF_ZONE_ID and CF_PURGE_TOKEN (this stack has neither) nothing is purged.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(s.fake.purges().is_empty(), "no purge without its configuration: {:?}", s.fake.purges());
 }
 
 #[test]

@@ -22,9 +22,13 @@
 //! attachment URLs live; record the product's own outgoing web hooks ([`receiver`]); and list
 //! every credential the fake accepts, with the users `On-Behalf-Of` may name and the seeded
 //! candidates (`GET /__fake/credentials`). `POST /__fake/reset` puts the seed back.
+//!
+//! Besides Greenhouse, Cloudflare's purge API (`/zones/{zone}/purge_cache`, [`cloudflare`]),
+//! which the worker calls after a board changed: every call recorded, failures scripted.
 
 pub mod candidate_api;
 pub mod candidates;
+pub mod cloudflare;
 pub mod harvest;
 pub mod lite;
 pub mod model;
@@ -105,6 +109,8 @@ pub struct Inner {
     pub hooks_sent: u64,
     /// Candidates, prospects, applications and attachments (global, like the Harvest model).
     pub people: candidates::People,
+    /// Calls to the fake of Cloudflare's purge API, and its scripted failures.
+    pub cloudflare: cloudflare::CloudflareState,
 }
 
 impl Inner {

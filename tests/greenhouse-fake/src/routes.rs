@@ -64,6 +64,7 @@ pub fn router(fake: Fake) -> Router {
         .route("/__fake/webhooks/send", post(send_webhook))
         .route("/__fake/credentials", get(credentials))
         .merge(crate::receiver::router())
+        .merge(crate::cloudflare::router())
         .merge(crate::candidate_api::controls())
         .route("/turnstile/v0/siteverify", post(siteverify))
         .fallback(|| async { not_found("Not Found") })
@@ -404,6 +405,7 @@ async fn reset(State(fake): State<Fake>) -> StatusCode {
     g.faults.clear();
     g.applications.clear();
     g.receivers.clear();
+    g.cloudflare = Default::default();
     g.seed();
     StatusCode::NO_CONTENT
 }

@@ -2,7 +2,7 @@
 
 use crate::cache::{self, Served};
 use crate::error::ApiError;
-use crate::http::{cached, cached_json, etag};
+use crate::http::{cached, cached_json, etag, tagged};
 use crate::App;
 use serde::Serialize;
 use shared::api::{self, API_VERSION};
@@ -29,17 +29,18 @@ async fn served(ctx: &Ctx) -> Result<(Served, u64), ApiError> {
     Ok((cache::board(&super::layers(ctx), &token(ctx)?, now).await?, now))
 }
 
-fn respond_with<T: Serialize>(req: &Request, value: &T, s: &Served, now: u64) -> Result<Response, ApiError> {
+/// A JSON answer about the route's board (`job`: one of its jobs), with its Cache-Tag.
+fn respond_with<T: Serialize>(req: &Request, ctx: &Ctx, value: &T, s: &Served, now: u64, job: Option<u64>) -> Result<Response, ApiError> {
     let body = serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     let inm = req.headers().get("If-None-Match").ok().flatten();
-    Ok(cached_json(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now))?)
+    Ok(tagged(cached_json(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now))?, &token(ctx)?, job)?)
 }
 
 pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
     let p = &s.prepared;
     let inm = req.headers().get("If-None-Match").ok().flatten();
-    Ok(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?)
+    Ok(tagged(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?, &token(&ctx)?, None)?)
 }
 
 /// `GET /api/v1/boards/{token}/fragment?…`: the board as the widget draws it, for `widget.js`
@@ -62,7 +63,8 @@ pub async fn fragment(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         &board_url,
     );
     let inm = req.headers().get("If-None-Match").ok().flatten();
-    Ok(cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), "text/html; charset=utf-8")?)
+    let resp = cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), "text/html; charset=utf-8")?;
+    Ok(tagged(resp, &self::token(&ctx)?, None)?)
 }
 
 /// A job's detail: description from the board's snapshot (a job not on the board is a 404
@@ -99,19 +101,19 @@ struct JobAnswer<'a> {
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let ((s, now), detail) = detail(&ctx).await?;
     let json_ld = shared::seo::job_posting(&detail, None, false);
-    respond_with(&req, &JobAnswer { detail: &detail, json_ld }, &s, now)
+    respond_with(&req, &ctx, &JobAnswer { detail: &detail, json_ld }, &s, now, Some(detail.job.id))
 }
 
 pub async fn departments(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
     let body = api::DepartmentList { v: API_VERSION, departments: s.prepared.view().listing.departments.clone() };
-    respond_with(&req, &body, &s, now)
+    respond_with(&req, &ctx, &body, &s, now, None)
 }
 
 pub async fn offices(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
     let body = api::OfficeList { v: API_VERSION, offices: s.prepared.view().listing.offices.clone() };
-    respond_with(&req, &body, &s, now)
+    respond_with(&req, &ctx, &body, &s, now, None)
 }
 
 /// `GET /api/v1/__stats`: the caches' own accounting in this isolate, for the benchmark and

@@ -59,7 +59,7 @@ fn trailing_sync(ctx: &RouteContext<App>, org: &str, board: &str, wait_ms: u64) 
         TRAILING.with(|t| t.borrow_mut().remove(&org));
         let Ok(db) = env.d1("DB") else { return };
         let l = crate::cache::Layers { cfg: &cfg, env: &env, ctx: None };
-        if let Err(e) = crate::sync::board_with(&l, &db, &board, Some(&org), false, Date::now().as_millis()).await {
+        if let Err(e) = crate::sync::board_with(&l, &db, &board, Some(&org), crate::sync::Trigger::WebHook, Date::now().as_millis()).await {
             worker::console_warn!("trailing sync of {board}: {e}");
         }
         if let Ok(vault) = vault(&cfg) {
@@ -144,7 +144,7 @@ pub async fn receive(mut req: Request, ctx: RouteContext<App>) -> Result<Respons
         trailing_sync(&ctx, &org, &board, at + window_ms - now);
         return reply(200, json!({"status": "recently_synced"}));
     }
-    match crate::sync::board_with(&super::layers(&ctx), &db, &board, Some(&org), false, now).await {
+    match crate::sync::board_with(&super::layers(&ctx), &db, &board, Some(&org), crate::sync::Trigger::WebHook, now).await {
         Ok(report) => reply(200, json!({"status": "synced", "report": report})),
         Err(e) => {
             // Let Greenhouse deliver it again: forget that we saw it.

@@ -4,7 +4,8 @@
 //! * Host token (`scope: "server"`, the host site's secret, bound to its orgs like owner
 //!   tokens): `GET jobs` and the callback routes only.
 //!
-//! Each change republishes the board's cached copy (the next read shows it), then compares
+//! Each change republishes the board's cached copy (the next read shows it), purges the
+//! board's cached responses everywhere (when the purge is configured), then compares
 //! the visitor board with what the host was told and queues events for its callback.
 
 use super::owner::{authorize, authorize_any, json, org};
@@ -61,6 +62,10 @@ async fn changed(ctx: &Ctx, db: &worker::D1Database, org: &str, now: u64) -> Res
     let l = super::layers(ctx);
     if let Some((before, after)) = manage::republish(&l, db, org, now).await? {
         let board = after.snapshot.listing.board.token.clone();
+        // Visitors see the edit: every data centre's cached responses of the board go.
+        if crate::purge::overlay_changed(&before.overlay, &after.snapshot.overlay) {
+            crate::purge::board_changed(&l, &board, now).await;
+        }
         let before_view = before.view();
         events::observe(db, org, &board, after.view(), Some(before_view.as_ref().unwrap_or(&before)), now).await?;
         events::kick(&l, org);
