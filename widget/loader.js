@@ -72,6 +72,13 @@
   }
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
+  // Owner analytics, counts only: the host page's gh_src / utm_source go with the requests
+  // that stand for a view, and `count` marks the one per page load for the list: the first
+  // paint's below when there is one, else the wasm's listing (`countList`).
+  var here = new URLSearchParams(location.search), track = new URLSearchParams();
+  ["gh_src", "utm_source"].forEach(function (k) { if (here.get(k)) track.set(k, here.get(k)); });
+  options.track = String(track);
+  options.countList = "1";
   var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
   // First paint from the edge: the board as the widget draws it, fetched beside the wasm and
   // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
@@ -86,7 +93,10 @@
     q.set("index", options.index);
     // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
     var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
-    new URLSearchParams(location.search).forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+    here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+    q.set("count", "1");
+    track.forEach(function (v, key) { q.set(key, v); });
+    options.countList = "";
     painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(board) + "/fragment?" + q)
       .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
       .then(function (html) {
