@@ -90,11 +90,10 @@ impl Tally {
         }
     }
 
-    /// Adds `n` to a count. Returns whether (and when) a flush must be scheduled, or `None`
-    /// when the count was dropped because the map is full.
-    pub fn add(&mut self, board: &str, job: u64, day: u32, source: &str, kind: Kind, n: u64, now: u64) -> Option<Flush> {
-        let source = self.capped(board, day, source);
-        let key = Key { board: board.to_string(), job, day, source, kind };
+    /// Adds `n` to a count (its source capped first). Returns whether (and when) a flush must
+    /// be scheduled, or `None` when the count was dropped because the map is full.
+    pub fn add(&mut self, mut key: Key, n: u64, now: u64) -> Option<Flush> {
+        key.source = self.capped(&key.board, key.day, &key.source);
         let full = self.counts.len() >= MAX_KEYS;
         match self.counts.get_mut(&key) {
             Some(v) => *v += n,
@@ -253,7 +252,8 @@ pub fn count_request(req: &Request, l: &Layers<'_>, board: &str, job: u64, kind:
 /// schedules a flush through the request's `wait_until` when one is due. No I/O here.
 pub fn count(l: &Layers<'_>, board: &str, job: u64, source: &str, kind: Kind) {
     let now = worker::Date::now().as_millis();
-    let due = TALLY.with(|t| t.borrow_mut().add(board, job, day_of(now), source, kind, 1, now));
+    let key = Key { board: board.to_string(), job, day: day_of(now), source: source.to_string(), kind };
+    let due = TALLY.with(|t| t.borrow_mut().add(key, 1, now));
     match due {
         None => metrics::count(|c| c.analytics_dropped += 1),
         Some(f) => {
@@ -376,6 +376,10 @@ pub async fn rows(db: &D1Database, board: &str, from: u32, to: u32) -> Result<Ve
 mod tests {
     use super::*;
 
+    fn key(board: &str, job: u64, day: u32, source: &str, kind: Kind) -> Key {
+        Key { board: board.into(), job, day, source: source.into(), kind }
+    }
+
     #[test]
     fn obvious_bots_are_told_from_browsers() {
         let browsers = [
@@ -419,18 +423,18 @@ mod tests {
     #[test]
     fn counts_add_up_per_key_and_a_flush_is_scheduled_once() {
         let mut t = Tally::default();
-        assert_eq!(t.add("b", 0, 1, "direct", Kind::ListView, 1, 1_000), Some(Flush::After(FLUSH_MS)));
-        assert_eq!(t.add("b", 0, 1, "direct", Kind::ListView, 1, 1_001), Some(Flush::Pending), "one flush on its way");
-        assert_eq!(t.add("b", 7, 1, "linkedin", Kind::JobView, 1, 1_002), Some(Flush::Pending));
+        assert_eq!(t.add(key("b", 0, 1, "direct", Kind::ListView), 1, 1_000), Some(Flush::After(FLUSH_MS)));
+        assert_eq!(t.add(key("b", 0, 1, "direct", Kind::ListView), 1, 1_001), Some(Flush::Pending), "one flush on its way");
+        assert_eq!(t.add(key("b", 7, 1, "linkedin", Kind::JobView), 1, 1_002), Some(Flush::Pending));
         assert_eq!(t.len(), 2);
         let batch = t.take();
         assert_eq!(batch.len(), 2);
         assert_eq!(batch.iter().find(|(k, _)| k.kind == Kind::ListView).map(|(_, n)| *n), Some(2));
         assert!(t.is_empty());
         // Taken: the next count schedules the next flush.
-        assert_eq!(t.add("b", 0, 1, "direct", Kind::ListView, 1, 20_000), Some(Flush::After(FLUSH_MS)));
+        assert_eq!(t.add(key("b", 0, 1, "direct", Kind::ListView), 1, 20_000), Some(Flush::After(FLUSH_MS)));
         // A scheduled flush that never ran (its request ended early) is replaced.
-        assert_eq!(t.add("b", 0, 1, "direct", Kind::ListView, 1, 20_000 + FLUSH_MS + LOST_FLUSH_MS), Some(Flush::After(FLUSH_MS)));
+        assert_eq!(t.add(key("b", 0, 1, "direct", Kind::ListView), 1, 20_000 + FLUSH_MS + LOST_FLUSH_MS), Some(Flush::After(FLUSH_MS)));
     }
 
     #[test]
@@ -438,7 +442,7 @@ mod tests {
         let mut t = Tally::default();
         let mut now_flush = 0;
         for job in 0..(MAX_KEYS as u64 + 100) {
-            match t.add("b", job, 1, "direct", Kind::JobView, 1, 5_000) {
+            match t.add(key("b", job, 1, "direct", Kind::JobView), 1, 5_000) {
                 Some(Flush::After(0)) => now_flush += 1,
                 Some(_) => {}
                 None => assert!(job >= MAX_KEYS as u64, "dropped only past the bound"),
@@ -447,10 +451,10 @@ mod tests {
         assert_eq!(now_flush, 1, "one immediate flush at {FLUSH_KEYS} keys");
         assert_eq!(t.len(), MAX_KEYS, "bounded");
         // A known key still counts when the map is full.
-        assert!(t.add("b", 1, 1, "direct", Kind::JobView, 1, 5_001).is_some());
+        assert!(t.add(key("b", 1, 1, "direct", Kind::JobView), 1, 5_001).is_some());
         // A failed flush's counts come back, within the bound.
         let batch = t.take();
-        t.add("b", 999_999, 1, "direct", Kind::JobView, 3, 5_002);
+        t.add(key("b", 999_999, 1, "direct", Kind::JobView), 3, 5_002);
         assert_eq!(t.restore(batch), 1, "the one key that no longer fits is dropped");
         assert_eq!(t.len(), MAX_KEYS);
     }
@@ -459,11 +463,11 @@ mod tests {
     fn sources_past_the_daily_cap_count_as_other() {
         let mut t = Tally::default();
         for i in 0..MAX_SOURCES_PER_DAY + 5 {
-            t.add("b", 0, 1, &format!("s{i}"), Kind::ListView, 1, 0);
+            t.add(key("b", 0, 1, &format!("s{i}"), Kind::ListView), 1, 0);
         }
-        t.add("b", 0, 1, "s0", Kind::ListView, 1, 0);
-        t.add("b", 0, 1, "direct", Kind::ListView, 1, 0);
-        t.add("b", 0, 2, "new-day", Kind::ListView, 1, 0);
+        t.add(key("b", 0, 1, "s0", Kind::ListView), 1, 0);
+        t.add(key("b", 0, 1, "direct", Kind::ListView), 1, 0);
+        t.add(key("b", 0, 2, "new-day", Kind::ListView), 1, 0);
         let batch = t.take();
         let n = |s: &str, day: u32| batch.iter().filter(|(k, _)| k.source == s && k.day == day).map(|(_, n)| *n).sum::<u64>();
         assert_eq!(n("other", 1), 5);

@@ -4,7 +4,7 @@
 //! Chromium, one page load counts one list view however the loader and the wasm share it,
 //! and the console's Analytics tab shows the funnel with no axe violations.
 
-use e2e::browser::{self, start_host_site, Browser, HostSite};
+use e2e::browser::{self, Browser, HostSite};
 use e2e::{call_with, connect_board, owner_call, owner_token, stack};
 use reqwest::blocking::Client;
 use reqwest::Method;

@@ -26,11 +26,7 @@ pub const STEPS: [Kind; 4] = [Kind::ListView, Kind::JobView, Kind::Start, Kind::
 
 /// "3 of 5 (60 %)": a step against the one before it.
 pub fn rate(n: u64, of: u64) -> String {
-    if of == 0 {
-        String::new()
-    } else {
-        format!("{} %", (n * 100 + of / 2) / of)
-    }
+    (n * 100 + of / 2).checked_div(of).map(|p| format!("{p} %")).unwrap_or_default()
 }
 
 /// The funnel as horizontal bars, one per step, each with its label and number as text.
