@@ -74,13 +74,22 @@
   }
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
-  start(target, options);
+  start(target, options, true);
 
   // Mounts a job board (or the owner console) into `target`: the worker's first paint as soon
   // as it arrives, then the wasm, which takes it over. Returns the mount's state, which
   // `stop` ends.
-  function start(target, options) {
+  // With `count`, this mount stands for a view of the board in the owners' analytics (a page
+  // load, or an element added to the page; not an element whose attributes changed).
+  function start(target, options, count) {
     var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
+    // Owner analytics, counts only: the host page's gh_src / utm_source go with the requests
+    // that stand for a view, and `count` marks the one list view: the first paint's below when
+    // there is one, else the wasm's listing (`countList`).
+    var here = new URLSearchParams(location.search), track = new URLSearchParams();
+    ["gh_src", "utm_source"].forEach(function (k) { if (here.get(k)) track.set(k, here.get(k)); });
+    options.track = String(track);
+    options.countList = count ? "1" : "";
     var state = { failed: false, chosen: null, mounted: false, module: null, gone: false, onClick: null };
     // First paint from the edge: the board as the widget draws it, fetched beside the wasm and
     // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
@@ -97,7 +106,10 @@
       q.set("index", options.index);
       // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
       var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
-      new URLSearchParams(location.search).forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+      here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+      if (count) q.set("count", "1");
+      track.forEach(function (v, key) { q.set(key, v); });
+      options.countList = "";
       painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/fragment?" + q, { priority: "high" })
         .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
         .then(function (html) {
@@ -211,8 +223,9 @@
           if (el._ghw && el._ghw.key === key) return;
           if (o.theme) el.setAttribute("data-theme", o.theme);
           else el.removeAttribute("data-theme");
+          var fresh = !el._ghw;
           if (el._ghw) stop(el, el._ghw, true);
-          el._ghw = start(el, o);
+          el._ghw = start(el, o, fresh);
           el._ghw.key = key;
         });
       }

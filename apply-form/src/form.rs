@@ -64,7 +64,19 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
     let summary = NodeRef::<leptos::html::P>::new();
     let id = StoredValue::new(submission_id());
     let model = StoredValue::new(form.clone());
-    let url = format!("{}/boards/{}/jobs/{job_id}/applications", ctx.api_base, ctx.board);
+    let url = format!("{}/boards/{}/jobs/{job_id}/applications{}", ctx.api_base, ctx.board, ctx.track);
+    // Owner analytics: the first time focus enters the form, one "application started" signal
+    // (a beacon: nothing waits for it, nothing is read back).
+    let start = format!("{}/boards/{}/jobs/{job_id}/start{}", ctx.api_base, ctx.board, ctx.track);
+    let started = StoredValue::new(false);
+    let on_focus = move |_| {
+        if !started.get_value() {
+            started.set_value(true);
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().send_beacon(&start);
+            }
+        }
+    };
     let source = ctx.gh_src.clone();
     // Errors are listed inline; focus goes to the summary so screen readers announce it.
     let show_errors = move |list: Vec<FieldError>| {
@@ -174,7 +186,7 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
             <h3 id=format!("{prefix}apply-title")>{t.apply_heading}</h3>
             {move || (state.get() == State::Received).then(|| view! { <p class="success" role="status">{t.received}</p> })}
             {move || (state.get() == State::Queued).then(|| view! { <p class="success" role="status">{t.queued}</p> })}
-            <form node_ref=form_ref novalidate on:submit=on_submit on:input=on_input hidden=move || matches!(state.get(), State::Received | State::Queued)>
+            <form node_ref=form_ref novalidate on:submit=on_submit on:input=on_input on:focusin=on_focus hidden=move || matches!(state.get(), State::Received | State::Queued)>
                 <p class="error-summary" role="alert" tabindex="-1" node_ref=summary hidden=move || errors.with(Vec::is_empty)>{t.fix_errors}</p>
                 {sections}
                 {eeoc}

@@ -19,6 +19,26 @@ pub struct Ctx {
     pub board: String,
     /// `gh_src` from the host page, sent as the application's source.
     pub gh_src: Option<String>,
+    /// Owner analytics: the host page's `gh_src` / `utm_source` as a query (`?gh_src=…`), put
+    /// on the form's start signal and its submission; empty without either.
+    pub track: String,
+}
+
+/// `?gh_src=…&utm_source=…` from the host page's URL, or nothing.
+fn track() -> String {
+    let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) else { return String::new() };
+    let (Ok(here), Ok(out)) = (web_sys::UrlSearchParams::new_with_str(&search), web_sys::UrlSearchParams::new()) else { return String::new() };
+    for k in ["gh_src", "utm_source"] {
+        if let Some(v) = here.get(k).filter(|v| !v.is_empty()) {
+            out.set(k, &v);
+        }
+    }
+    let q = String::from(out.to_string());
+    if q.is_empty() {
+        q
+    } else {
+        format!("?{q}")
+    }
 }
 
 fn get(obj: &JsValue, key: &str) -> Option<String> {
@@ -40,6 +60,7 @@ pub fn mount(slot: HtmlElement, options: JsValue) -> Result<(), JsValue> {
         api_base: get(&options, "apiBase").unwrap_or_default(),
         board: get(&options, "board").unwrap_or_default(),
         gh_src: get(&options, "ghSrc").filter(|s| !s.is_empty()),
+        track: track(),
     };
     slot.set_inner_html("");
     leptos::mount::mount_to(slot, move || {

@@ -6,6 +6,7 @@ use shared::owner::{ConnectInput, Connection, CredentialSummary, Kind, SyncRepor
 
 pub use gh_owner_ui::Problem;
 use gh_owner_ui::{call, json, problem, send};
+use shared::analytics::Report;
 
 /// Only well-formed job keys go into a URL.
 fn checked(key: &str) -> Result<(), Problem> {
@@ -81,6 +82,20 @@ impl Api {
     /// A job that exists only on the host.
     pub async fn create_job(&self, edit: &JobEdit) -> Result<ManagedJob, Problem> {
         call("POST", &self.jobs_url(""), &self.token, Some(json(edit)?)).await
+    }
+
+    /// The org's analytics over the last `days` days.
+    pub async fn analytics(&self, days: u32) -> Result<Report, Problem> {
+        call("GET", &self.analytics_url(days, ""), &self.token, None).await
+    }
+
+    /// The same as CSV, every count per day, source and job.
+    pub async fn analytics_csv(&self, days: u32) -> Result<String, Problem> {
+        gh_owner_ui::text(&self.analytics_url(days, "&format=csv"), &self.token).await
+    }
+
+    fn analytics_url(&self, days: u32, tail: &str) -> String {
+        format!("{}/orgs/{}/analytics?days={days}{tail}", self.base, self.org)
     }
 
     /// Deletes a local job; Greenhouse jobs are closed in Greenhouse instead.

@@ -1,7 +1,9 @@
 //! The console's shell: a tab list switching between the views. Each panel stays mounted once
-//! shown, so switching back keeps its state; the Jobs view loads only when first opened.
+//! shown, so switching back keeps its state; the Jobs and Analytics views load only when first
+//! opened.
 
 use crate::api::Api;
+use crate::views::analytics::AnalyticsView;
 use crate::views::connection::ConnectionView;
 use crate::views::jobs::JobsView;
 use leptos::html::Button;
@@ -12,15 +14,17 @@ use std::sync::Arc;
 enum Tab {
     Connection,
     Jobs,
+    Analytics,
 }
 
-const TABS: [Tab; 2] = [Tab::Connection, Tab::Jobs];
+const TABS: [Tab; 3] = [Tab::Connection, Tab::Jobs, Tab::Analytics];
 
 impl Tab {
     fn slug(self) -> &'static str {
         match self {
             Tab::Connection => "connection",
             Tab::Jobs => "jobs",
+            Tab::Analytics => "analytics",
         }
     }
 
@@ -28,6 +32,7 @@ impl Tab {
         match self {
             Tab::Connection => "Connection",
             Tab::Jobs => "Jobs",
+            Tab::Analytics => "Analytics",
         }
     }
 }
@@ -50,12 +55,16 @@ pub fn Console(api: Api) -> impl IntoView {
     let api = Arc::new(api);
     let selected = RwSignal::new(Tab::Connection);
     let jobs_opened = RwSignal::new(false);
+    let analytics_opened = RwSignal::new(false);
     let refs = TABS.map(|_| NodeRef::<Button>::new());
     let choose = move |t: Tab| {
         selected.set(t);
         // Once: setting it again would mount the Jobs view afresh.
         if t == Tab::Jobs && !jobs_opened.get_untracked() {
             jobs_opened.set(true);
+        }
+        if t == Tab::Analytics && !analytics_opened.get_untracked() {
+            analytics_opened.set(true);
         }
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -82,6 +91,7 @@ pub fn Console(api: Api) -> impl IntoView {
         })
         .collect_view();
     let jobs_api = api.clone();
+    let analytics_api = api.clone();
     view! {
         <div class="tabs" role="tablist" aria-label="Console" on:keydown=on_key>{tabs}</div>
         <div role="tabpanel" id="gc-panel-connection" aria-labelledby="gc-tab-connection" hidden=move || selected.get() != Tab::Connection>
@@ -89,6 +99,9 @@ pub fn Console(api: Api) -> impl IntoView {
         </div>
         <div role="tabpanel" id="gc-panel-jobs" aria-labelledby="gc-tab-jobs" hidden=move || selected.get() != Tab::Jobs>
             {move || jobs_opened.get().then(|| view! { <JobsView api=jobs_api.clone()/> })}
+        </div>
+        <div role="tabpanel" id="gc-panel-analytics" aria-labelledby="gc-tab-analytics" hidden=move || selected.get() != Tab::Analytics>
+            {move || analytics_opened.get().then(|| view! { <AnalyticsView api=analytics_api.clone()/> })}
         </div>
     }
 }
@@ -100,10 +113,11 @@ mod tests {
     #[test]
     fn arrow_keys_wrap_around_the_tabs() {
         assert!(next_tab(Tab::Connection, "ArrowRight") == Some(Tab::Jobs));
-        assert!(next_tab(Tab::Jobs, "ArrowRight") == Some(Tab::Connection));
-        assert!(next_tab(Tab::Connection, "ArrowLeft") == Some(Tab::Jobs));
+        assert!(next_tab(Tab::Jobs, "ArrowRight") == Some(Tab::Analytics));
+        assert!(next_tab(Tab::Analytics, "ArrowRight") == Some(Tab::Connection));
+        assert!(next_tab(Tab::Connection, "ArrowLeft") == Some(Tab::Analytics));
         assert!(next_tab(Tab::Jobs, "Home") == Some(Tab::Connection));
-        assert!(next_tab(Tab::Connection, "End") == Some(Tab::Jobs));
+        assert!(next_tab(Tab::Connection, "End") == Some(Tab::Analytics));
         assert!(next_tab(Tab::Connection, "Enter").is_none());
     }
 }

@@ -78,6 +78,19 @@ pub async fn send(method: &str, url: &str, token: &str, body: Option<String>) ->
     Err(Problem { message: e.error.message, fields: e.fields.into_iter().map(|f| (f.field, f.message)).collect() })
 }
 
+/// A `GET` whose answer is text (a CSV download), with the owner token.
+pub async fn text(url: &str, token: &str) -> Result<String, Problem> {
+    let resp = gloo_net::http::Request::get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| problem("The server could not be reached."))?;
+    if !resp.ok() {
+        return Err(problem("The download failed."));
+    }
+    resp.text().await.map_err(|_| problem("The server sent an unreadable answer."))
+}
+
 /// [`send`], and the answer read as `T`.
 pub async fn call<T: DeserializeOwned>(method: &str, url: &str, token: &str, body: Option<String>) -> Result<T, Problem> {
     let value = send(method, url, token, body).await?;

@@ -7,6 +7,7 @@
 //!
 //! Nothing here does I/O, so everything builds for native and `wasm32-unknown-unknown`.
 
+pub mod analytics;
 pub mod api;
 pub mod apply;
 pub mod board;

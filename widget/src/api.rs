@@ -174,20 +174,36 @@ async fn get_json(url: &str) -> Result<(JsValue, bool), LoadError> {
     Ok((body, stale))
 }
 
-pub async fn listing(api_base: &str, board: &str) -> Result<Loaded<BoardListing>, LoadError> {
+/// `?count=1&…` for a request that stands for a view (owner analytics), with the host page's
+/// source (`track`, already a query); nothing otherwise.
+pub fn counted(count: bool, track: &str) -> String {
+    if !count {
+        return String::new();
+    }
+    let mut q = String::from("?count=1");
+    if !track.is_empty() {
+        q.push('&');
+        q.push_str(track);
+    }
+    q
+}
+
+pub async fn listing(api_base: &str, board: &str, query: &str) -> Result<Loaded<BoardListing>, LoadError> {
     let mut url = String::from(api_base);
     url.push_str("/boards/");
     url.push_str(board);
     url.push_str("/jobs");
+    url.push_str(query);
     let (body, stale) = get_json(&url).await?;
     Ok(Loaded { value: listing_of(&body), stale })
 }
 
-pub async fn job(api_base: &str, board: &str, id: u64) -> Result<Detail, LoadError> {
+pub async fn job(api_base: &str, board: &str, id: u64, query: &str) -> Result<Detail, LoadError> {
     let mut url = String::from(api_base);
     url.push_str("/boards/");
     url.push_str(board);
     url.push_str("/jobs/");
     url.push_str(&id.to_string());
+    url.push_str(query);
     get_json(&url).await.map(|(body, _)| detail_of(&body))
 }

@@ -59,10 +59,14 @@ pub fn start(root: web_sys::HtmlElement, opts: Options, takeover: Option<crate::
     // and a retry keeps what is on screen until its answer arrives (as a transition would).
     let state = RwSignal::new(None::<Result<api::Loaded<BoardListing>, api::LoadError>>);
     let opts = ctx.opts.clone();
+    // The first load stands for the page's list view unless the loader's first paint did.
+    let first = StoredValue::new(opts.count_list);
     let load = move || {
         let o = opts.clone();
+        let query = api::counted(first.get_value(), &o.track);
+        first.set_value(false);
         wasm_bindgen_futures::spawn_local(async move {
-            let result = api::listing(&o.api_base, &o.board).await;
+            let result = api::listing(&o.api_base, &o.board, &query).await;
             let _ = state.try_set(Some(result));
         })
     };

@@ -25,6 +25,10 @@ pub struct Options {
     pub filters: bool,
     /// Prefix of this widget's URL parameters (`ghw_`, `ghw2_` for a second widget…).
     pub prefix: String,
+    /// Owner analytics (set by the loader): the host page's `gh_src` / `utm_source` as a query,
+    /// and whether this widget's listing request stands for the page's list view.
+    pub track: String,
+    pub count_list: bool,
 }
 
 fn get(obj: &JsValue, key: &str) -> Option<String> {
@@ -46,6 +50,8 @@ impl Options {
             compact: get(obj, "layout").is_some_and(|l| l == "compact"),
             filters: get(obj, "filters").is_none_or(|f| f != "false"),
             prefix: if index == 0 { "ghw_".into() } else { format!("ghw{}_", index + 1) },
+            track: get(obj, "track").unwrap_or_default(),
+            count_list: get(obj, "countList").is_some(),
         }
     }
 }

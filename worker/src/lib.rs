@@ -5,6 +5,7 @@
 //! that talks to Greenhouse; `snapshot` maps Greenhouse shapes to ours; `sanitize` cleans
 //! job HTML; `http` shapes responses; `error` is mapped to HTTP in exactly one place.
 
+pub mod analytics;
 pub mod apply;
 pub mod auth;
 pub mod body;
@@ -77,6 +78,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .get_async("/api/v1/boards/:token/departments", |req, ctx| handle(routes::board::departments(req, ctx)))
         .get_async("/api/v1/boards/:token/offices", |req, ctx| handle(routes::board::offices(req, ctx)))
         .post_async("/api/v1/boards/:token/jobs/:id/applications", |req, ctx| handle(routes::apply::submit(req, ctx)))
+        .post_async("/api/v1/boards/:token/jobs/:id/start", |req, ctx| handle(routes::board::start(req, ctx)))
         .get_async("/api/v1/orgs/:org/connection", |req, ctx| handle(routes::owner::get(req, ctx)))
         .put_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::put(req, ctx)))
         .delete_async("/api/v1/orgs/:org/connection/:kind", |req, ctx| handle(routes::owner::delete(req, ctx)))
@@ -87,6 +89,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .get_async("/api/v1/orgs/:org/applications/:id/status", |req, ctx| handle(routes::candidates::application_status(req, ctx)))
         .post_async("/api/v1/orgs/:org/applications/:id/retry", |req, ctx| handle(routes::owner::retry_application(req, ctx)))
         .post_async("/api/v1/orgs/:org/applications/:id/dismiss", |req, ctx| handle(routes::owner::dismiss_application(req, ctx)))
+        .get_async("/api/v1/orgs/:org/analytics", |req, ctx| handle(routes::analytics::get(req, ctx)))
         .get_async("/api/v1/orgs/:org/jobs", |req, ctx| handle(routes::jobs::list(req, ctx)))
         .post_async("/api/v1/orgs/:org/jobs", |req, ctx| handle(routes::jobs::create(req, ctx)))
         .get_async("/api/v1/orgs/:org/jobs/greenhouse", |req, ctx| handle(routes::jobs::picker(req, ctx)))
@@ -119,8 +122,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 }
 
 /// The cron: one run at a time (a D1 lease), then queued applications, board refreshes and
-/// the global purges they (or failed earlier attempts) need, connection health re-checks and
-/// the retention purge.
+/// the global purges they (or failed earlier attempts) need, connection health re-checks, the
+/// owner analytics' flush and the retention purge.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     console_error_panic_hook::set_once();
@@ -194,6 +197,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         if !matches!(e, ApiError::NotConfigured) {
             worker::console_error!("health check: {e:?}");
         }
+    }
+    // Owner analytics: what this isolate counted (the deliveries above included), and once a
+    // day the counts past their 90 days.
+    if let Err(e) = analytics::on_cron(&db, now).await {
+        worker::console_error!("analytics: {e:?}");
     }
     if let Err(e) = outbox::purge(&db, now, cfg.retention_days * 86_400_000).await {
         worker::console_error!("retention purge: {e:?}");

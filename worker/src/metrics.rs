@@ -1,7 +1,7 @@
 //! Per-isolate counters of what the worker spends: upstream calls, KV and Cache API
-//! operations, D1 statements. The benchmark reads them (through the debug stats route, which
-//! only exists when `DEBUG_STATS` is set) to turn measured costs per request and per sync
-//! into the README's capacity table. Counting is a few integer additions; nothing is sent
+//! operations, D1 statements, and what owner analytics counted and wrote. The benchmark reads
+//! them (through the debug stats route, which only exists when `DEBUG_STATS` is set) to turn
+//! measured costs per request and per sync into the README's capacity table. Counting is a few integer additions; nothing is sent
 //! anywhere.
 
 use serde::Serialize;
@@ -27,6 +27,12 @@ pub struct Counters {
     /// Rows D1 reports reading and writing (what D1 bills and limits).
     pub d1_rows_read: u64,
     pub d1_rows_written: u64,
+    /// Owner analytics (`analytics.rs`): counts taken in memory, requests left out as bots,
+    /// counts dropped (the map full, or a failed flush that no longer fits), and flushes to D1.
+    pub analytics_counted: u64,
+    pub analytics_bots: u64,
+    pub analytics_dropped: u64,
+    pub analytics_flushes: u64,
 }
 
 thread_local! {

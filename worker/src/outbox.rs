@@ -100,6 +100,10 @@ pub struct NewApplication<'a> {
     pub files: &'a [NewFile],
     /// See [`fingerprint`].
     pub fingerprint: &'a str,
+    /// For owner analytics: the visit's source and the job the candidate applied on (which an
+    /// owner may have linked to another post), so the delivery is counted under them. None:
+    /// not counted (a bot's, an export).
+    pub analytics: Option<(&'a str, u64)>,
 }
 
 /// A digest of what the candidate sent (job, every value in order, every file's name and
@@ -172,8 +176,8 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
     let body = seal(vault, &application_aad(app.id, "body"), &plain)?;
     let mut statements = vec![db::stmt(
         db,
-        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at, org, kind) \
-         VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
+        "INSERT INTO applications (id, board, job_id, status, body_kind, body, key_id, nonce, fingerprint, created_at, updated_at, org, kind, \
+         analytics_source, analytics_job) VALUES (?1, ?2, ?3, 'sending', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)",
         &[
             app.id.into(),
             app.board.into(),
@@ -186,6 +190,8 @@ pub async fn record(db: &D1Database, vault: &Vault, app: &NewApplication<'_>, no
             js(now),
             app.org.map(JsValue::from).unwrap_or(JsValue::NULL),
             app.payload.delivery().into(),
+            db::opt(app.analytics.map(|a| a.0)),
+            app.analytics.map_or(JsValue::NULL, |a| js(a.1)),
         ],
     )?];
     for f in app.files {
@@ -222,6 +228,8 @@ struct Row {
     key_id: Option<String>,
     nonce: Option<String>,
     attempts: f64,
+    analytics_source: Option<String>,
+    analytics_job: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +250,8 @@ pub struct Opened {
     /// (field, file name, base64 content)
     pub files: Vec<(String, String, String)>,
     attempts: u32,
+    /// Its source and job for owner analytics (see [`NewApplication::analytics`]).
+    analytics: Option<(String, u64)>,
 }
 
 /// Opens a stored part: sealed (key id and nonce set) or, for rows written before sealing,
@@ -256,8 +266,12 @@ fn open_part(vault: &Vault, aad: &str, stored: &str, key_id: Option<&str>, nonce
 
 /// Reads and opens an application's answers and files (for delivery and for owners' export).
 pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Opened>, ApiError> {
-    let row: Option<Row> =
-        db::first(db, "SELECT board, org, job_id, body, key_id, nonce, attempts FROM applications WHERE id = ?1", &[id.into()]).await?;
+    let row: Option<Row> = db::first(
+        db,
+        "SELECT board, org, job_id, body, key_id, nonce, attempts, analytics_source, analytics_job FROM applications WHERE id = ?1",
+        &[id.into()],
+    )
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let Some(stored) = row.body.as_deref() else { return Ok(None) };
     let (plain, reseal) = open_part(vault, &application_aad(id, "body"), stored, row.key_id.as_deref(), row.nonce.as_deref())?;
@@ -296,7 +310,8 @@ pub async fn open(db: &D1Database, vault: &Vault, id: &str) -> Result<Option<Ope
         files.push((f.field, f.filename, content));
     }
     db::batch(db, statements).await?;
-    Ok(Some(Opened { board: row.board, org: row.org, job_id: row.job_id as u64, payload, files, attempts: row.attempts as u32 }))
+    let analytics = row.analytics_source.map(|s| (s, row.analytics_job.map_or(row.job_id as u64, |j| j as u64)));
+    Ok(Some(Opened { board: row.board, org: row.org, job_id: row.job_id as u64, payload, files, attempts: row.attempts as u32, analytics }))
 }
 
 /// Greenhouse's body for an opened application: as stored, or mapped now from the raw
@@ -380,6 +395,9 @@ pub async fn attempt(l: &Layers<'_>, db: &D1Database, vault: &Vault, id: &str, n
         statements.push(db::stmt(db, "DELETE FROM application_files WHERE application_id = ?1", &[id.into()])?);
     }
     db::batch(db, statements).await?;
+    if let (true, Some((source, job))) = (delivered, &opened.analytics) {
+        crate::analytics::count(l, &opened.board, *job, source, shared::analytics::Kind::Delivered);
+    }
     // A delivered widget application of an org is then followed in Greenhouse (its stage and
     // status back to the host): the Job Board API answered no ids, so its email is kept,
     // sealed, until Harvest shows the application. Apart from the delivery's own record: a

@@ -264,7 +264,9 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
     let s0 = stats(client, base)?;
     get("/api/v1/boards/northwind--cap-miss/jobs")?;
     let refresh = per_op(&s0, &stats(client, base)?, 1.0);
-    // One cron run with nothing due.
+    // One cron run with nothing due (after a first one: owner analytics' once-a-day purge of
+    // old counts is not what every run costs).
+    get("/__scheduled?cron=*+*+*+*+*")?;
     let s0 = stats(client, base)?;
     get("/__scheduled?cron=*+*+*+*+*")?;
     let cron_idle = per_op(&s0, &stats(client, base)?, 1.0);
@@ -279,6 +281,7 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
         .send()
         .map_err(|e| e.to_string())?;
     let application = per_op(&s0, &stats(client, base)?, 1.0);
+    let views = views_per_1000(base, job)?;
     // An isolate taking a newer copy from the slower layers: one Cache API read, and one KV
     // read when this data centre's copy is older than the window (`cache::best_board`).
     let refill: Cost = [("edge_reads".to_string(), 1.0), ("kv_reads".to_string(), 1.0)].into_iter().collect();
@@ -327,12 +330,84 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
         r["first_quota_paid"].as_str().unwrap_or("none"),
         r["paid_usd_per_day"].as_f64().unwrap_or(0.0)
     );
+    let v = |k: &str| views.cost.get(k).copied().unwrap_or(0.0);
+    println!(
+        "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>7.2} {:>8.2} {:>8.2}   ({} flush(es), {} keys, {} counted)",
+        "1,000 counted views",
+        v("upstream_calls"),
+        v("kv_reads"),
+        v("kv_puts"),
+        v("edge_reads"),
+        v("edge_puts"),
+        v("d1_statements"),
+        v("d1_rows_read"),
+        v("d1_rows_written"),
+        views.flushes,
+        VIEW_KEYS,
+        views.counted
+    );
     let per_op_json = |c: &Cost| json!(c);
     Ok(
         json!({"per_operation": {"hot_request": per_op_json(&m.hot_request), "refresh": per_op_json(&m.refresh), "refill_from_code": per_op_json(&m.refill),
               "cron_idle": per_op_json(&m.cron_idle), "cron_per_board_from_code": per_op_json(&m.cron_per_board),
-              "application": per_op_json(&m.application)}, "model": r}),
+              "application": per_op_json(&m.application)}, "model": r,
+              "analytics_per_1000_views": {"cost": per_op_json(&views.cost), "flushes": views.flushes, "keys": VIEW_KEYS,
+                                           "counted": views.counted, "during_requests": per_op_json(&views.during_requests)}}),
     )
+}
+
+/// What 1,000 counted views cost (owner analytics, `worker/src/analytics.rs`).
+pub struct Views {
+    /// Everything the worker spent on them, its own timed flush to D1 included.
+    pub cost: crate::capacity::Cost,
+    /// What the 1,000 requests themselves spent (the counting: nothing but memory).
+    pub during_requests: crate::capacity::Cost,
+    pub flushes: f64,
+    pub counted: f64,
+}
+
+/// Distinct keys (board, job, day, source, kind) the 1,000 views fall into: 4 sources × (the
+/// list + 2 jobs).
+pub const VIEW_KEYS: usize = 12;
+
+/// 1,000 views of one board as browsers make them (3 list views to 1 job view, from 4 sources),
+/// then the flush the first of them scheduled (`FLUSH_MS` later through `wait_until`): the
+/// D1 statements and rows per 1,000 counted views.
+fn views_per_1000(base: &str, job: u64) -> Result<Views, String> {
+    use crate::bench::BROWSER_UA;
+    use crate::capacity::per_op;
+    let client = reqwest::blocking::Client::builder().user_agent(BROWSER_UA).build().map_err(|e| e.to_string())?;
+    let board = "northwind--cap-hot";
+    let other = greenhouse_fake::seed::northwind().jobs.iter().filter_map(|j| j["id"].as_u64()).find(|id| *id != job).unwrap_or(job);
+    for j in [job, other] {
+        client.get(format!("{base}/api/v1/boards/{board}/jobs/{j}")).send().map_err(|e| e.to_string())?;
+    }
+    // Nothing of an earlier count still waiting for its flush.
+    std::thread::sleep(Duration::from_millis(gh_worker::analytics::FLUSH_MS + 1_000));
+    let s0 = stats(&client, base)?;
+    for i in 0..1000 {
+        let source = ["linkedin", "newsletter", "indeed", "direct-mail"][i % 4];
+        let path = match i % 4 {
+            3 => format!("/api/v1/boards/{board}/jobs/{}", if i % 8 == 3 { job } else { other }),
+            _ => format!("/api/v1/boards/{board}/jobs"),
+        };
+        let r = client.get(format!("{base}{path}?count=1&gh_src={source}")).send().map_err(|e| e.to_string())?;
+        if !r.status().is_success() {
+            return Err(format!("views: {path} answered {}", r.status()));
+        }
+    }
+    let s1 = stats(&client, base)?;
+    // The first view scheduled the flush FLUSH_MS later; views past that scheduled another.
+    std::thread::sleep(Duration::from_millis(gh_worker::analytics::FLUSH_MS + 3_000));
+    let s2 = stats(&client, base)?;
+    let d = |k: &str| s2["ops"][k].as_f64().unwrap_or(0.0) - s0["ops"][k].as_f64().unwrap_or(0.0);
+    let mut cost = per_op(&s0, &s2, 1.0);
+    let mut during_requests = per_op(&s0, &s1, 1.0);
+    // Only what was spent.
+    for c in [&mut cost, &mut during_requests] {
+        c.retain(|_, v| *v != 0.0);
+    }
+    Ok(Views { cost, during_requests, flushes: d("analytics_flushes"), counted: d("analytics_counted") })
 }
 
 /// Visitors on every drill board's list and a few jobs, for `dur`; statuses counted.

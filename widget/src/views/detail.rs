@@ -15,7 +15,7 @@ pub fn detail_view(id: u64) -> HtmlElement {
     let opts = ctx.opts.clone();
     let detail = RwSignal::new_local(None::<Result<api::Detail, LoadError>>);
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::job(&opts.api_base, &opts.board, id).await;
+        let result = api::job(&opts.api_base, &opts.board, id, &api::counted(true, &opts.track)).await;
         let _ = detail.try_set(Some(result));
     });
     let prefix = ctx.opts.prefix.clone();

@@ -210,6 +210,15 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     };
 
     let org = crate::connect::board_owner(&db, &board).await?;
+    // Owner analytics: the source of the visit (the widget puts the host page's `gh_src` /
+    // `utm_source` on the URL; `_gh_src` in the form otherwise), unless a bot sent it.
+    let counted = (!crate::analytics::is_bot(&req)).then(|| {
+        let url = req.url().ok();
+        match (url.as_ref().filter(|u| u.query_pairs().any(|(k, _)| k == "gh_src" || k == "utm_source")), source.as_deref()) {
+            (Some(u), _) => crate::analytics::source_of(u),
+            (None, s) => shared::analytics::normalize_source(s, None),
+        }
+    });
     let app = NewApplication {
         id: &submission_id,
         board: &board,
@@ -218,11 +227,17 @@ pub async fn submit(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         payload: &payload,
         files: &files,
         fingerprint: &fingerprint,
+        analytics: counted.as_deref().map(|s| (s, id)),
     };
     let (status, reason) = match outbox::record(&db, &vault, &app, now).await? {
         Some(Earlier::Same(status, reason)) => (status, reason), // recorded meanwhile: report, never resend
         Some(Earlier::Conflict) => return Err(ApiError::SubmissionConflict),
-        None => outbox::attempt(&layers, &db, &vault, &submission_id, now).await?,
+        None => {
+            if let Some(source) = &counted {
+                crate::analytics::count(&layers, &board, id, source, shared::analytics::Kind::Submitted);
+            }
+            outbox::attempt(&layers, &db, &vault, &submission_id, now).await?
+        }
     };
     outcome(status, reason)
 }

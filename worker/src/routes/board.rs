@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use crate::http::{cached, cached_json, etag, tagged};
 use crate::App;
 use serde::Serialize;
+use shared::analytics::Kind;
 use shared::api::{self, API_VERSION};
 use worker::{Date, Request, Response, RouteContext};
 
@@ -36,8 +37,17 @@ fn respond_with<T: Serialize>(req: &Request, ctx: &Ctx, value: &T, s: &Served, n
     Ok(tagged(cached_json(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now))?, &token(ctx)?, job)?)
 }
 
+/// Counts the view a marked read request stands for (see [`crate::analytics`]): after the
+/// board (and job) was found, so made-up tokens and ids count nothing.
+fn count(req: &Request, ctx: &Ctx, job: u64, kind: Kind) {
+    if let Ok(board) = token(ctx) {
+        crate::analytics::count_request(req, &super::layers(ctx), &board, job, kind);
+    }
+}
+
 pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
+    count(&req, &ctx, 0, Kind::ListView);
     let p = &s.prepared;
     let inm = req.headers().get("If-None-Match").ok().flatten();
     Ok(tagged(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?, &token(&ctx)?, None)?)
@@ -48,6 +58,7 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 /// the listing, with the same cache headers and ETag rules.
 pub async fn fragment(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
+    count(&req, &ctx, 0, Kind::ListView);
     let url = req.url()?;
     let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let options = crate::fragment::Options::from_query(&pairs);
@@ -100,8 +111,31 @@ struct JobAnswer<'a> {
 
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let ((s, now), detail) = detail(&ctx).await?;
+    count(&req, &ctx, detail.job.id, Kind::JobView);
     let json_ld = shared::seo::job_posting(&detail, None, false);
     respond_with(&req, &ctx, &JobAnswer { detail: &detail, json_ld }, &s, now, Some(detail.job.id))
+}
+
+/// `POST /api/v1/boards/{token}/jobs/{id}/start?gh_src=…`: a candidate began to fill in the
+/// job's application form (the form's bundle sends it once per form, with `sendBeacon`).
+/// Counted for owner analytics, nothing else; `204` whatever happens to the count.
+pub async fn start(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    let board = token(&ctx)?;
+    let (s, _) = served(&ctx).await?;
+    let id = ctx.param("id").and_then(|i| i.parse::<u64>().ok()).filter(|id| s.prepared.view().listing.jobs.iter().any(|j| j.id == *id));
+    let id = id.ok_or_else(|| ApiError::JobNotFound {
+        board: board.clone(),
+        job: ctx.param("id").cloned().unwrap_or_default().chars().take(40).collect(),
+    })?;
+    if crate::analytics::is_bot(&req) {
+        crate::metrics::count(|c| c.analytics_bots += 1);
+    } else {
+        crate::analytics::count(&super::layers(&ctx), &board, id, &crate::analytics::source_of(&req.url()?), Kind::Start);
+    }
+    let headers = worker::Headers::new();
+    headers.set("Access-Control-Allow-Origin", "*")?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
 }
 
 pub async fn departments(req: Request, ctx: Ctx) -> Result<Response, ApiError> {

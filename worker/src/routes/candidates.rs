@@ -73,7 +73,16 @@ pub async fn create(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let id = export::outbox_id(&org, &input.external_id, input.job_key());
     let payload = Payload::Export { input: Box::new(input.clone()) };
     let files: Vec<NewFile> = file.into_iter().collect();
-    let app = NewApplication { id: &id, board: "", org: Some(&org), job_id: input.job_key(), payload: &payload, files: &files, fingerprint: "" };
+    let app = NewApplication {
+        id: &id,
+        board: "",
+        org: Some(&org),
+        job_id: input.job_key(),
+        payload: &payload,
+        files: &files,
+        fingerprint: "",
+        analytics: None,
+    };
     // The sealed row first; the key beside it only once that is stored, so a failed store
     // leaves nothing that would answer a retry with an export that never happens.
     let earlier = outbox::record(&db, &vault, &app, now).await?;

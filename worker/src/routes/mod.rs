@@ -1,5 +1,6 @@
 //! One module per surface; handlers read input, call the core, write a response.
 
+pub mod analytics;
 pub mod apply;
 pub mod board;
 pub mod candidates;
