@@ -9,8 +9,8 @@
 // Owners' candidate components, <div data-greenhouse-match data-email="…"> (is this person in
 // Greenhouse?) and <div data-greenhouse-export data-candidate='{…}'> (export them), each with
 // data-org and data-owner-token (or on the tag), are mounted with a third bundle, loaded only
-// when the page has such an element. A tag without data-board on a page that has them
-// mounts no job board.
+// when the page has such an element. A tag without data-board mounts no job board: it only
+// brings the code (for those components and for <greenhouse-jobs> elements).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -189,7 +189,14 @@
   function defineElement() {
     if (!window.customElements || customElements.get("greenhouse-jobs")) return;
     var attrs = { board: "board", "group-by": "groupBy", departments: "departments", offices: "offices", lang: "lang", "page-size": "pageSize", layout: "layout", filters: "filters", theme: "theme" };
-    var elements = 0;
+    // The URL prefix numbers elements hold (101, 102…): the lowest free one is taken, and given
+    // back when an element goes, so an app that re-creates its element keeps the same prefix
+    // (and the filters in a shared or reloaded URL still apply).
+    var taken = {};
+    function release(el) {
+      if (el._index !== undefined) delete taken[el._index];
+      el._index = undefined;
+    }
     class GreenhouseJobs extends HTMLElement {
       static get observedAttributes() { return Object.keys(attrs); }
       connectedCallback() { this._sync(); }
@@ -198,9 +205,10 @@
         var el = this;
         // Moved rather than removed: it is back before the microtask runs.
         queueMicrotask(function () {
-          if (!el.isConnected && el._ghw) {
-            stop(el, el._ghw, false);
+          if (!el.isConnected) {
+            if (el._ghw) stop(el, el._ghw, false);
             el._ghw = null;
+            release(el);
           }
         });
       }
@@ -213,20 +221,33 @@
           el._queued = false;
           if (!el.isConnected) return;
           // Each element keeps its URL parameters apart from the script tags' (ghw101_, ghw102_…).
-          if (el._index === undefined) el._index = String(100 + elements++);
+          if (el._index === undefined) {
+            var i = 100;
+            while (taken[String(i)]) i++;
+            el._index = String(i);
+            taken[el._index] = true;
+          }
           var o = { apiBase: base + "api/v1", index: el._index };
           for (var a in attrs) {
             var v = (el.getAttribute(a) || "").trim();
             if (v) o[attrs[a]] = v;
           }
+          // Nothing to show until it names a board (a framework may set attributes one by one).
+          if (!o.board) {
+            if (el._ghw) stop(el, el._ghw, false);
+            el._ghw = null;
+            return;
+          }
           var key = JSON.stringify(o);
           if (el._ghw && el._ghw.key === key) return;
+          // Our data-theme only: a host's own stays unless the attribute sets one.
           if (o.theme) el.setAttribute("data-theme", o.theme);
-          else el.removeAttribute("data-theme");
+          else if (el._ghw && el._ghw.theme) el.removeAttribute("data-theme");
           var fresh = !el._ghw;
           if (el._ghw) stop(el, el._ghw, true);
           el._ghw = start(el, o, fresh);
           el._ghw.key = key;
+          el._ghw.theme = !!o.theme;
         });
       }
     }

@@ -51,12 +51,15 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<(), JsValue> {
         root.style().set_property("display", "none")?;
     }
     shadow.append_child(&root)?;
-    let takeover = Takeover(leptos::prelude::StoredValue::new_local(fragment.map(|f| (f, root.clone()))));
     // Each widget is one reactive owner: unmounting cleans it up, and with it every effect
-    // and listener its views registered.
+    // and listener its views registered, and the takeover (so a takeover scheduled before an
+    // unmount does nothing after it).
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = leptos::prelude::Owner::new();
-    owner.with(|| app::start(root, opts, Some(takeover)));
+    owner.with(|| {
+        let takeover = Takeover(leptos::prelude::StoredValue::new_local(fragment.map(|f| (f, root.clone()))));
+        app::start(root, opts, Some(takeover))
+    });
     MOUNTED.with(|m| m.borrow_mut().push((host, owner)));
     Ok(())
 }

@@ -15,8 +15,9 @@ pub fn remove(prefix: &str) {
 }
 
 /// `posting` is the job's `JobPosting` as the worker built it (`json_ld` of its job answer);
-/// only the host page's URL is added here, and the browser's JSON writes it out.
-pub fn set(prefix: &str, posting: &JsValue, page_url: &str) {
+/// only the host page's URL and the description (the answer's `content_html`) are added here,
+/// and the browser's JSON writes it out.
+pub fn set(prefix: &str, posting: &JsValue, description: &str, page_url: &str) {
     remove(prefix);
     if !posting.is_object() {
         return;
@@ -26,6 +27,7 @@ pub fn set(prefix: &str, posting: &JsValue, page_url: &str) {
     let _ = script.set_attribute("type", "application/ld+json");
     let _ = script.set_attribute("data-ghw-jsonld", prefix);
     let _ = js_sys::Reflect::set(posting, &"url".into(), &page_url.into());
+    let _ = js_sys::Reflect::set(posting, &"description".into(), &description.into());
     let Ok(json) = js_sys::JSON::stringify(posting) else { return };
     // `<` escaped, so no `</script>` in a job's text can end the element.
     let json: String = json.replace_all("<", "\\u003c").into();

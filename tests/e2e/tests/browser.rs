@@ -176,6 +176,7 @@ async fn deep_links_back_forward_and_json_ld() {
     // The worker builds it; the widget adds the page that shows the job.
     let url = ld[0]["url"].as_str().unwrap_or_default();
     assert!(url.starts_with(&host.base) && url.contains(&format!("gh_jid={id}")), "{url}");
+    assert!(ld[0]["description"].as_str().is_some_and(|d| d.len() > 100), "the description is back in: {}", ld[0]["description"]);
 
     // Back to the list (no history of ours yet: the widget's back adds the list entry).
     b.widget_element("button.back").await.click().await.unwrap();

@@ -63,7 +63,7 @@ fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result
     use dom::{el, texted};
     let api::Detail { detail: d, form, json_ld } = d;
     let (t, lang) = (ctx.t, ctx.opts.lang);
-    crate::seo::set(&ctx.opts.prefix, &json_ld, &window().location().href().unwrap_or_default());
+    crate::seo::set(&ctx.opts.prefix, &json_ld, &d.content_html, &window().location().href().unwrap_or_default());
     // An owner's external apply URL wins over Greenhouse's page.
     let apply = d.job.apply_url.clone().or_else(|| d.job.absolute_url.clone()).unwrap_or_else(|| {
         let mut u = d.board.hosted_url.clone();

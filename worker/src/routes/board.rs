@@ -101,7 +101,7 @@ pub(crate) async fn detail(ctx: &Ctx) -> Result<((Served, u64), api::JobDetail),
 
 /// A job's detail as the widget reads it: with its schema.org `JobPosting`, built here by the
 /// same code as the crawlable job page's, so the visitor bundle carries no JSON-LD code (the
-/// widget only adds the host page's `url`).
+/// widget only adds the host page's `url` and the description, which the answer has anyway).
 #[derive(Serialize)]
 struct JobAnswer<'a> {
     #[serde(flatten)]
@@ -112,7 +112,10 @@ struct JobAnswer<'a> {
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let ((s, now), detail) = detail(&ctx).await?;
     count(&req, &ctx, detail.job.id, Kind::JobView);
-    let json_ld = shared::seo::job_posting(&detail, None, false);
+    let mut json_ld = shared::seo::job_posting(&detail, None, false);
+    // The description is the answer's `content_html` already: the widget puts it back, so the
+    // answer does not carry it twice.
+    json_ld.description = String::new();
     respond_with(&req, &ctx, &JobAnswer { detail: &detail, json_ld }, &s, now, Some(detail.job.id))
 }
 
