@@ -47,23 +47,36 @@ export interface GreenhouseJobsAppliedDetail {
   outcome: "submitted" | "queued" | "failed";
 }
 
+/** The element's props in JSX. */
+export type GreenhouseJobsJsx = Partial<GreenhouseJobsAttributes> & {
+  board: string;
+  key?: string | number;
+  ref?: unknown;
+  class?: string;
+  className?: string;
+  id?: string;
+};
+
 export interface GreenhouseJobsEventMap {
   "greenhouse-jobs:open": CustomEvent<GreenhouseJobsOpenDetail>;
   "greenhouse-jobs:apply-start": CustomEvent<GreenhouseJobsApplyStartDetail>;
   "greenhouse-jobs:applied": CustomEvent<GreenhouseJobsAppliedDetail>;
 }
 
+/** Every event the element can send: the DOM's own and its three. */
+export interface GreenhouseJobsElementEventMap extends HTMLElementEventMap, GreenhouseJobsEventMap {}
+
 /** The element. Its events bubble and cross shadow roots (`composed`); they carry no personal data. */
 export interface GreenhouseJobsElement extends HTMLElement {
-  addEventListener<K extends keyof GreenhouseJobsEventMap>(
+  addEventListener<K extends keyof GreenhouseJobsElementEventMap>(
     type: K,
-    listener: (this: GreenhouseJobsElement, ev: GreenhouseJobsEventMap[K]) => void,
+    listener: (this: GreenhouseJobsElement, ev: GreenhouseJobsElementEventMap[K]) => void,
     options?: boolean | AddEventListenerOptions,
   ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof GreenhouseJobsEventMap>(
+  removeEventListener<K extends keyof GreenhouseJobsElementEventMap>(
     type: K,
-    listener: (this: GreenhouseJobsElement, ev: GreenhouseJobsEventMap[K]) => void,
+    listener: (this: GreenhouseJobsElement, ev: GreenhouseJobsElementEventMap[K]) => void,
     options?: boolean | EventListenerOptions,
   ): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
@@ -76,10 +89,13 @@ declare global {
   // The events also reach listeners on the document and window.
   interface DocumentEventMap extends GreenhouseJobsEventMap {}
   interface WindowEventMap extends GreenhouseJobsEventMap {}
-  // React (JSX) and other JSX runtimes: <greenhouse-jobs board="acme" />.
+  // JSX runtimes that read the global namespace (React 18, Preact's and Solid's compat
+  // layers): <greenhouse-jobs board="acme" />. React 19 reads `React.JSX`: augment it in your
+  // app with `declare module "react" { namespace JSX { interface IntrinsicElements {
+  // "greenhouse-jobs": GreenhouseJobsJsx } } }`.
   namespace JSX {
     interface IntrinsicElements {
-      "greenhouse-jobs": Partial<GreenhouseJobsAttributes> & { board: string; key?: string | number; ref?: unknown; class?: string; className?: string; id?: string };
+      "greenhouse-jobs": GreenhouseJobsJsx;
     }
   }
 }

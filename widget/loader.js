@@ -107,37 +107,66 @@
       // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
       var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
       here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
+      // The last first paint of this widget slot in this tab (sessionStorage: the host page's
+      // origin, gone with the tab): on a return visit it is on screen at once, while the
+      // worker is asked again; a newer answer replaces it if the wasm has not taken over yet.
+      var slot = "ghw-first-paint:" + options.board + ":" + options.index, wanted = String(q), kept = null, nodes = [];
+      try {
+        var saved = JSON.parse(sessionStorage.getItem(slot) || "null");
+        if (saved && saved.q === wanted && typeof saved.html === "string") kept = saved.html;
+      } catch (e) { kept = null; }
       if (count) q.set("count", "1");
       track.forEach(function (v, key) { q.set(key, v); });
       options.countList = "";
+      var show = function (html) {
+        // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
+        var t = document.createElement("template");
+        t.innerHTML = html;
+        var root = target.shadowRoot || target.attachShadow({ mode: "open" });
+        nodes = Array.prototype.slice.call(t.content.childNodes);
+        root.appendChild(t.content);
+        if (state.onClick) return;
+        // A job chosen before the wasm arrives opens in place once it has (its `gh_jid`,
+        // with the page's own gh_src/utm_* kept); only if the wasm fails does the link lead
+        // to the job's crawlable page.
+        state.onClick = function (e) {
+          // Links of the first paint only: the live widget, in the same shadow root, has its own.
+          var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
+          if (!a || state.failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          var u = new URL(location.href);
+          u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
+          history.pushState(null, "", u);
+          state.chosen = a.href;
+          // A live widget already mounted behind the first paint reads the URL on popstate.
+          if (state.mounted) window.dispatchEvent(new PopStateEvent("popstate"));
+        };
+        root.addEventListener("click", state.onClick);
+      };
+      var early = false;
+      if (kept) {
+        try { show(kept); early = true; } catch (e) { early = false; }
+      }
       painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/fragment?" + q, { priority: "high" })
         .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
         .then(function (html) {
-          if (!html || state.gone || (target.shadowRoot && target.shadowRoot.firstChild)) return false;
-          // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
-          var t = document.createElement("template");
-          t.innerHTML = html;
-          var root = target.shadowRoot || target.attachShadow({ mode: "open" });
-          root.appendChild(t.content);
-          // A job chosen before the wasm arrives opens in place once it has (its `gh_jid`,
-          // with the page's own gh_src/utm_* kept); only if the wasm fails does the link lead
-          // to the job's crawlable page.
-          state.onClick = function (e) {
-            // Links of the first paint only: the live widget, in the same shadow root, has its own.
-            var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
-            if (!a || state.failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-            e.preventDefault();
-            var u = new URL(location.href);
-            u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
-            history.pushState(null, "", u);
-            state.chosen = a.href;
-            // A live widget already mounted behind the first paint reads the URL on popstate.
-            if (state.mounted) window.dispatchEvent(new PopStateEvent("popstate"));
-          };
-          root.addEventListener("click", state.onClick);
+          if (!html) return early;
+          try { sessionStorage.setItem(slot, JSON.stringify({ q: wanted, html: html })); } catch (e) { /* full or refused: no copy */ }
+          if (state.gone) return false;
+          if (early) {
+            // The kept copy is still the one on screen and the wasm is not there yet: the
+            // newer answer replaces it, unless it is the same.
+            if (html !== kept && !state.mounted && nodes.length && nodes[0].parentNode) {
+              nodes.forEach(function (n) { if (n.parentNode) n.parentNode.removeChild(n); });
+              show(html);
+            }
+            return true;
+          }
+          if (target.shadowRoot && target.shadowRoot.firstChild) return false;
+          show(html);
           return true;
         })
-        .catch(function () { return false; });
+        .catch(function () { return early; });
     }
     function fail(err) {
       if (state.gone) return;

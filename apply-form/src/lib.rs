@@ -46,8 +46,10 @@ fn get(obj: &JsValue, key: &str) -> Option<String> {
 }
 
 /// Mounts the form for `options.form` (our `ApplyForm`) and job `options.jobId` into `slot`.
+/// Returns a function that takes it down again (its reactive owner, listeners and DOM): the
+/// widget calls it when the job's view goes.
 #[wasm_bindgen]
-pub fn mount(slot: HtmlElement, options: JsValue) -> Result<(), JsValue> {
+pub fn mount(slot: HtmlElement, options: JsValue) -> Result<JsValue, JsValue> {
     console_error_panic_hook::set_once();
     let form: shared::apply::ApplyForm = js_sys::Reflect::get(&options, &JsValue::from_str("form"))
         .ok()
@@ -63,10 +65,9 @@ pub fn mount(slot: HtmlElement, options: JsValue) -> Result<(), JsValue> {
         track: track(),
     };
     slot.set_inner_html("");
-    leptos::mount::mount_to(slot, move || {
+    let handle = leptos::mount::mount_to(slot, move || {
         leptos::context::provide_context(ctx);
         leptos::view! { <form::ApplyView form job_id/> }
-    })
-    .forget();
-    Ok(())
+    });
+    Ok(Closure::once_into_js(move || drop(handle)))
 }

@@ -81,7 +81,9 @@ pub fn unmount(host: HtmlElement, keep: bool) {
         Some(m.swap_remove(at).1)
     });
     let Some(owner) = owner else { return };
+    events::KEEPING.with(|k| k.set(keep));
     owner.cleanup();
+    events::KEEPING.with(|k| k.set(false));
     let Some(shadow) = host.shadow_root() else { return };
     if !keep {
         shadow.set_inner_html("");

@@ -77,6 +77,15 @@ async fn attributes_update_in_place_several_elements_and_events() {
     assert_eq!(detail.keys().collect::<Vec<_>>(), ["jobId", "title"]);
     assert_eq!(detail["title"], title);
     assert!(detail["jobId"].as_u64().is_some_and(|id| id > 1 << 31), "{detail:?}");
+    // Redrawn with the job open (a new theme), it shows the same job without telling again.
+    js(&b, &format!("{a}.setAttribute('theme', 'dark'); return null")).await;
+    b.wait_until(10, "redrawn with the job", async |b: &Browser| {
+        js(b, &format!("const sr = live({a}); return !!sr && {a}.getAttribute('data-theme') === 'dark' && !!sr.querySelector('.detail-title')")).await
+            == true
+    })
+    .await;
+    assert_eq!(js(&b, &format!("return live({a}).querySelector('.detail-title').textContent")).await, title);
+    assert_eq!(js(&b, "return window.__ev.length").await, 1, "no second open for the same job");
     // The one inside another shadow root reaches the document too (retargeted to its host).
     js(&b, &format!("live({inner}).querySelector('a.job-title').click(); return null")).await;
     b.wait_until(10, "the inner job view", async |b: &Browser| js(b, "return window.__ev.length").await == 2).await;
@@ -111,6 +120,24 @@ async fn removed_and_added_100_times_it_leaves_nothing_behind() {
                }}\
                return true;\
              }};\
+             window.withForm = async function (n) {{\
+               const slot = document.getElementById('slot');\
+               for (let i = 0; i < n; i++) {{\
+                 const el = document.createElement('greenhouse-jobs');\
+                 el.setAttribute('board', '{token}');\
+                 slot.appendChild(el);\
+                 const t0 = performance.now();\
+                 while (!live(el)) {{ if (performance.now() - t0 > 10000) throw new Error('board ' + i);\
+                   await new Promise(r => requestAnimationFrame(r)); }}\
+                 live(el).querySelector('a.job-title').click();\
+                 while (!el.shadowRoot.querySelector('.apply form')) {{ if (performance.now() - t0 > 10000) throw new Error('form ' + i);\
+                   await new Promise(r => requestAnimationFrame(r)); }}\
+                 el.remove();\
+                 history.replaceState(null, '', location.pathname);\
+                 await new Promise(r => setTimeout(r, 0));\
+               }}\
+               return true;\
+             }};\
              </script></main>"
         ),
     );
@@ -130,14 +157,21 @@ async fn removed_and_added_100_times_it_leaves_nothing_behind() {
         let heap = b.cdp("Runtime.getHeapUsage", json!({})).await;
         (dom["jsEventListeners"].as_i64().unwrap(), dom["nodes"].as_i64().unwrap(), heap["usedSize"].as_f64().unwrap())
     };
+    let forms = async |n: usize| {
+        let done = b.client.execute_async("const [n, done] = arguments; window.withForm(n).then(done, e => done(String(e)));", vec![json!(n)]).await;
+        assert_eq!(done.expect("the form cycle runs"), true, "{n} form cycles");
+    };
     // Warm up (the code loaded, the caches filled), then the baseline.
     cycle(5, true).await;
+    forms(2).await;
     let (listeners, nodes, heap) = counters().await;
     cycle(100, true).await;
     // Removed before it could draw, too.
     cycle(20, false).await;
+    // And with a job's application form open (its own bundle, taken down with the job's view).
+    forms(20).await;
     let (listeners_after, nodes_after, heap_after) = counters().await;
-    assert!(listeners_after <= listeners, "event listeners: {listeners} before, {listeners_after} after 120 mounts");
+    assert!(listeners_after <= listeners, "event listeners: {listeners} before, {listeners_after} after 140 mounts");
     assert!(nodes_after <= nodes + 200, "DOM nodes: {nodes} before, {nodes_after} after");
     assert!(heap_after < heap + 2e6, "JS heap: {heap} B before, {heap_after} B after");
     assert_eq!(js(&b, "return document.getElementById('slot').children.length").await, 0);
@@ -213,4 +247,21 @@ async fn a_preact_app_re_renders_it_with_new_attributes() {
     let errors = b.console_errors().await;
     assert!(errors.is_empty(), "{errors:#?}");
     b.close().await;
+}
+
+/// The element's TypeScript declarations (`widget/greenhouse-jobs.d.ts`, served beside the
+/// loader) compile under `tsc --strict` with a host app's usage (`tests/types/usage.ts`): the
+/// events' details are typed, the DOM's own events keep their types, and what must not
+/// compile (a made-up outcome, personal data in an event, an element without a board) does not.
+#[test]
+fn the_type_declarations_type_a_host_apps_code() {
+    let root = e2e::root();
+    let node = [root.join("node_modules/.xtask-bin/node")].into_iter().find(|p| p.exists()).unwrap_or_else(|| "node".into());
+    let out = std::process::Command::new(node)
+        .current_dir(&root)
+        .args(["node_modules/typescript/bin/tsc", "--noEmit", "--strict", "--lib", "es2020,dom", "--target", "es2020"])
+        .args(["--moduleResolution", "bundler", "--module", "esnext", "tests/types/usage.ts"])
+        .output()
+        .expect("node runs tsc (npm ci installs typescript)");
+    assert!(out.status.success(), "tsc: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }

@@ -131,3 +131,46 @@ async fn a_job_chosen_before_the_wasm_arrives_opens_in_place() {
     assert!(url.as_str().contains("gh_src=newsletter"), "the host page's tracking kept: {url}");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_visit_paints_the_kept_copy_at_once_and_a_newer_answer_replaces_it() {
+    let Some((_, host, b)) = setup().await else { return };
+    let token = board("northwind", "kept-copy");
+    let page = format!("{}/?board={token}", host.base);
+    b.cdp("Network.enable", json!({})).await;
+    // The first visit keeps the worker's first paint in the tab's sessionStorage.
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(20, "the live board", async |b: &Browser| b.in_widget("return !!root && root.querySelectorAll('.job').length === 44").await == true)
+        .await;
+    let kept = b.client.execute("return Object.keys(sessionStorage).filter(k => k.startsWith('ghw-first-paint:'))", vec![]).await.unwrap();
+    assert_eq!(kept, json!([format!("ghw-first-paint:{token}:0")]), "one copy per widget slot");
+
+    // Back with the worker unreachable and no wasm: the kept copy is on screen, as links.
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*/fragment?*", "*gh_widget_bg.wasm*"]})).await;
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(20, "the kept first paint", async |b: &Browser| {
+        in_shadow(b, "return !!sr && sr.querySelectorAll('[data-fragment] .job').length === 44").await == true
+    })
+    .await;
+
+    // A kept copy that is out of date (here: marked) is replaced by the worker's newer answer.
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*gh_widget_bg.wasm*"]})).await;
+    b.client
+        .execute(
+            &format!(
+                "const k = 'ghw-first-paint:{token}:0'; const v = JSON.parse(sessionStorage.getItem(k)); \
+                 v.html = v.html.replace('data-fragment', 'data-fragment data-old-copy'); sessionStorage.setItem(k, JSON.stringify(v)); return null"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(20, "the newer answer in place of the old copy", async |b: &Browser| {
+        in_shadow(b, "return !!sr && !!sr.querySelector('[data-fragment] .job') && !sr.querySelector('[data-old-copy]') && sr.querySelectorAll('[data-fragment]').length === 1").await
+            == true
+    })
+    .await;
+    b.cdp("Network.setBlockedURLs", json!({"urls": []})).await;
+    b.close().await;
+}

@@ -148,11 +148,7 @@ fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result
         apply_slot(ctx, slot, form, d.job.id);
     }
     article.append_with_node_1(&p)?;
-    crate::events::emit(
-        article,
-        "greenhouse-jobs:open",
-        &[("jobId", JsValue::from_f64(d.job.id as f64)), ("title", JsValue::from_str(&d.job.title))],
-    );
+    crate::events::opened(article, d.job.id, &d.job.title);
     // Focus moves to the job's title once it is on the page (one frame after render).
     request_animation_frame(move || {
         let _ = heading.focus();
@@ -177,21 +173,48 @@ fn apply_slot(ctx: &Ctx, el: web_sys::HtmlElement, form: JsValue, job_id: u64) {
     set("lang", opts.lang.tag().into());
     set("ghSrc", gh_src.into());
     let base = opts.api_base.trim_end_matches("api/v1").to_string();
+    // The form goes with the job's view: its bundle's teardown runs when this owner is cleaned
+    // up (another job opens, the job closes, the widget is unmounted), or at once if that
+    // happened while the bundle was loading.
+    let teardown = StoredValue::new_local(None::<Teardown>);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = mount_form(&base, &el, &options).await {
-            web_sys::console::warn_2(&"greenhouse widget: the application form could not load".into(), &e);
+        match mount_form(&base, &el, &options, teardown).await {
+            Ok(Some(f)) => {
+                if teardown.try_update_value(|t| *t = Some(Teardown(f.clone()))).is_none() {
+                    let _ = f.call0(&JsValue::NULL);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => web_sys::console::warn_2(&"greenhouse widget: the application form could not load".into(), &e),
         }
     });
 }
 
-/// `window.__greenhouseWidget.load(base, "apply/gh_apply")`, then the bundle's `mount`.
-async fn mount_form(base: &str, el: &web_sys::HtmlElement, options: &js_sys::Object) -> Result<(), wasm_bindgen::JsValue> {
+/// Takes a mounted application form down when dropped.
+struct Teardown(js_sys::Function);
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
+}
+
+/// `window.__greenhouseWidget.load(base, "apply/gh_apply")`, then the bundle's `mount` (not
+/// when the view went while the bundle loaded); its answer is the form's teardown.
+async fn mount_form(
+    base: &str,
+    el: &web_sys::HtmlElement,
+    options: &js_sys::Object,
+    owner_alive: StoredValue<Option<Teardown>, LocalStorage>,
+) -> Result<Option<js_sys::Function>, JsValue> {
     use wasm_bindgen::JsCast;
     let registry = js_sys::Reflect::get(&window(), &"__greenhouseWidget".into())?;
     let load: js_sys::Function = js_sys::Reflect::get(&registry, &"load".into())?.dyn_into()?;
     let promise: js_sys::Promise = load.call2(&registry, &base.into(), &"apply/gh_apply".into())?.dyn_into()?;
     let module = wasm_bindgen_futures::JsFuture::from(promise).await?;
+    if owner_alive.try_with_value(|_| ()).is_none() {
+        return Ok(None);
+    }
     let mount: js_sys::Function = js_sys::Reflect::get(&module, &"mount".into())?.dyn_into()?;
-    mount.call2(&module, el, options)?;
-    Ok(())
+    Ok(mount.call2(&module, el, options)?.dyn_into::<js_sys::Function>().ok())
 }
