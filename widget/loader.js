@@ -91,6 +91,26 @@
     options.track = String(track);
     options.countList = count ? "1" : "";
     var state = { failed: false, chosen: null, mounted: false, module: null, gone: false, onClick: null };
+    // Clicks on the first paint's job links (the worker's, the tab's kept copy, or the board an
+    // element keeps on screen while it is redrawn): a job chosen before the wasm arrives opens in
+    // place once it has (its `gh_jid`, with the page's own gh_src/utm_* kept); only if the wasm
+    // fails does the link lead to the job's page.
+    function listen(root) {
+      if (state.onClick) return;
+      state.onClick = function (e) {
+        // Links of the first paint only: the live widget, in the same shadow root, has its own.
+        var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
+        if (!a || state.failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        var u = new URL(location.href);
+        u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
+        history.pushState(null, "", u);
+        state.chosen = a.href;
+        // A live widget already mounted behind the first paint reads the URL on popstate.
+        if (state.mounted) window.dispatchEvent(new PopStateEvent("popstate"));
+      };
+      root.addEventListener("click", state.onClick);
+    }
     // First paint from the edge: the board as the widget draws it, fetched beside the wasm and
     // shown as soon as it arrives; the wasm takes it over when it has drawn the same board. Not
     // for a deep link to a job (the wasm opens that directly), the owner console, or a board
@@ -98,6 +118,7 @@
     // is drawn).
     var painted = Promise.resolve(false);
     var empty = !target.shadowRoot || !target.shadowRoot.firstChild;
+    if (!empty) listen(target.shadowRoot);
     if (options.mode !== "connect" && options.board && target.attachShadow && empty && !/[?&]gh_jid=\d/.test(location.search)) {
       var q = new URLSearchParams();
       var params = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
@@ -125,23 +146,7 @@
         var root = target.shadowRoot || target.attachShadow({ mode: "open" });
         nodes = Array.prototype.slice.call(t.content.childNodes);
         root.appendChild(t.content);
-        if (state.onClick) return;
-        // A job chosen before the wasm arrives opens in place once it has (its `gh_jid`,
-        // with the page's own gh_src/utm_* kept); only if the wasm fails does the link lead
-        // to the job's crawlable page.
-        state.onClick = function (e) {
-          // Links of the first paint only: the live widget, in the same shadow root, has its own.
-          var a = e.target.closest ? e.target.closest("[data-fragment] a.job-title") : null;
-          if (!a || state.failed || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-          e.preventDefault();
-          var u = new URL(location.href);
-          u.searchParams.set("gh_jid", a.getAttribute("data-job-id"));
-          history.pushState(null, "", u);
-          state.chosen = a.href;
-          // A live widget already mounted behind the first paint reads the URL on popstate.
-          if (state.mounted) window.dispatchEvent(new PopStateEvent("popstate"));
-        };
-        root.addEventListener("click", state.onClick);
+        listen(root);
       };
       var early = false;
       if (kept) {

@@ -45,11 +45,18 @@ fn write(edit: impl FnOnce(&UrlSearchParams), push: bool) {
     let query = p.to_string().as_string().unwrap_or_default();
     let url = format!("{}{}{}", loc.pathname().unwrap_or_default(), if query.is_empty() { "" } else { "?" }, query);
     let url = format!("{url}{}", loc.hash().unwrap_or_default());
+    // Nothing to write when the URL says it already: an app's router keeps its history state.
+    let now = format!("{}{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default(), loc.hash().unwrap_or_default());
+    if url == now {
+        return;
+    }
     if let Ok(history) = window.history() {
         let _ = if push {
             history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
         } else {
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+            // A replaced entry keeps the state an app's router put on it.
+            let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+            history.replace_state_with_url(&state, "", Some(&url))
         };
     }
 }

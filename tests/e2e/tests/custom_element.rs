@@ -230,6 +230,18 @@ async fn a_preact_app_re_renders_it_with_new_attributes() {
     })
     .await;
     assert_eq!(js(&b, &format!("return window.__el === {el}")).await, true, "the same element, re-rendered");
+    // A search writes the element's own parameter into the URL and keeps the app router's state.
+    js(
+        &b,
+        &format!(
+            "history.replaceState({{app: 'router-state'}}, '', location.href); \
+                    const i = live({el}).querySelector('input[type=search]'); i.value = 'engineer'; \
+                    i.dispatchEvent(new Event('input', {{bubbles: true}})); return null"
+        ),
+    )
+    .await;
+    b.wait_until(10, "the search in the URL", async |b: &Browser| js(b, "return location.search.includes('ghw101_q=engineer')").await == true).await;
+    assert_eq!(js(&b, "return history.state && history.state.app").await, "router-state");
     // The app hears the element's events through Preact's own event props.
     js(&b, &format!("live({el}).querySelector('a.job-title').click(); return null")).await;
     b.wait_until(10, "the app heard the job open", async |b: &Browser| {
