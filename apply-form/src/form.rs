@@ -125,7 +125,7 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
             let applied = |outcome: &str| {
                 if let Some(f) = form_ref.get_untracked() {
                     let job = wasm_bindgen::JsValue::from_f64(job_id as f64);
-                    crate::events::emit(&f, "greenhouse-jobs:applied", &[("jobId", job), ("outcome", outcome.into())]);
+                    gh_host_events::emit(&f, "greenhouse-jobs:applied", &[("jobId", job), ("outcome", outcome.into())]);
                 }
             };
             match resp {
@@ -160,7 +160,7 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
         if !started.get_value() {
             started.set_value(true);
             if let Some(f) = form_ref.get_untracked() {
-                crate::events::emit(&f, "greenhouse-jobs:apply-start", &[("jobId", wasm_bindgen::JsValue::from_f64(job_id as f64))]);
+                gh_host_events::emit(&f, "greenhouse-jobs:apply-start", &[("jobId", wasm_bindgen::JsValue::from_f64(job_id as f64))]);
             }
         }
     };

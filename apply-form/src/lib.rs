@@ -2,7 +2,6 @@
 //! only when a visitor opens a job that has a form, so browsing costs none of its bytes.
 //! It mounts into a slot inside the widget's shadow root, where the widget's styles apply.
 
-mod events;
 mod form;
 mod i18n;
 

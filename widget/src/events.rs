@@ -1,6 +1,5 @@
-//! Events for the host app (`greenhouse-jobs:open`; the application form sends
-//! `greenhouse-jobs:apply-start` and `greenhouse-jobs:applied`): they bubble out of the shadow
-//! root to the widget's element and on up the host page, and carry no personal data.
+//! `greenhouse-jobs:open` for the host app (sent through `gh_host_events`, shared with the
+//! application form), once per job opened.
 
 use leptos::prelude::{LocalStorage, StoredValue};
 use std::cell::Cell;
@@ -21,7 +20,7 @@ pub fn opened(article: &web_sys::Element, id: u64, title: &str) {
     let Some(host) = article.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok().map(|s| s.host()) else { return };
     let key = JsValue::from_str(OPEN_JOB);
     if js_sys::Reflect::get(&host, &key).ok().and_then(|v| v.as_f64()) != Some(id as f64) {
-        emit(article, "greenhouse-jobs:open", &[("jobId", JsValue::from_f64(id as f64)), ("title", JsValue::from_str(title))]);
+        gh_host_events::emit(article, "greenhouse-jobs:open", &[("jobId", JsValue::from_f64(id as f64)), ("title", JsValue::from_str(title))]);
         let _ = js_sys::Reflect::set(&host, &key, &JsValue::from_f64(id as f64));
     }
     struct Forget(web_sys::Element);
@@ -33,18 +32,4 @@ pub fn opened(article: &web_sys::Element, id: u64, title: &str) {
         }
     }
     StoredValue::<_, LocalStorage>::new_local(Forget(host));
-}
-
-pub fn emit(from: &web_sys::Element, name: &str, detail: &[(&str, JsValue)]) {
-    let d = js_sys::Object::new();
-    for (k, v) in detail {
-        let _ = js_sys::Reflect::set(&d, &JsValue::from_str(k), v);
-    }
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&d);
-    if let Ok(e) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = from.dispatch_event(&e);
-    }
 }

@@ -303,19 +303,7 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
         ("cron run, nothing due", &m.cron_idle),
         ("application delivered", &m.application),
     ] {
-        let v = |k: &str| c.get(k).copied().unwrap_or(0.0);
-        println!(
-            "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>7.2} {:>8.2} {:>8.2}",
-            name,
-            v("upstream_calls"),
-            v("kv_reads"),
-            v("kv_puts"),
-            v("edge_reads"),
-            v("edge_puts"),
-            v("d1_statements"),
-            v("d1_rows_read"),
-            v("d1_rows_written")
-        );
+        println!("{}", cost_row(name, c));
     }
     println!(
         "Per day at {} boards, {} visitor requests/s, {} s freshness, {} applications/day, {} places refilling each board:",
@@ -330,22 +318,7 @@ fn measure(client: &reqwest::blocking::Client, fake_url: &str, base: &str, job: 
         r["first_quota_paid"].as_str().unwrap_or("none"),
         r["paid_usd_per_day"].as_f64().unwrap_or(0.0)
     );
-    let v = |k: &str| views.cost.get(k).copied().unwrap_or(0.0);
-    println!(
-        "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>7.2} {:>8.2} {:>8.2}   ({} flush(es), {} keys, {} counted)",
-        "1,000 counted views",
-        v("upstream_calls"),
-        v("kv_reads"),
-        v("kv_puts"),
-        v("edge_reads"),
-        v("edge_puts"),
-        v("d1_statements"),
-        v("d1_rows_read"),
-        v("d1_rows_written"),
-        views.flushes,
-        VIEW_KEYS,
-        views.counted
-    );
+    println!("{}   ({} flush(es), {} keys, {} counted)", cost_row("1,000 counted views", &views.cost), views.flushes, VIEW_KEYS, views.counted);
     let per_op_json = |c: &Cost| json!(c);
     Ok(
         json!({"per_operation": {"hot_request": per_op_json(&m.hot_request), "refresh": per_op_json(&m.refresh), "refill_from_code": per_op_json(&m.refill),
@@ -442,4 +415,21 @@ async fn visitors(base: &str, jobs: &[u64], dur: Duration) -> BTreeMap<u16, u64>
         }
     }
     total
+}
+
+/// One line of the cost table: an operation and what it cost, counter by counter.
+fn cost_row(name: &str, c: &crate::capacity::Cost) -> String {
+    let v = |k: &str| c.get(k).copied().unwrap_or(0.0);
+    format!(
+        "{:<26} {:>9.2} {:>8.2} {:>8.2} {:>10.2} {:>10.2} {:>7.2} {:>8.2} {:>8.2}",
+        name,
+        v("upstream_calls"),
+        v("kv_reads"),
+        v("kv_puts"),
+        v("edge_reads"),
+        v("edge_puts"),
+        v("d1_statements"),
+        v("d1_rows_read"),
+        v("d1_rows_written")
+    )
 }

@@ -1,9 +1,12 @@
-//! `greenhouse-jobs:apply-start` and `greenhouse-jobs:applied` for the host app, like the
-//! widget's `greenhouse-jobs:open`: they bubble out of the shadow root to the widget's element
-//! and on up the host page, and carry the job and the outcome only, no personal data.
+//! Events for the host app, shared by the visitor bundles: the widget sends
+//! `greenhouse-jobs:open`, the application form `greenhouse-jobs:apply-start` and
+//! `greenhouse-jobs:applied`. They bubble out of the shadow root to the widget's element and on
+//! up the host page (`composed`), and carry the job and the outcome only, never personal data.
+//! Their types for host apps are in `widget/greenhouse-jobs.d.ts`.
 
 use wasm_bindgen::JsValue;
 
+/// Dispatches `name` from `from` with `detail` as a plain object.
 pub fn emit(from: &web_sys::Element, name: &str, detail: &[(&str, JsValue)]) {
     let d = js_sys::Object::new();
     for (k, v) in detail {
