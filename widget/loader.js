@@ -91,8 +91,8 @@
     options.track = String(track);
     options.countList = count ? "1" : "";
     var state = { failed: false, chosen: null, mounted: false, module: null, gone: false, onClick: null };
-    // Clicks on the first paint's job links (the worker's, the tab's kept copy, or the board an
-    // element keeps on screen while it is redrawn): a job chosen before the wasm arrives opens in
+    // Clicks on the first paint's job links (the worker's, or the board an element keeps on
+    // screen while it is redrawn): a job chosen before the wasm arrives opens in
     // place once it has (its `gh_jid`, with the page's own gh_src/utm_* kept); only if the wasm
     // fails does the link lead to the job's page.
     function listen(root) {
@@ -128,50 +128,22 @@
       // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
       var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
       here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
-      // The last first paint of this widget slot in this tab (sessionStorage: the host page's
-      // origin, gone with the tab): on a return visit it is on screen at once, while the
-      // worker is asked again; a newer answer replaces it if the wasm has not taken over yet.
-      var slot = "ghw-first-paint:" + options.board + ":" + options.index, wanted = String(q), kept = null, nodes = [];
-      try {
-        var saved = JSON.parse(sessionStorage.getItem(slot) || "null");
-        if (saved && saved.q === wanted && typeof saved.html === "string") kept = saved.html;
-      } catch (e) { kept = null; }
       if (count) q.set("count", "1");
       track.forEach(function (v, key) { q.set(key, v); });
       options.countList = "";
-      var show = function (html) {
-        // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
-        var t = document.createElement("template");
-        t.innerHTML = html;
-        var root = target.shadowRoot || target.attachShadow({ mode: "open" });
-        nodes = Array.prototype.slice.call(t.content.childNodes);
-        root.appendChild(t.content);
-        listen(root);
-      };
-      var early = false;
-      if (kept) {
-        try { show(kept); early = true; } catch (e) { early = false; }
-      }
       painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/fragment?" + q, { priority: "high" })
         .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
         .then(function (html) {
-          if (!html) return early;
-          try { sessionStorage.setItem(slot, JSON.stringify({ q: wanted, html: html })); } catch (e) { /* full or refused: no copy */ }
-          if (state.gone) return false;
-          if (early) {
-            // The kept copy is still the one on screen and the wasm is not there yet: the
-            // newer answer replaces it, unless it is the same.
-            if (html !== kept && !state.mounted && nodes.length && nodes[0].parentNode) {
-              nodes.forEach(function (n) { if (n.parentNode) n.parentNode.removeChild(n); });
-              show(html);
-            }
-            return true;
-          }
-          if (target.shadowRoot && target.shadowRoot.firstChild) return false;
-          show(html);
+          if (!html || state.gone || (target.shadowRoot && target.shadowRoot.firstChild)) return false;
+          // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
+          var t = document.createElement("template");
+          t.innerHTML = html;
+          var root = target.shadowRoot || target.attachShadow({ mode: "open" });
+          root.appendChild(t.content);
+          listen(root);
           return true;
         })
-        .catch(function () { return early; });
+        .catch(function () { return false; });
     }
     function fail(err) {
       if (state.gone) return;

@@ -421,9 +421,9 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     println!();
     println!("First paint, headless Chromium, host page on another origin, median of {paint_runs} loads (ms since navigation start)");
-    println!("{:<22} {:<6} {:<11} {:>16} {:>14}", "approach", "cache", "network", "first job (ms)", "interactive");
+    println!("{:<22} {:<6} {:<11} {:>16} {:>14} {:>15}", "approach", "cache", "network", "first job (ms)", "interactive", "loader arrived");
     for r in &paint {
-        println!("{:<22} {:<6} {:<11} {:>16.0} {:>14.0}", r.approach, r.cache, r.network, r.first_job_ms, r.interactive_ms);
+        println!("{:<22} {:<6} {:<11} {:>16.0} {:>14.0} {:>15.0}", r.approach, r.cache, r.network, r.first_job_ms, r.interactive_ms, r.loader_ms);
     }
     println!(
         "warm, loopback: first job {warm_first:.0} ms (target <= 150), {speedup:.1}x sooner than wasm first (target >= 3x); \

@@ -2,11 +2,9 @@
 //! soon the board is interactive (the live widget has taken over, so search responds), loading
 //! a host page on its own origin that embeds the widget with one script tag.
 //!
-//! Two approaches side by side, each cold (HTTP cache and the tab's sessionStorage cleared: a
-//! first visit) and warm (cached; the edge fragment first then paints the copy the loader kept
-//! in the tab), median of `runs`: the edge fragment first (today), and wasm first (the fragment
-//! request blocked and no kept copy, so the loader falls back to what it did before: nothing
-//! until the wasm has drawn the board).
+//! Two approaches side by side, each cold (HTTP cache cleared) and warm (cached), median of
+//! `runs`: the edge fragment first (today), and wasm first (the fragment request blocked, so
+//! the loader falls back to what it did before: nothing until the wasm has drawn the board).
 //! Then the same with the network and CPU throttled to a slow phone (Chromium DevTools
 //! protocol: 1.6 Mbps down, 750 kbps up, 150 ms round trip, 4x CPU slowdown).
 //!
@@ -25,13 +23,16 @@ pub struct Row {
     pub network: &'static str,
     pub first_job_ms: f64,
     pub interactive_ms: f64,
+    /// When `widget.js` had arrived (its Resource Timing `responseEnd`): the floor under any
+    /// first paint a script-tag embed can make.
+    pub loader_ms: f64,
     pub runs: usize,
 }
 
 impl Row {
     pub fn json(&self) -> Value {
         json!({"approach": self.approach, "cache": self.cache, "network": self.network, "first_job_painted_ms": self.first_job_ms,
-               "interactive_ms": self.interactive_ms, "runs": self.runs})
+               "interactive_ms": self.interactive_ms, "loader_arrived_ms": self.loader_ms, "runs": self.runs})
     }
 }
 
@@ -140,13 +141,15 @@ async fn host_page(worker: &str, board: &str) -> Result<String, String> {
     Ok(format!("http://{addr}/"))
 }
 
-async fn one_load(d: &Driver, url: &str) -> Result<(f64, f64), String> {
+async fn one_load(d: &Driver, url: &str) -> Result<(f64, f64, f64), String> {
     d.post("url", json!({"url": url})).await?;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let v = d.post("execute/sync", json!({"script": "return window.__paint || {}", "args": []})).await?;
+        let script = "var p = window.__paint || {}; var l = performance.getEntriesByType('resource').filter(function (e) { \
+                      return /\\/widget\\.js$/.test(e.name); })[0]; p.loader = l ? l.responseEnd : null; return p";
+        let v = d.post("execute/sync", json!({"script": script, "args": []})).await?;
         if let (Some(first), Some(live)) = (v["first"].as_f64(), v["live"].as_f64()) {
-            return Ok((first, live));
+            return Ok((first, live, v["loader"].as_f64().unwrap_or(f64::NAN)));
         }
         if Instant::now() > deadline {
             return Err(format!("the board never painted: {v}"));
@@ -193,24 +196,28 @@ async fn measure(d: &Driver, url: &str, runs: usize) -> Result<Vec<Row>, String>
         for (approach, blocked) in [("edge fragment first", vec![]), ("wasm first", vec!["*/fragment?*"])] {
             d.cdp("Network.setBlockedURLs", json!({"urls": blocked})).await?;
             for cache in ["cold", "warm"] {
-                let (mut first, mut live) = (Vec::new(), Vec::new());
+                let (mut first, mut live, mut loader) = (Vec::new(), Vec::new(), Vec::new());
                 if cache == "warm" {
-                    one_load(d, url).await?; // primes the HTTP cache (and the tab's kept first paint)
+                    one_load(d, url).await?; // primes the HTTP cache
                 }
                 for _ in 0..runs {
                     if cache == "cold" {
                         d.cdp("Network.clearBrowserCache", json!({})).await?;
                     }
-                    // A cold load is a first visit: no first paint kept in the tab either. Wasm
-                    // first is the loader as it was before the first paint: never a kept copy.
-                    if cache == "cold" || !blocked.is_empty() {
-                        d.post("execute/sync", json!({"script": "try { sessionStorage.clear(); } catch (e) {} return null", "args": []})).await?;
-                    }
-                    let (f, l) = one_load(d, url).await?;
+                    let (f, l, s) = one_load(d, url).await?;
                     first.push(f);
                     live.push(l);
+                    loader.push(s);
                 }
-                rows.push(Row { approach, cache, network, first_job_ms: median(first), interactive_ms: median(live), runs });
+                rows.push(Row {
+                    approach,
+                    cache,
+                    network,
+                    first_job_ms: median(first),
+                    interactive_ms: median(live),
+                    loader_ms: median(loader),
+                    runs,
+                });
             }
         }
     }
