@@ -83,7 +83,7 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
         errors.set(list);
         state.set(State::Editing);
         request_animation_frame(move || {
-            if let Some(p) = summary.get_untracked() {
+            if let Some(p) = summary.try_get_untracked().flatten() {
                 let _ = p.focus();
             }
         });
@@ -116,6 +116,9 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
             let _ = data.set_with_str(SOURCE_TOKEN, src);
         }
         let url = url.clone();
+        // The outcome is told from the widget's element, which stays on the page even if the
+        // visitor leaves the job (and this form is taken down) while it is being sent.
+        let host = el.get_root_node().dyn_into::<web_sys::ShadowRoot>().map(|s| s.host()).ok();
         wasm_bindgen_futures::spawn_local(async move {
             let sent = gloo_net::http::Request::post(&url).body(data);
             let resp = match sent {
@@ -123,9 +126,9 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
                 Err(_) => None,
             };
             let applied = |outcome: &str| {
-                if let Some(f) = form_ref.get_untracked() {
+                if let Some(h) = &host {
                     let job = wasm_bindgen::JsValue::from_f64(job_id as f64);
-                    gh_host_events::emit(&f, "greenhouse-jobs:applied", &[("jobId", job), ("outcome", outcome.into())]);
+                    gh_host_events::emit(h, "greenhouse-jobs:applied", &[("jobId", job), ("outcome", outcome.into())]);
                 }
             };
             match resp {
@@ -159,7 +162,7 @@ pub fn ApplyView(form: ApplyForm, job_id: u64) -> impl IntoView {
     let on_input = move |_: web_sys::Event| {
         if !started.get_value() {
             started.set_value(true);
-            if let Some(f) = form_ref.get_untracked() {
+            if let Some(f) = form_ref.try_get_untracked().flatten() {
                 gh_host_events::emit(&f, "greenhouse-jobs:apply-start", &[("jobId", wasm_bindgen::JsValue::from_f64(job_id as f64))]);
             }
         }

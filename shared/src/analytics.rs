@@ -222,6 +222,9 @@ pub fn report(org: &str, board: Option<String>, from: u32, to: u32, rows: &[Row]
     let mut all = empty();
     let mut sources: Vec<SourceSeries> = Vec::new();
     let mut jobs: Vec<JobSeries> = Vec::new();
+    // Where each source's and job's series is: one lookup per row, however many there are.
+    let mut source_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut job_at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     for r in rows.iter().filter(|r| (from..=to).contains(&r.day)) {
         let i = (r.day - from) as usize;
         let put = |s: &mut Series| {
@@ -229,22 +232,16 @@ pub fn report(org: &str, board: Option<String>, from: u32, to: u32, rows: &[Row]
             s.daily[i].add(r.kind, r.n);
         };
         put(&mut all);
-        let at = match sources.iter().position(|s| s.source == r.source) {
-            Some(at) => at,
-            None => {
-                sources.push(SourceSeries { source: r.source.clone(), series: empty() });
-                sources.len() - 1
-            }
-        };
+        let at = *source_at.entry(r.source.as_str()).or_insert_with(|| {
+            sources.push(SourceSeries { source: r.source.clone(), series: empty() });
+            sources.len() - 1
+        });
         put(&mut sources[at].series);
         if r.job_id != 0 {
-            let at = match jobs.iter().position(|j| j.job_id == r.job_id) {
-                Some(at) => at,
-                None => {
-                    jobs.push(JobSeries { job_id: r.job_id, title: title(r.job_id).unwrap_or_default(), series: empty() });
-                    jobs.len() - 1
-                }
-            };
+            let at = *job_at.entry(r.job_id).or_insert_with(|| {
+                jobs.push(JobSeries { job_id: r.job_id, title: title(r.job_id).unwrap_or_default(), series: empty() });
+                jobs.len() - 1
+            });
             put(&mut jobs[at].series);
         }
     }
@@ -276,19 +273,11 @@ pub const CSV_HEADER: &str = "date,board,source,job_id,job_title,list_views,job_
 /// Every count of the period, one line per day, source and job (job 0: the board's list),
 /// oldest first, with a header line. Lines end with CRLF (RFC 4180).
 pub fn csv(board: &str, rows: &[Row], title: &dyn Fn(u64) -> Option<String>) -> String {
-    let mut lines: Vec<((u32, String, u64), Funnel)> = Vec::new();
+    // Sorted by key as they are built: one lookup per row, however many there are.
+    let mut lines: std::collections::BTreeMap<(u32, String, u64), Funnel> = std::collections::BTreeMap::new();
     for r in rows {
-        let key = (r.day, r.source.clone(), r.job_id);
-        match lines.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, f)) => f.add(r.kind, r.n),
-            None => {
-                let mut f = Funnel::default();
-                f.add(r.kind, r.n);
-                lines.push((key, f));
-            }
-        }
+        lines.entry((r.day, r.source.clone(), r.job_id)).or_default().add(r.kind, r.n);
     }
-    lines.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from(CSV_HEADER);
     out.push_str("\r\n");
     for ((day, source, job), f) in lines {

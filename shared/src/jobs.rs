@@ -116,6 +116,10 @@ pub struct Overlay {
     pub fields: BTreeMap<String, LocalFields>,
     #[serde(default)]
     pub local_jobs: Vec<LocalJob>,
+    /// Whether an org has connected the board: only such boards' views are counted for owner
+    /// analytics (nobody could read the others', and counting them would let anyone fill D1).
+    #[serde(default)]
+    pub connected: bool,
 }
 
 impl Overlay {
@@ -124,10 +128,10 @@ impl Overlay {
         self.mode == ImportMode::Automatic && self.fields.values().all(LocalFields::is_default) && self.local_jobs.is_empty()
     }
 
-    /// Never decided anything: nothing to carry (a revision, even of an emptied overlay, is
-    /// carried, so an undo still wins over older copies).
+    /// Never decided anything, and no org connected the board: nothing to carry (a revision,
+    /// even of an emptied overlay, is carried, so an undo still wins over older copies).
     pub fn is_unset(&self) -> bool {
-        self.revision == 0 && self.is_empty()
+        self.revision == 0 && self.is_empty() && !self.connected
     }
 
     /// What visitors need of it: rendered HTML only, not what owners wrote.

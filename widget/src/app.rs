@@ -23,6 +23,9 @@ pub struct Ctx {
     pub selected: RwSignal<Option<u64>>,
     /// Whether the open job was opened by a click here (so "back" can be the browser's back).
     pub opened_here: StoredValue<bool>,
+    /// The job that was open when this widget was redrawn, until its view opens again (or the
+    /// list shows): it is not counted or announced twice.
+    pub reopened: StoredValue<Option<u64>>,
 }
 
 /// The widget's context. Not `expect_context`: its panic message formats the type name with
@@ -34,7 +37,7 @@ pub fn ctx() -> Ctx {
 
 /// Starts the widget in `root` under the current reactive owner: everything it registers goes
 /// when that owner is cleaned up.
-pub fn start(root: web_sys::HtmlElement, opts: Options, takeover: Option<crate::Takeover>) {
+pub fn start(root: web_sys::HtmlElement, opts: Options, takeover: Option<crate::Takeover>, reopened: Option<u64>) {
     let prefix = opts.prefix.clone();
     let ctx = Ctx {
         t: opts.lang.t(),
@@ -43,6 +46,7 @@ pub fn start(root: web_sys::HtmlElement, opts: Options, takeover: Option<crate::
         filters: RwSignal::new(url::read_filters(&prefix)),
         selected: RwSignal::new(url::read_job()),
         opened_here: StoredValue::new(false),
+        reopened: StoredValue::new(reopened),
     };
     provide_context(ctx.clone());
 

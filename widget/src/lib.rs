@@ -55,14 +55,21 @@ pub fn mount(host: HtmlElement, options: JsValue) -> Result<(), JsValue> {
     // and listener its views registered, and the takeover (so a takeover scheduled before an
     // unmount does nothing after it).
     let _ = any_spawner::Executor::init_wasm_bindgen();
+    // A redraw's job (see `unmount`), taken once.
+    let reopened = js_sys::Reflect::get(&host, &JsValue::from_str(REOPENED)).ok().and_then(|v| v.as_f64()).map(|n| n as u64);
+    let _ = js_sys::Reflect::delete_property(host.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(REOPENED));
     let owner = leptos::prelude::Owner::new();
     owner.with(|| {
         let takeover = Takeover(leptos::prelude::StoredValue::new_local(fragment.map(|f| (f, root.clone()))));
-        app::start(root, opts, Some(takeover))
+        app::start(root, opts, Some(takeover), reopened)
     });
     MOUNTED.with(|m| m.borrow_mut().push((host, owner)));
     Ok(())
 }
+
+/// The host element's note, between an `unmount(keep)` and the next `mount`, of the job that
+/// was open.
+const REOPENED: &str = "__ghwReopened";
 
 thread_local! {
     /// The widgets on this page, each with the reactive owner that holds it.
@@ -81,9 +88,13 @@ pub fn unmount(host: HtmlElement, keep: bool) {
         Some(m.swap_remove(at).1)
     });
     let Some(owner) = owner else { return };
-    events::KEEPING.with(|k| k.set(keep));
+    // The job open now, read before its view goes: the next mount opens it without counting
+    // or announcing it again.
+    let open_job = js_sys::Reflect::get(&host, &JsValue::from_str(events::OPEN_JOB)).ok().and_then(|v| v.as_f64());
     owner.cleanup();
-    events::KEEPING.with(|k| k.set(false));
+    if let (true, Some(id)) = (keep, open_job) {
+        let _ = js_sys::Reflect::set(&host, &JsValue::from_str(REOPENED), &JsValue::from_f64(id));
+    }
     let Some(shadow) = host.shadow_root() else { return };
     if !keep {
         shadow.set_inner_html("");

@@ -37,9 +37,10 @@ pub fn tracking() -> Vec<(String, String)> {
     params().map(|p| pairs(&p)).unwrap_or_default().into_iter().filter(|(k, _)| k == "gh_src" || k.starts_with("utm_")).collect()
 }
 
-fn write(edit: impl FnOnce(&UrlSearchParams), push: bool) {
-    let Some(window) = web_sys::window() else { return };
-    let Some(p) = params() else { return };
+/// Whether the URL changed.
+fn write(edit: impl FnOnce(&UrlSearchParams), push: bool) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let Some(p) = params() else { return false };
     edit(&p);
     let loc = window.location();
     let query = p.to_string().as_string().unwrap_or_default();
@@ -48,9 +49,10 @@ fn write(edit: impl FnOnce(&UrlSearchParams), push: bool) {
     // Nothing to write when the URL says it already: an app's router keeps its history state.
     let now = format!("{}{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default(), loc.hash().unwrap_or_default());
     if url == now {
-        return;
+        return false;
     }
-    if let Ok(history) = window.history() {
+    let Ok(history) = window.history() else { return false };
+    {
         let _ = if push {
             history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
         } else {
@@ -59,11 +61,12 @@ fn write(edit: impl FnOnce(&UrlSearchParams), push: bool) {
             history.replace_state_with_url(&state, "", Some(&url))
         };
     }
+    true
 }
 
 /// Writes this widget's filters into the URL, leaving every other parameter as it was.
 pub fn write_filters(prefix: &str, f: &Filters) {
-    write(
+    let _ = write(
         |p| {
             for name in Filters::param_names(prefix) {
                 p.delete(&name);
@@ -76,15 +79,16 @@ pub fn write_filters(prefix: &str, f: &Filters) {
     );
 }
 
-/// Opens (`Some`) or closes (`None`) a job in the URL as a new history entry.
-pub fn push_job(job: Option<u64>) {
+/// Opens (`Some`) or closes (`None`) a job in the URL as a new history entry; whether it
+/// made one (not when the URL already says so).
+pub fn push_job(job: Option<u64>) -> bool {
     write(
         |p| match job {
             Some(id) => p.set("gh_jid", &id.to_string()),
             None => p.delete("gh_jid"),
         },
         true,
-    );
+    )
 }
 
 /// Appends `gh_src` (and `utm_*`) to an apply URL so Greenhouse credits the source.

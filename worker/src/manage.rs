@@ -48,11 +48,12 @@ struct LocalRow {
 pub type Seen = Option<BTreeMap<String, String>>;
 
 /// The org's decisions, and what it saw in the picker.
+/// An org's decisions (for the board it connected, so `connected` is set).
 pub async fn load(db: &D1Database, org: &str) -> Result<(Overlay, Seen), ApiError> {
     let row: Option<OrgRow> = db::first(db, "SELECT mode, revision, seen, seen_at FROM org_jobs WHERE org = ?1", &[org.into()]).await?;
     let fields: Vec<FieldRow> = db::all(db, "SELECT key, fields FROM job_fields WHERE org = ?1", &[org.into()]).await?;
     let locals: Vec<LocalRow> = db::all(db, "SELECT id, job FROM local_jobs WHERE org = ?1 ORDER BY id", &[org.into()]).await?;
-    let mut o = Overlay::default();
+    let mut o = Overlay { connected: true, ..Overlay::default() };
     let mut seen = None;
     if let Some(r) = row {
         o.mode = if r.mode == "picker" { ImportMode::Picker } else { ImportMode::Automatic };

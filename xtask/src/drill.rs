@@ -118,6 +118,8 @@ pub fn run() -> Result<Value, String> {
         format!("CACHE_FRESH_SECONDS_PER_BOARD:{}", json!({"northwind--cap-hot": 300, "northwind--cap-miss": 300, "northwind--cap-apply": 300})),
         format!("VAULT_KEY:{}", xtask::DEMO_VAULT_KEY),
         format!("JOB_BOARD_API_KEYS:{}", Value::Object(keys)),
+        // An org connects the board whose views are counted (only connected boards' are).
+        format!("OWNER_TOKEN_SECRETS:{{\"{}\":\"{}\"}}", xtask::DEMO_ISSUER, xtask::DEMO_OWNER_SECRET),
     ];
     let mut wrangler = {
         use std::os::unix::process::CommandExt;
@@ -351,6 +353,17 @@ fn views_per_1000(base: &str, job: u64) -> Result<Views, String> {
     use crate::capacity::per_op;
     let client = reqwest::blocking::Client::builder().user_agent(BROWSER_UA).build().map_err(|e| e.to_string())?;
     let board = "northwind--cap-hot";
+    // Only a board an org connected is counted.
+    let token = crate::proc::mint("cap-org", "drill", "drill@northwind.example", 10);
+    let r = client
+        .put(format!("{base}/api/v1/orgs/cap-org/connection/job_board"))
+        .bearer_auth(&token)
+        .json(&json!({"board_token": board, "api_key": greenhouse_fake::seed::job_board_api_key("northwind")}))
+        .send()
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("views: connecting {board} answered {}", r.status()));
+    }
     let other = greenhouse_fake::seed::northwind().jobs.iter().filter_map(|j| j["id"].as_u64()).find(|id| *id != job).unwrap_or(job);
     for j in [job, other] {
         client.get(format!("{base}/api/v1/boards/{board}/jobs/{j}")).send().map_err(|e| e.to_string())?;

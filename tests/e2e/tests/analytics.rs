@@ -84,6 +84,13 @@ fn views_starts_and_applications_from_two_sources_reach_the_owner() {
     let js = jobs(board);
     let (a, b) = (&js[0], &js[1]);
     let ua = BROWSER_UA;
+    // A board no org connected: served, but its views are counted nowhere (nobody could read
+    // them, and counting them would let anyone fill D1 with any public board's counts).
+    let nobody = "northwind--analytics-nobody";
+    assert_eq!(get(ua, &format!("/api/v1/boards/{nobody}/fragment?index=0&count=1&gh_src=linkedin")), 200);
+    assert_eq!(get(ua, &format!("/api/v1/boards/{nobody}/jobs?count=1&gh_src=linkedin")), 200);
+    assert_eq!(get(ua, &format!("/api/v1/boards/{nobody}/jobs/{}?count=1&gh_src=linkedin", a.job.id)), 200);
+    assert_eq!(client(ua).post(format!("{}/api/v1/boards/{nobody}/jobs/{}/start?gh_src=linkedin", base(), a.job.id)).send().unwrap().status(), 204);
 
     // LinkedIn: two page loads with the first paint, one whose wasm asked for the list (a deep
     // link); the wasm's unmarked listing requests count nothing.
@@ -153,6 +160,8 @@ fn views_starts_and_applications_from_two_sources_reach_the_owner() {
     // Counts only: nothing about a visitor in D1.
     let stored = stack().worker.d1(&format!("SELECT * FROM analytics WHERE board = '{board}'")).to_string();
     assert!(!stored.contains("Mozilla") && !stored.contains("198.51.100"), "{stored}");
+    let unconnected = stack().worker.d1(&format!("SELECT COUNT(*) AS n FROM analytics WHERE board = '{nobody}'"));
+    assert_eq!(unconnected, serde_json::json!([{"n": 0}]), "a board no org connected counts nothing");
     let columns = stack().worker.d1("SELECT name FROM pragma_table_info('analytics')").to_string();
     assert_eq!(columns, r#"[{"name":"board"},{"name":"day"},{"name":"source"},{"name":"kind"},{"name":"job_id"},{"name":"n"}]"#);
 

@@ -96,8 +96,9 @@ pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> HtmlElement {
         let link = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a.job-title").ok().flatten());
         let Some(id) = link.and_then(|a| a.get_attribute("data-job-id")).and_then(|id| id.parse::<u64>().ok()) else { return };
         ev.prevent_default();
-        crate::url::push_job(Some(id));
-        ctx.opened_here.set_value(true);
+        // "Back" is the browser's back only when this click made the history entry.
+        let pushed = crate::url::push_job(Some(id));
+        ctx.opened_here.set_value(pushed);
         ctx.selected.set(Some(id));
     });
     let more = button("more", Some("more"), t.show_more, move |_| shown.update(|s| *s = s.saturating_add(page)));
@@ -115,6 +116,10 @@ pub fn board_view(index: Arc<BoardIndex>, stale: bool) -> HtmlElement {
                 old.remove();
             }
             let view = open.get().map(detail_view);
+            if view.is_none() {
+                // The list: a job open before a redraw is not open any more.
+                ctx.reopened.set_value(None);
+            }
             if let Some(v) = &view {
                 let _ = root.append_with_node_1(v);
             }

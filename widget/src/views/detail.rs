@@ -14,8 +14,11 @@ pub fn detail_view(id: u64) -> HtmlElement {
     let t = ctx.t;
     let opts = ctx.opts.clone();
     let detail = RwSignal::new_local(None::<Result<api::Detail, LoadError>>);
+    // The job that was open when this widget was redrawn (its element's attributes changed) is
+    // neither counted nor announced again; any other job, or this one opened later, is.
+    let again = ctx.reopened.try_update_value(|r| r.take() == Some(id)).unwrap_or(false);
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::job(&opts.api_base, &opts.board, id, &api::counted(true, &opts.track)).await;
+        let result = api::job(&opts.api_base, &opts.board, id, &api::counted(!again, &opts.track)).await;
         let _ = detail.try_set(Some(result));
     });
     let prefix = ctx.opts.prefix.clone();
@@ -28,7 +31,7 @@ pub fn detail_view(id: u64) -> HtmlElement {
             ctx.opened_here.set_value(false);
             let _ = window().history().map(|h| h.back());
         } else {
-            crate::url::push_job(None);
+            let _ = crate::url::push_job(None);
             ctx.selected.set(None);
         }
     });
@@ -47,7 +50,7 @@ pub fn detail_view(id: u64) -> HtmlElement {
         }
         let _ = match state {
             None => article.append_with_node_1(&dom::loading(t)),
-            Some(Ok(d)) => job_body(article, &ctx, d),
+            Some(Ok(d)) => job_body(article, &ctx, d, again),
             Some(Err(e)) => {
                 let p = dom::el("p", "state error", None);
                 let _ = p.set_attribute("role", "alert");
@@ -59,7 +62,7 @@ pub fn detail_view(id: u64) -> HtmlElement {
     article
 }
 
-fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result<(), JsValue> {
+fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail, again: bool) -> Result<(), JsValue> {
     use dom::{el, texted};
     let api::Detail { detail: d, form, json_ld } = d;
     let (t, lang) = (ctx.t, ctx.opts.lang);
@@ -148,7 +151,7 @@ fn job_body(article: &web_sys::HtmlElement, ctx: &Ctx, d: api::Detail) -> Result
         apply_slot(ctx, slot, form, d.job.id);
     }
     article.append_with_node_1(&p)?;
-    crate::events::opened(article, d.job.id, &d.job.title);
+    crate::events::opened(article, d.job.id, &d.job.title, again);
     // Focus moves to the job's title once it is on the page (one frame after render).
     request_animation_frame(move || {
         let _ = heading.focus();

@@ -38,8 +38,12 @@ fn respond_with<T: Serialize>(req: &Request, ctx: &Ctx, value: &T, s: &Served, n
 }
 
 /// Counts the view a marked read request stands for (see [`crate::analytics`]): after the
-/// board (and job) was found, so made-up tokens and ids count nothing.
-fn count(req: &Request, ctx: &Ctx, job: u64, kind: Kind) {
+/// board (and job) was found, so made-up tokens and ids count nothing, and only for a board an
+/// org connected (no one could read the others' counts).
+fn count(req: &Request, ctx: &Ctx, s: &Served, job: u64, kind: Kind) {
+    if !s.prepared.snapshot.overlay.connected {
+        return;
+    }
     if let Ok(board) = token(ctx) {
         crate::analytics::count_request(req, &super::layers(ctx), &board, job, kind);
     }
@@ -47,7 +51,7 @@ fn count(req: &Request, ctx: &Ctx, job: u64, kind: Kind) {
 
 pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
-    count(&req, &ctx, 0, Kind::ListView);
+    count(&req, &ctx, &s, 0, Kind::ListView);
     let p = &s.prepared;
     let inm = req.headers().get("If-None-Match").ok().flatten();
     Ok(tagged(cached_json(&p.listing_body, &p.listing_etag, inm.as_deref(), s.status, p.age_secs(now))?, &token(&ctx)?, None)?)
@@ -58,7 +62,7 @@ pub async fn list(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 /// the listing, with the same cache headers and ETag rules.
 pub async fn fragment(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let (s, now) = served(&ctx).await?;
-    count(&req, &ctx, 0, Kind::ListView);
+    count(&req, &ctx, &s, 0, Kind::ListView);
     let url = req.url()?;
     let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let options = crate::fragment::Options::from_query(&pairs);
@@ -111,7 +115,7 @@ struct JobAnswer<'a> {
 
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let ((s, now), detail) = detail(&ctx).await?;
-    count(&req, &ctx, detail.job.id, Kind::JobView);
+    count(&req, &ctx, &s, detail.job.id, Kind::JobView);
     let mut json_ld = shared::seo::job_posting(&detail, None, false);
     // The description is the answer's `content_html` already: the widget puts it back, so the
     // answer does not carry it twice.
@@ -130,7 +134,9 @@ pub async fn start(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         board: board.clone(),
         job: ctx.param("id").cloned().unwrap_or_default().chars().take(40).collect(),
     })?;
-    if crate::analytics::is_bot(&req) {
+    if !s.prepared.snapshot.overlay.connected {
+        // Nobody could read it.
+    } else if crate::analytics::is_bot(&req) {
         crate::metrics::count(|c| c.analytics_bots += 1);
     } else {
         crate::analytics::count(&super::layers(&ctx), &board, id, &crate::analytics::source_of(&req.url()?), Kind::Start);

@@ -168,7 +168,14 @@ pub async fn put(mut req: Request, ctx: Ctx) -> Result<Response, ApiError> {
             }
             crate::manage::forget_crawl(&org);
             let who = if claims.email.is_empty() { claims.sub.clone() } else { claims.email.clone() };
-            json(200, &connect::store(&db, &vault, &org, kind, &input, &ok, &who, now).await?)
+            let stored = connect::store(&db, &vault, &org, kind, &input, &ok, &who, now).await?;
+            if kind == Kind::JobBoard {
+                // The board's cached copy learns at once that an org has it (its views are
+                // counted from now on) and carries the org's decisions; best effort, the next
+                // refresh does it anyway.
+                let _ = crate::manage::republish(&super::layers(&ctx), &db, &org, now).await;
+            }
+            json(200, &stored)
         }
     }
 }
