@@ -114,12 +114,13 @@ struct JobAnswer<'a> {
 }
 
 pub async fn job(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    let ((s, now), detail) = detail(&ctx).await?;
+    let ((s, now), mut detail) = detail(&ctx).await?;
     count(&req, &ctx, &s, detail.job.id, Kind::JobView);
-    let mut json_ld = shared::seo::job_posting(&detail, None, false);
     // The description is the answer's `content_html` already: the widget puts it back, so the
-    // answer does not carry it twice.
-    json_ld.description = String::new();
+    // answer does not carry it twice (and it is not copied only to be dropped).
+    let content = std::mem::take(&mut detail.content_html);
+    let json_ld = shared::seo::job_posting(&detail, None, false);
+    detail.content_html = content;
     respond_with(&req, &ctx, &JobAnswer { detail: &detail, json_ld }, &s, now, Some(detail.job.id))
 }
 
