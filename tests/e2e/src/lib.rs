@@ -280,6 +280,8 @@ pub struct Stack {
     pub fake: Fake,
     pub fake_url: String,
     pub worker: Worker,
+    /// Whether the worker started with a test binary's [`stack_with`] configuration.
+    extra: bool,
     _fake: Running,
     _rt: tokio::runtime::Runtime,
 }
@@ -290,11 +292,15 @@ pub type ExtraVars = fn(&str) -> Vec<(String, String)>;
 static EXTRA: OnceLock<ExtraVars> = OnceLock::new();
 
 /// The stack of a test binary that needs configuration besides the shared one (the global
-/// purge's, say): every test of that binary calls this, with the same `extra`, before anything
-/// else touches [`stack`] (which then returns the same stack).
+/// purge's, say): every test of that binary calls this first, with the same `extra`, before any
+/// helper touches [`stack`] (which then returns the same stack). Tests run in parallel, so a
+/// test that reached a helper first would start the stack without `extra`: that panics here,
+/// whichever test wins the race, rather than leaving the configuration silently out.
 pub fn stack_with(extra: ExtraVars) -> &'static Stack {
     EXTRA.get_or_init(|| extra);
-    stack()
+    let s = stack();
+    assert!(s.extra, "the stack started without this binary's configuration: call stack_with before any other helper");
+    s
 }
 
 /// One stack per test binary, started on first use.
@@ -324,10 +330,11 @@ pub fn stack() -> &'static Stack {
             ("ATTACHMENT_LINK_SECONDS".into(), "3".into()),
         ];
         vars.extend(xtask::fake_hosts(&fake_url).into_iter().filter(|(k, _)| k != "GREENHOUSE_BOARDS_API"));
-        vars.extend(EXTRA.get().map(|extra| extra(&fake_url)).unwrap_or_default());
+        let extra = EXTRA.get();
+        vars.extend(extra.map(|extra| extra(&fake_url)).unwrap_or_default());
         let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let worker = Worker::start(&fake_url, &refs);
-        Stack { fake: running.fake.clone(), fake_url, worker, _fake: running, _rt: rt }
+        Stack { fake: running.fake.clone(), fake_url, worker, extra: extra.is_some(), _fake: running, _rt: rt }
     })
 }
 

@@ -23,12 +23,16 @@ fn purge_vars(fake_url: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// Every test's first step: the shared helpers (`connect_board`, `owner_call`) use the binary's
+/// one stack, which must start with the purge configured.
 fn stack() -> &'static Stack {
     e2e::stack_with(purge_vars)
 }
 
 /// One purge scenario at a time: scripted failures are the fake's next calls, whoever makes them.
+/// Starts the purge-configured stack first.
 fn serial() -> MutexGuard<'static, ()> {
+    stack();
     static TURN: Mutex<()> = Mutex::new(());
     TURN.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -88,6 +92,7 @@ fn pending(board: &str) -> Value {
 
 #[test]
 fn board_responses_carry_their_cache_tags() {
+    stack();
     let t = board("northwind", "purge-tags");
     let list = get(&format!("/api/v1/boards/{t}/jobs"));
     assert_eq!(list.status(), 200);
