@@ -1,5 +1,8 @@
 // widget.js: the one script a host page includes.
 //   <script src="https://WORKER/widget.js" data-board="BOARD_TOKEN" async></script>
+// or, one round trip sooner on screen, the board's own script, which the worker serves as this
+// loader with the board's first paint in it (options in its query, as the fragment names them):
+//   <script src="https://WORKER/boards/BOARD_TOKEN/widget.js?group_by=department" async></script>
 // It finds its own tag, works out the worker's origin from its URL, loads the wasm module
 // once per page (however many widgets there are), and mounts a widget right after the tag,
 // or into <div data-greenhouse-board="BOARD_TOKEN"> when the page has one. Every other
@@ -15,9 +18,21 @@
   "use strict";
   var script = document.currentScript;
   if (!script || !script.src) return;
+  // A board's own script (/boards/BOARD_TOKEN/widget.js) is this loader after a statement that
+  // hands it its board, the worker's origin and the board's first paint (see the README).
+  var first = script.__ghwFirst || null;
+  if (first && !script.hasAttribute("data-board")) script.setAttribute("data-board", first.board);
   var board = script.getAttribute("data-board") || "";
-  var base = new URL(".", script.src).href;
+  var base = first ? first.base : new URL(".", script.src).href;
+  // The embed options as the fragment's URL names them.
+  var params = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
   var registry = (window.__greenhouseWidget = window.__greenhouseWidget || { count: 0, modules: {} });
+  // User Timing marks for the host's own measurements (RUM): when the loader ran, when a
+  // board's first paint was put on the page, when its live widget mounted.
+  function mark(name, board) {
+    try { performance.mark("greenhouse-jobs:" + name, { detail: { board: board } }); } catch (e) { /* old browser */ }
+  }
+  mark("loader", board);
   // Loads a bundle once per page: the widget, the owner console, the candidate components, or
   // (asked for by the widget when a job with a form opens) the application form.
   registry.load = registry.load || function (from, bundle) {
@@ -62,26 +77,32 @@
     script.parentNode.insertBefore(target, script.nextSibling);
   }
   // Numbered by the tag's place in the document, not by which async script ran first, so
-  // each widget keeps the same URL parameter prefix on every load.
-  var tags = document.querySelectorAll("script[data-board]");
-  var index = Array.prototype.indexOf.call(tags, script);
+  // each widget keeps the same URL parameter prefix on every load. Board scripts count too,
+  // whether or not they have run yet.
+  var tags = Array.prototype.filter.call(document.querySelectorAll("script[src]"), function (t) {
+    return t.hasAttribute("data-board") || /\/boards\/[^/?#]+\/widget\.js([?#]|$)/.test(t.src);
+  });
+  var index = tags.indexOf(script);
   var options = { board: board, apiBase: base + "api/v1", index: String(index < 0 ? registry.count : index) };
   registry.count++;
   var names = ["groupBy", "departments", "offices", "lang", "pageSize", "layout", "filters", "theme", "mode", "org", "ownerToken"];
+  // A board script's options may also be in its URL's query, under the fragment's names.
+  var fromSrc = first ? new URL(script.src).searchParams : null;
   for (var n = 0; n < names.length; n++) {
-    var v = target.dataset[names[n]] || script.dataset[names[n]];
+    var v = target.dataset[names[n]] || script.dataset[names[n]] || (fromSrc && params[names[n]] && fromSrc.get(params[names[n]]));
     if (v) options[names[n]] = v;
   }
   target.setAttribute("data-ghw-mounted", "");
   if (options.theme) target.setAttribute("data-theme", options.theme);
-  start(target, options, true);
+  start(target, options, true, first);
 
   // Mounts a job board (or the owner console) into `target`: the worker's first paint as soon
   // as it arrives, then the wasm, which takes it over. Returns the mount's state, which
   // `stop` ends.
   // With `count`, this mount stands for a view of the board in the owners' analytics (a page
   // load, or an element added to the page; not an element whose attributes changed).
-  function start(target, options, count) {
+  // `inline`: a board script's first paint, shown at once when it was drawn for these options.
+  function start(target, options, count, inline) {
     var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
     // Owner analytics, counts only: the host page's gh_src / utm_source go with the requests
     // that stand for a view, and `count` marks the one list view: the first paint's below when
@@ -120,30 +141,45 @@
     var empty = !target.shadowRoot || !target.shadowRoot.firstChild;
     if (!empty) listen(target.shadowRoot);
     if (options.mode !== "connect" && options.board && target.attachShadow && empty && !/[?&]gh_jid=\d/.test(location.search)) {
-      var q = new URLSearchParams();
-      var params = { groupBy: "group_by", departments: "departments", offices: "offices", lang: "lang", pageSize: "page_size", layout: "layout", filters: "filters" };
+      var q = new URLSearchParams(), drawn = new URLSearchParams();
       for (var k in params) if (options[k]) q.set(params[k], options[k]);
+      for (var o in params) if (o !== "lang" && options[o] && String(options[o]).trim()) drawn.set(params[o], String(options[o]).trim());
       if (!options.lang && document.documentElement.lang) q.set("lang", document.documentElement.lang);
+      // The worker's language choice (shared::i18n::Lang::pick): German for de, de-*; else English.
+      var lang = /^de(-|$)/i.test((q.get("lang") || "").trim()) ? "de" : "en";
       q.set("index", options.index);
       // This widget's filters in the host page's URL, so the first paint shows what the wasm will.
       var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
-      here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) q.append(key, v); });
-      if (count) q.set("count", "1");
-      track.forEach(function (v, key) { q.set(key, v); });
-      options.countList = "";
-      painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/fragment?" + q, { priority: "high" })
-        .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
-        .then(function (html) {
-          if (!html || state.gone || (target.shadowRoot && target.shadowRoot.firstChild)) return false;
-          // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
-          var t = document.createElement("template");
-          t.innerHTML = html;
-          var root = target.shadowRoot || target.attachShadow({ mode: "open" });
-          root.appendChild(t.content);
-          listen(root);
-          return true;
-        })
-        .catch(function () { return false; });
+      var filtered = false;
+      here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) { q.append(key, v); filtered = true; } });
+      if (inline && inline.html && inline.board === options.board && inline.key === String(drawn) && inline.lang === lang && !filtered) {
+        // Drawn for this very view (its ids under the first widget's prefix, apart in their own
+        // shadow root): on screen now, no request. The wasm's listing counts the view
+        // (`countList`, as without a first paint).
+        var shown = false;
+        try { shown = show(inline.html); } catch (e) { /* refused (Trusted Types): the wasm draws */ }
+        painted = Promise.resolve(shown);
+      } else {
+        if (count) q.set("count", "1");
+        track.forEach(function (v, key) { q.set(key, v); });
+        options.countList = "";
+        painted = fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/fragment?" + q, { priority: "high" })
+          .then(function (r) { return r.ok && /^text\/html/.test(r.headers.get("Content-Type") || "") ? r.text() : null; })
+          .then(show)
+          .catch(function () { return false; });
+      }
+    }
+    // Puts the first paint's HTML on the page, unless this mount ended or something is drawn.
+    function show(html) {
+      if (!html || state.gone || (target.shadowRoot && target.shadowRoot.firstChild)) return false;
+      // Parsed apart first, so a page that refuses it (Trusted Types) is left as it was.
+      var t = document.createElement("template");
+      t.innerHTML = html;
+      var root = target.shadowRoot || target.attachShadow({ mode: "open" });
+      root.appendChild(t.content);
+      mark("first-paint", options.board);
+      listen(root);
+      return true;
     }
     function fail(err) {
       if (state.gone) return;
@@ -170,6 +206,7 @@
       if (state.gone) return;
       try {
         m.mount(target, options);
+        mark("mounted", options.board);
         state.mounted = true;
         state.module = m;
       } catch (err) {

@@ -52,7 +52,7 @@ impl CacheStatus {
     }
 }
 
-fn cors(headers: &Headers) -> worker::Result<()> {
+pub fn cors(headers: &Headers) -> worker::Result<()> {
     // The read API is public and carries no credentials: any embedding site may read it.
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Access-Control-Expose-Headers", "ETag, X-Cache, X-Data-Age")?;

@@ -8,6 +8,7 @@
 pub mod analytics;
 pub mod apply;
 pub mod auth;
+pub mod board_script;
 pub mod body;
 pub mod cache;
 pub mod config;
@@ -112,6 +113,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .get_async("/boards/:token", |req, ctx| handle(routes::pages::board(req, ctx)))
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
         .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
+        .get_async("/boards/:token/widget.js", |req, ctx| handle(routes::pages::script(req, ctx)))
         .get("/api/v1/health", |_, _| Response::from_json(&serde_json::json!({"ok": true})))
         .get_async("/api/v1/__stats", |req, ctx| handle(routes::board::stats(req, ctx)))
         .options("/api/*path", |_, _| http::preflight())

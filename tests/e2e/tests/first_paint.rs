@@ -131,3 +131,129 @@ async fn a_job_chosen_before_the_wasm_arrives_opens_in_place() {
     assert!(url.as_str().contains("gh_src=newsletter"), "the host page's tracking kept: {url}");
     b.close().await;
 }
+
+/// Whether the page asked the worker for a first paint (a `/fragment` request).
+async fn fetched_a_fragment(b: &Browser) -> bool {
+    b.client.execute("return performance.getEntriesByType('resource').some(e => e.name.includes('/fragment?'))", vec![]).await.unwrap() == true
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_script_carries_its_first_paint_and_the_wasm_takes_over() {
+    let Some((s, host, b)) = setup().await else { return };
+    let token = board("northwind", "board-script");
+    let tag = format!("<script src=\"{{worker}}/boards/{token}/widget.js?group_by=office\" async></script>");
+
+    // The wasm blocked: the script alone shows the board, grouped as its URL asks, as links,
+    // and nothing else was asked for it.
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*gh_widget_bg.wasm*"]})).await;
+    let page = host.page("board-script", "en", "", &format!("<main><h1>Careers</h1>{tag}</main>"));
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(20, "the first paint, its filters gone once the wasm failed", async |b: &Browser| {
+        in_shadow(b, "return !!sr && !!sr.querySelector('[data-fragment] .job') && !sr.querySelector('.filters')").await == true
+    })
+    .await;
+    assert_eq!(in_shadow(&b, "return sr.querySelectorAll('.job-title').length").await, 44);
+    assert_eq!(in_shadow(&b, "return sr.querySelector('.count').textContent").await, "44 jobs");
+    let groups = in_shadow(&b, "return [...sr.querySelectorAll('.group h3')].map(h => h.textContent)").await;
+    assert!(groups.as_array().unwrap().iter().any(|g| g == "Zürich"), "grouped by office: {groups}");
+    assert!(!fetched_a_fragment(&b).await, "the first paint came with the script");
+    let href = in_shadow(&b, "return sr.querySelector('.job-title').href").await;
+    assert!(href.as_str().unwrap().starts_with(&format!("{}/boards/{token}/jobs/", s.worker.base)), "{href}");
+    let marks = b.client.execute("return performance.getEntriesByType('mark').map(m => m.name)", vec![]).await.unwrap();
+    assert_eq!(marks, json!(["greenhouse-jobs:loader", "greenhouse-jobs:first-paint"]), "the host's RUM marks");
+
+    // With the wasm: it takes over the same board, search works.
+    b.cdp("Network.setBlockedURLs", json!({"urls": []})).await;
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(30, "the live widget", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    assert!(!fetched_a_fragment(&b).await);
+    assert_eq!(in_shadow(&b, "return sr.querySelectorAll('.ghw').length").await, 1, "the first paint was taken over");
+    b.widget_element("input[type=search]").await.send_keys("zurich").await.unwrap();
+    b.wait_until(10, "search results", async |b: &Browser| b.job_titles().await.len() == 3).await;
+
+    // A page in German, the script drawn in English: the loader fetches the German first paint.
+    let de = host.page("board-script-de", "de", "", &format!("<main><h1>Karriere</h1>{tag}</main>"));
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*gh_widget_bg.wasm*"]})).await;
+    b.client.goto(&de).await.unwrap();
+    b.wait_until(20, "the German first paint", async |b: &Browser| {
+        in_shadow(b, "return !!sr && !!sr.querySelector('[data-fragment] .count') && sr.querySelector('.count').textContent").await == "44 Stellen"
+    })
+    .await;
+    assert!(fetched_a_fragment(&b).await, "drawn for other options: fetched");
+    b.close().await;
+}
+
+#[test]
+fn a_board_script_is_the_loader_with_the_board_drawn_for_its_options() {
+    let s = e2e::stack();
+    let token = board("northwind", "board-script-api");
+    let url = format!("{}/boards/{token}/widget.js?group_by=office&lang=de&index=4&ghw_q=x&count=1", s.worker.base);
+    let r = reqwest::blocking::get(&url).unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert_eq!(r.headers()["cache-tag"].to_str().unwrap(), format!("board:{token}"));
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age=60"), "as fresh as the listing");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let body = r.text().unwrap();
+    let loader = std::fs::read_to_string(e2e::root().join("dist/assets/widget.js")).unwrap();
+    assert!(body.ends_with(&loader), "the deployed loader (minified), whole");
+    let payload = body.strip_prefix("(function (s) { if (s) s.__ghwFirst = ").unwrap().split_once("; })(document.currentScript);\n").unwrap().0;
+    let p: Value = serde_json::from_str(payload).unwrap();
+    assert_eq!((p["board"].as_str(), p["key"].as_str(), p["lang"].as_str()), (Some(token.as_str()), Some("group_by=office"), Some("de")));
+    assert_eq!(p["base"].as_str(), Some(format!("{}/", s.worker.base).as_str()));
+    let html = p["html"].as_str().unwrap();
+    assert!(html.contains("data-fragment") && html.contains("44 Stellen"), "the board, in German");
+    assert!(!html.contains("ghw5_") && !payload.contains('<'), "no other widget's prefix, nothing that could close a script");
+    // Revalidated like the listing.
+    let r = reqwest::blocking::Client::new().get(&url).header("If-None-Match", &etag).send().unwrap();
+    assert_eq!(r.status(), 304);
+    // A board that cannot be drawn still gets the loader, briefly cached, to show its own state.
+    let r = reqwest::blocking::get(format!("{}/boards/no-such-board/widget.js", s.worker.base)).unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=10");
+    let body = r.text().unwrap();
+    assert!(body.contains("\"html\":null") && body.ends_with(&loader));
+    // A malformed token is the API's usual error.
+    let r = reqwest::blocking::get(format!("{}/boards/bad%20token/widget.js", s.worker.base)).unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_board_scripts_on_a_page_each_paint_their_own_and_keep_apart() {
+    let Some((_, host, b)) = setup().await else { return };
+    let (one, two) = (board("northwind", "script-one"), board("northwind", "script-two"));
+    let page = host.page(
+        "two-board-scripts",
+        "en",
+        "",
+        &format!(
+            "<main><h1>Careers</h1><script src=\"{{worker}}/boards/{one}/widget.js\" async></script>\
+             <script src=\"{{worker}}/boards/{two}/widget.js?layout=compact&page_size=10\" async></script></main>"
+        ),
+    );
+    // Each one's first paint is its own, from its script: the wasm blocked, no request for one.
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*gh_widget_bg.wasm*"]})).await;
+    b.client.goto(&page).await.unwrap();
+    let shown = "return [...document.querySelectorAll('[data-greenhouse-board]')].map(h => h.shadowRoot ? h.shadowRoot.querySelectorAll('[data-fragment] .job').length : 0)";
+    b.wait_until(20, "both first paints", async |b: &Browser| b.client.execute(shown, vec![]).await.unwrap() == json!([44, 10])).await;
+    assert!(!fetched_a_fragment(&b).await);
+
+    // Live: numbered by their place in the page, whichever ran first; searching the second
+    // writes its own parameters only.
+    b.cdp("Network.setBlockedURLs", json!({"urls": []})).await;
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(30, "both widgets", async |b: &Browser| b.job_titles_at(0).await.len() == 44 && b.job_titles_at(1).await.len() == 10).await;
+    b.in_widget_at(1, "const i = root.querySelector('input'); i.value = 'manager'; i.dispatchEvent(new Event('input')); return null").await;
+    b.wait_until(10, "widget 2 filtered", async |b: &Browser| b.job_titles_at(1).await.len() == 4).await;
+    assert_eq!(b.job_titles_at(0).await.len(), 44);
+    let url = b.client.current_url().await.unwrap();
+    assert!(url.query_pairs().any(|(k, v)| k == "ghw2_q" && v == "manager") && !url.query_pairs().any(|(k, _)| k == "ghw_q"), "{url}");
+    // Reloaded with that filter in the URL: the second draws it (fetched: its script drew the
+    // unfiltered board), the first still shows its script's.
+    b.client.goto(url.as_str()).await.unwrap();
+    b.wait_until(30, "the filter kept", async |b: &Browser| b.job_titles_at(1).await.len() == 4 && b.job_titles_at(0).await.len() == 44).await;
+    assert!(fetched_a_fragment(&b).await, "the filtered one fetched its first paint");
+    b.close().await;
+}

@@ -51,3 +51,66 @@ pub async fn sitemap(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let s = cache::board(&super::layers(&ctx), &token, Date::now().as_millis()).await?;
     respond(&req, pages::sitemap(&s.prepared.view().listing, &origin(&req)?), "application/xml; charset=utf-8", &token, None)
 }
+
+/// The deployed loader (`widget.js`, from the static assets), kept per isolate: a deploy is a
+/// new isolate.
+async fn loader(ctx: &Ctx, origin: &str) -> Result<std::rc::Rc<str>, ApiError> {
+    thread_local! {
+        static LOADER: std::cell::RefCell<Option<std::rc::Rc<str>>> = const { std::cell::RefCell::new(None) };
+    }
+    if let Some(l) = LOADER.with(|l| l.borrow().clone()) {
+        return Ok(l);
+    }
+    let mut resp = ctx.env.assets("ASSETS")?.fetch(format!("{origin}/widget.js"), None).await?;
+    if resp.status_code() != 200 {
+        return Err(ApiError::Internal(format!("widget.js: asset answered {}", resp.status_code())));
+    }
+    let text: std::rc::Rc<str> = resp.text().await?.into();
+    LOADER.with(|l| *l.borrow_mut() = Some(text.clone()));
+    Ok(text)
+}
+
+/// `GET /boards/{token}/widget.js?group_by=…`: the loader with the board's first paint in it
+/// (see [`crate::board_script`]), as fresh as the board's listing and under its Cache-Tag.
+/// A board that cannot be drawn now still gets the loader, which then mounts as with the
+/// usual tag (and shows the widget's own error state), cached briefly.
+pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    use crate::board_script;
+    let token = super::board::token(&ctx)?;
+    let url = req.url()?;
+    let origin = url.origin().ascii_serialization();
+    let loader = loader(&ctx, &origin).await?;
+    let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let options = board_script::options(&pairs);
+    let fragment = crate::fragment::Options::from_query(&options);
+    let (key, lang, base) = (board_script::key(&options), fragment.lang.tag(), format!("{origin}/"));
+    let now = Date::now().as_millis();
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    let resp = match cache::board(&super::layers(&ctx), &token, now).await {
+        Ok(s) => {
+            let view = s.prepared.view();
+            let board = &view.listing.board.token;
+            let html = crate::fragment::render(
+                &view.listing,
+                &fragment,
+                s.status == crate::http::CacheStatus::Stale,
+                &|id| pages::job_url(&origin, board, id),
+                &pages::board_url(&origin, board),
+            );
+            let body = board_script::body(&loader, &token, &base, &key, lang, Some(&html));
+            crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), JAVASCRIPT)?
+        }
+        Err(e) => {
+            worker::console_warn!("board script for {token}: no first paint: {e:?}");
+            let body = board_script::body(&loader, &token, &base, &key, lang, None);
+            let headers = Headers::new();
+            headers.set("Content-Type", JAVASCRIPT)?;
+            headers.set("Cache-Control", "public, max-age=10")?;
+            crate::http::cors(&headers)?;
+            Response::ok(body)?.with_headers(headers)
+        }
+    };
+    Ok(crate::http::tagged(resp, &token, None)?)
+}
+
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";

@@ -1,0 +1,94 @@
+//! `GET /boards/{token}/widget.js`: `widget.js` for one board, with the board's first paint in
+//! the same response. With the usual tag the loader must arrive and run before it can ask for
+//! the first paint, one more round trip (150 ms and more on a phone); this script carries it,
+//! so the jobs are on screen as soon as the script has run:
+//!
+//! ```html
+//! <script src="https://WORKER/boards/BOARD_TOKEN/widget.js?group_by=department" async></script>
+//! ```
+//!
+//! The response is the loader as deployed (`widget.js`, the same asset) after one statement
+//! that hands the loader its board, its origin and the first paint, keyed by the options it
+//! was drawn for. The loader shows it only when its own options come to the same key (and no
+//! deep link or filter in the host page's URL asks for another view); otherwise it fetches the
+//! fragment as with the usual tag. Options go in the script URL's query, under the fragment's
+//! names; `data-*` attributes on the tag still apply (and then, when they differ, the first
+//! paint is fetched).
+
+use serde_json::json;
+
+/// The fragment's options a board script's URL may carry, in the order the loader writes them
+/// (`lang` is keyed apart: the loader may take it from the host page).
+pub const OPTION_KEYS: [&str; 6] = ["group_by", "departments", "offices", "page_size", "layout", "filters"];
+
+/// The options of a board script's URL (its query), as the fragment reads them: the keys
+/// above and `lang`, the first value of each, trimmed, empty ones left out. Nothing else (no
+/// `index`, no filter state: the first paint is the board as a fresh page shows it).
+pub fn options(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in pairs {
+        let v = v.trim();
+        if (OPTION_KEYS.contains(&k.as_str()) || k == "lang") && !v.is_empty() && !out.iter().any(|(n, _)| n == k) {
+            out.push((k.clone(), v.to_string()));
+        }
+    }
+    out
+}
+
+/// The key the loader compares with its own options: the options but `lang`, in
+/// [`OPTION_KEYS`] order, form-encoded as `URLSearchParams` writes them.
+pub fn key(options: &[(String, String)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for k in OPTION_KEYS {
+        if let Some((_, v)) = options.iter().find(|(n, _)| n == k) {
+            s.append_pair(k, v);
+        }
+    }
+    s.finish()
+}
+
+/// The script: the statement handing the loader its board (`first` is the first paint's HTML,
+/// `None` when the board cannot be drawn now: the loader then mounts as with the usual tag),
+/// then the loader. `lang` is the language the first paint is in (`en`, `de`).
+pub fn body(loader: &str, board: &str, base: &str, key: &str, lang: &str, first: Option<&str>) -> String {
+    let payload = json!({"board": board, "base": base, "key": key, "lang": lang, "html": first}).to_string();
+    // A JSON text is a JavaScript expression; escaped further so that no `</script>` or line
+    // separator can end up in it, whatever a job's title says.
+    let payload = payload.replace('<', "\\u003c").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    format!("(function (s) {{ if (s) s.__ghwFirst = {payload}; }})(document.currentScript);\n{loader}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
+        q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn only_the_fragment_options_count_the_first_of_each() {
+        let o = options(&pairs(&[("lang", "de"), ("index", "3"), ("group_by", " office "), ("ghw_q", "x"), ("group_by", "none"), ("layout", "")]));
+        assert_eq!(o, pairs(&[("lang", "de"), ("group_by", "office")]));
+    }
+
+    #[test]
+    fn the_key_is_the_loaders_order_and_encoding_without_lang() {
+        let o = options(&pairs(&[("filters", "false"), ("lang", "de"), ("departments", "Engineering & Ops"), ("group_by", "department")]));
+        assert_eq!(key(&o), "group_by=department&departments=Engineering+%26+Ops&filters=false");
+        assert_eq!(key(&[]), "");
+    }
+
+    #[test]
+    fn the_payload_cannot_close_a_script_or_break_a_line() {
+        let b = body("/* loader */", "acme", "https://w.example/", "", "en", Some("<p>R&D</script>\u{2028}</p>"));
+        assert!(b.ends_with("\n/* loader */"));
+        assert!(!b.contains("</script>") && !b.contains('<') && !b.contains('\u{2028}'));
+        let json = b.split_once("s.__ghwFirst = ").unwrap().1.split_once("; })(document.currentScript)").unwrap().0;
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["html"], "<p>R&D</script>\u{2028}</p>");
+        assert_eq!((v["board"].as_str(), v["base"].as_str(), v["lang"].as_str()), (Some("acme"), Some("https://w.example/"), Some("en")));
+        let none = body("", "acme", "https://w.example/", "", "en", None);
+        assert!(none.contains("\"html\":null"));
+    }
+}
