@@ -66,7 +66,8 @@
   var target = null;
   var slots = document.querySelectorAll("[data-greenhouse-board]");
   for (var i = 0; i < slots.length; i++) {
-    if (slots[i].getAttribute("data-greenhouse-board") === board && !slots[i].hasAttribute("data-ghw-mounted")) {
+    // Tokens are one board in any case (the board script names it in lower case).
+    if ((slots[i].getAttribute("data-greenhouse-board") || "").toLowerCase() === board.toLowerCase() && !slots[i].hasAttribute("data-ghw-mounted")) {
       target = slots[i];
       break;
     }
@@ -80,7 +81,7 @@
   // each widget keeps the same URL parameter prefix on every load. Board scripts count too,
   // whether or not they have run yet.
   var tags = Array.prototype.filter.call(document.querySelectorAll("script[src]"), function (t) {
-    return t.hasAttribute("data-board") || /\/boards\/[^/?#]+\/widget\.js([?#]|$)/.test(t.src);
+    return t.hasAttribute("data-board") || (t.src.indexOf(base) === 0 && /\/boards\/[^/?#]+\/widget\.js([?#]|$)/.test(t.src));
   });
   var index = tags.indexOf(script);
   var options = { board: board, apiBase: base + "api/v1", index: String(index < 0 ? registry.count : index) };
@@ -90,6 +91,8 @@
   var fromSrc = first ? new URL(script.src).searchParams : null;
   for (var n = 0; n < names.length; n++) {
     var v = target.dataset[names[n]] || script.dataset[names[n]] || (fromSrc && params[names[n]] && fromSrc.get(params[names[n]]));
+    // Trimmed as the widget reads them, so the loader and the wasm agree on what is set.
+    v = v ? String(v).trim() : "";
     if (v) options[names[n]] = v;
   }
   target.setAttribute("data-ghw-mounted", "");
@@ -152,13 +155,21 @@
       var prefix = options.index === "0" ? "ghw_" : "ghw" + (Number(options.index) + 1) + "_";
       var filtered = false;
       here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) { q.append(key, v); filtered = true; } });
-      if (inline && inline.html && inline.board === options.board && inline.key === String(drawn) && inline.lang === lang && !filtered) {
+      if (inline && inline.html && inline.board === options.board.toLowerCase() && inline.key === String(drawn) && inline.lang === lang && !filtered) {
         // Drawn for this very view (its ids under the first widget's prefix, apart in their own
-        // shadow root): on screen now, no request. The wasm's listing counts the view
-        // (`countList`, as without a first paint).
+        // shadow root): on screen now, with no request for it.
         var shown = false;
         try { shown = show(inline.html); } catch (e) { /* refused (Trusted Types): the wasm draws */ }
         painted = Promise.resolve(shown);
+        // The view is counted now, as the fetched first paint's is (not when the wasm's listing
+        // comes, which a visitor who leaves or a failing wasm would never send): a HEAD of the
+        // listing, past the browser's cache, sent even if the page goes.
+        if (shown && count) {
+          var c = new URLSearchParams(track);
+          c.set("count", "1");
+          fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/jobs?" + c, { method: "HEAD", cache: "no-store", keepalive: true }).catch(function () {});
+          options.countList = "";
+        }
       } else {
         if (count) q.set("count", "1");
         track.forEach(function (v, key) { q.set(key, v); });

@@ -58,6 +58,23 @@ pub fn body(loader: &str, board: &str, base: &str, key: &str, lang: &str, first:
     format!("(function (s) {{ if (s) s.__ghwFirst = {payload}; }})(document.currentScript);\n{loader}")
 }
 
+/// The script when the loader itself cannot be read (the assets failing): it puts the usual
+/// tag in its own place, `widget.js` with `data-board` and the options as `data-*` attributes
+/// (the tag's own `data-*` kept first), so the visitor still gets the widget, or its link to
+/// the hosted board.
+pub fn fallback(base: &str, board: &str, options: &[(String, String)]) -> String {
+    let mut attrs = vec![("data-board".to_string(), board.to_string())];
+    attrs.extend(options.iter().map(|(k, v)| (format!("data-{}", k.replace('_', "-")), v.clone())));
+    let attrs = serde_json::to_string(&attrs).unwrap_or_else(|_| "[]".into()).replace('<', "\\u003c");
+    let src = serde_json::to_string(&format!("{base}widget.js")).unwrap_or_default().replace('<', "\\u003c");
+    format!(
+        "(function (s) {{ if (!s || !s.parentNode) return; var t = document.createElement(\"script\"); t.src = {src}; t.async = true; \
+         var i, a = s.attributes, o = {attrs}; for (i = 0; i < a.length; i++) if (a[i].name.indexOf(\"data-\") === 0) t.setAttribute(a[i].name, a[i].value); \
+         for (i = 0; i < o.length; i++) if (!t.hasAttribute(o[i][0])) t.setAttribute(o[i][0], o[i][1]); \
+         s.parentNode.replaceChild(t, s); }})(document.currentScript);\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +107,13 @@ mod tests {
         assert_eq!((v["board"].as_str(), v["base"].as_str(), v["lang"].as_str()), (Some("acme"), Some("https://w.example/"), Some("en")));
         let none = body("", "acme", "https://w.example/", "", "en", None);
         assert!(none.contains("\"html\":null"));
+    }
+
+    #[test]
+    fn without_the_loader_the_usual_tag_takes_the_scripts_place() {
+        let f = fallback("https://w.example/", "acme", &options(&pairs(&[("group_by", "office"), ("departments", "R&D </script>")])));
+        assert!(f.contains("t.src = \"https://w.example/widget.js\""));
+        assert!(f.contains(r#"["data-board","acme"],["data-group-by","office"],["data-departments","R&D \u003c/script>"]"#), "{f}");
+        assert!(!f.contains("</") && f.contains("replaceChild"));
     }
 }

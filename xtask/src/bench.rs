@@ -396,9 +396,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let warm_first = row("edge fragment first", "warm", "loopback").map_or(f64::NAN, |r| r.first_job_ms);
     let warm_wasm = row("wasm first", "warm", "loopback").map_or(f64::NAN, |r| r.first_job_ms);
     let speedup = warm_wasm / warm_first;
-    // The best ratio any embed could show: wasm first against the host page's own first paint.
+    // The floor: the host page's own first paint (wasm first's page shows nothing of ours in
+    // its first frame), against when the board script had its jobs in the page.
     let warm_page = row("wasm first", "warm", "loopback").map_or(f64::NAN, |r| r.page_paint_ms);
+    let script_in_page = row("board script", "warm", "loopback").map_or(f64::NAN, |r| r.in_page_ms);
     let first_of = |approach: &str, cache: &str, network: &str| row(approach, cache, network).map_or(f64::NAN, |r| r.first_job_ms);
+    let script_warm = first_of("wasm first", "warm", "loopback") / first_of("board script", "warm", "loopback");
     let phone_cold = first_of("wasm first", "cold", "slow phone") / first_of("board script", "cold", "slow phone");
     matches.sort_unstable();
     let match_pct = |p: f64| matches.get(((matches.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0) as f64 / 1000.0;
@@ -456,11 +459,9 @@ pub fn run(args: &[String]) -> Result<()> {
         critical[0].brotli, critical[1].brotli
     );
     println!(
-        "  the host page itself first paints at {warm_page:.0} ms warm on loopback: no embed can be more than {:.1}x sooner than wasm first there",
-        warm_wasm / warm_page
-    );
-    println!(
-        "  board script: {phone_cold:.1}x sooner than wasm first, cold on the slow phone; {} B brotli before the first job (one response)",
+        "  board script: {script_warm:.1}x sooner than wasm first warm on loopback, its jobs in the page at {script_in_page:.0} ms, before the \
+         host page's own first paint ({warm_page:.0} ms): in its first frame; {phone_cold:.1}x sooner cold on the slow phone; \
+         {} B brotli before the first job (one response)",
         own_script.brotli
     );
     println!();
@@ -512,8 +513,9 @@ pub fn run(args: &[String]) -> Result<()> {
         "first_paint": {"runs": paint_runs, "results": paint.iter().map(crate::paint::Row::json).collect::<Vec<_>>(),
                         "warm_loopback_first_job_ms": warm_first, "speedup_vs_wasm_first": speedup,
                         "within_target": warm_first <= 150.0 && speedup >= 3.0,
-                        "warm_loopback_page_first_paint_ms": warm_page, "best_possible_speedup_warm_loopback": warm_wasm / warm_page,
-                        "board_script": {"speedup_vs_wasm_first_cold_slow_phone": phone_cold,
+                        "warm_loopback_page_first_paint_ms": warm_page,
+                        "board_script": {"speedup_vs_wasm_first_warm_loopback": script_warm, "speedup_vs_wasm_first_cold_slow_phone": phone_cold,
+                                         "warm_loopback_in_page_ms": script_in_page,
                                          "bytes": {"raw": own_script.raw, "gzip": own_script.gzip, "brotli": own_script.brotli}},
                         "critical_path": {"files": critical.iter().map(|s| json!({"file": s.name, "raw": s.raw, "gzip": s.gzip, "brotli": s.brotli})).collect::<Vec<_>>(),
                                           "brotli_bytes": critical_brotli, "within_budget": critical_brotli <= 30_000}},

@@ -88,12 +88,11 @@ pub fn widget() -> Result<()> {
     let out = assets_dir();
     copy_dir(&root.join("www"), &out)?;
     // The loader is on every visitor's critical path: minified (its comments stay in the source).
-    let esbuild = xtask::tools().esbuild;
-    let (src, dst) = (root.join("widget/loader.js"), out.join("widget.js"));
-    run(cmd(
-        esbuild.to_str().unwrap_or("esbuild"),
-        &["--minify", "--target=es2018", "--log-level=warning", src.to_str().unwrap_or_default(), &format!("--outfile={}", dst.display())],
-    ))?;
+    let mut outfile = std::ffi::OsString::from("--outfile=");
+    outfile.push(out.join("widget.js"));
+    let mut esbuild = std::process::Command::new(xtask::tools().esbuild);
+    esbuild.args(["--minify", "--target=es2018", "--log-level=warning"]).arg(root.join("widget/loader.js")).arg(outfile);
+    run(esbuild)?;
     // The custom element's types, for host apps written in TypeScript.
     fs::copy(root.join("widget/greenhouse-jobs.d.ts"), out.join("greenhouse-jobs.d.ts")).map_err(|e| format!("types: {e}"))?;
     Ok(())

@@ -294,3 +294,32 @@ async fn one_page_load_is_one_view_and_the_console_shows_the_funnel() {
     let _ = s;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_script_view_counts_once_when_it_paints_even_without_the_wasm() {
+    let Some((_, host, b)) = browser::setup().await else { return };
+    let (org, board) = ("analytics-script", "northwind--analytics-script");
+    tokio::task::spawn_blocking(move || connect_board(org, board, None)).await.unwrap();
+    let page = host.page(
+        "analytics-board-script",
+        "en",
+        "",
+        &format!("<main><h1>Careers</h1><script src=\"{{worker}}/boards/{board}/widget.js\" async></script></main>"),
+    );
+    b.cdp("Network.enable", serde_json::json!({})).await;
+    b.cdp("Network.setUserAgentOverride", serde_json::json!({"userAgent": BROWSER_UA})).await;
+    // With the wasm: one view (the first paint's count, not the listing's too).
+    b.client.goto(&format!("{page}?gh_src=script")).await.unwrap();
+    b.wait_until(30, "the live board", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    // Without: the first paint alone still counts.
+    b.cdp("Network.setBlockedURLs", serde_json::json!({"urls": ["*gh_widget_bg.wasm*"]})).await;
+    b.client.goto(&format!("{page}?gh_src=script")).await.unwrap();
+    b.wait_until(20, "the first paint", async |b: &Browser| {
+        b.client.execute("const h = document.querySelector('[data-greenhouse-board]'); return !!(h && h.shadowRoot && h.shadowRoot.querySelector('[data-fragment] .job'))", vec![]).await.unwrap() == true
+    })
+    .await;
+    let want = Funnel { list_views: 2, ..Default::default() };
+    let r = tokio::task::spawn_blocking(move || flushed_until(org, want)).await.unwrap();
+    assert_eq!(source(&r, "script").list_views, 2, "{:?}", r.sources);
+    b.close().await;
+}

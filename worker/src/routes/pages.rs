@@ -79,11 +79,22 @@ pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let token = super::board::token(&ctx)?;
     let url = req.url()?;
     let origin = url.origin().ascii_serialization();
-    let loader = loader(&ctx, &origin).await?;
     let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let options = board_script::options(&pairs);
     let fragment = crate::fragment::Options::from_query(&options);
     let (key, lang, base) = (board_script::key(&options), fragment.lang.tag(), format!("{origin}/"));
+    let loader = match loader(&ctx, &origin).await {
+        Ok(l) => l,
+        Err(e) => {
+            // Never a script that does nothing: the usual tag, which fetches its own first paint.
+            worker::console_error!("board script for {token}: the loader could not be read: {e:?}");
+            let headers = Headers::new();
+            headers.set("Content-Type", JAVASCRIPT)?;
+            headers.set("Cache-Control", "no-store")?;
+            crate::http::cors(&headers)?;
+            return Ok(Response::ok(board_script::fallback(&base, &token, &options))?.with_headers(headers));
+        }
+    };
     let now = Date::now().as_millis();
     let inm = req.headers().get("If-None-Match").ok().flatten();
     let resp = match cache::board(&super::layers(&ctx), &token, now).await {
