@@ -66,20 +66,24 @@ pub async fn fragment(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let url = req.url()?;
     let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let options = crate::fragment::Options::from_query(&pairs);
-    let origin = url.origin().ascii_serialization();
-    let view = s.prepared.view();
-    let token = &view.listing.board.token;
-    let board_url = crate::pages::board_url(&origin, token);
-    let body = crate::fragment::render(
-        &view.listing,
-        &options,
-        s.status == crate::http::CacheStatus::Stale,
-        &|id| crate::pages::job_url(&origin, token, id),
-        &board_url,
-    );
+    let body = first_paint(&s, &options, &url.origin().ascii_serialization());
     let inm = req.headers().get("If-None-Match").ok().flatten();
     let resp = cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), "text/html; charset=utf-8")?;
     Ok(tagged(resp, &self::token(&ctx)?, None)?)
+}
+
+/// The board drawn for the widget's first paint (the fragment's body, and what a board script
+/// carries), its links to the crawlable pages on `origin`.
+pub(crate) fn first_paint(s: &Served, options: &crate::fragment::Options, origin: &str) -> String {
+    let view = s.prepared.view();
+    let token = &view.listing.board.token;
+    crate::fragment::render(
+        &view.listing,
+        options,
+        s.status == crate::http::CacheStatus::Stale,
+        &|id| crate::pages::job_url(origin, token, id),
+        &crate::pages::board_url(origin, token),
+    )
 }
 
 /// A job's detail: description from the board's snapshot (a job not on the board is a 404

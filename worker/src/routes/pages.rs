@@ -88,40 +88,32 @@ pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         Err(e) => {
             // Never a script that does nothing: the usual tag, which fetches its own first paint.
             worker::console_error!("board script for {token}: the loader could not be read: {e:?}");
-            let headers = Headers::new();
-            headers.set("Content-Type", JAVASCRIPT)?;
-            headers.set("Cache-Control", "no-store")?;
-            crate::http::cors(&headers)?;
-            return Ok(Response::ok(board_script::fallback(&base, &token, &options))?.with_headers(headers));
+            return uncached_script(board_script::fallback(&base, &token, &options), "no-store");
         }
     };
     let now = Date::now().as_millis();
     let inm = req.headers().get("If-None-Match").ok().flatten();
     let resp = match cache::board(&super::layers(&ctx), &token, now).await {
         Ok(s) => {
-            let view = s.prepared.view();
-            let board = &view.listing.board.token;
-            let html = crate::fragment::render(
-                &view.listing,
-                &fragment,
-                s.status == crate::http::CacheStatus::Stale,
-                &|id| pages::job_url(&origin, board, id),
-                &pages::board_url(&origin, board),
-            );
+            let html = super::board::first_paint(&s, &fragment, &origin);
             let body = board_script::body(&loader, &token, &base, &key, lang, Some(&html));
             crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), JAVASCRIPT)?
         }
         Err(e) => {
             worker::console_warn!("board script for {token}: no first paint: {e:?}");
-            let body = board_script::body(&loader, &token, &base, &key, lang, None);
-            let headers = Headers::new();
-            headers.set("Content-Type", JAVASCRIPT)?;
-            headers.set("Cache-Control", "public, max-age=10")?;
-            crate::http::cors(&headers)?;
-            Response::ok(body)?.with_headers(headers)
+            uncached_script(board_script::body(&loader, &token, &base, &key, lang, None), "public, max-age=10")?
         }
     };
     Ok(crate::http::tagged(resp, &token, None)?)
 }
 
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+
+/// A script outside the listing's cache rules (no ETag), readable from any origin.
+fn uncached_script(body: String, cache_control: &str) -> Result<Response, ApiError> {
+    let headers = Headers::new();
+    headers.set("Content-Type", JAVASCRIPT)?;
+    headers.set("Cache-Control", cache_control)?;
+    crate::http::cors(&headers)?;
+    Ok(Response::ok(body)?.with_headers(headers))
+}
