@@ -142,7 +142,16 @@
     // is drawn).
     var painted = Promise.resolve(false);
     var empty = !target.shadowRoot || !target.shadowRoot.firstChild;
-    if (!empty) listen(target.shadowRoot);
+    if (!empty) {
+      listen(target.shadowRoot);
+      // A board the host page's own HTML brought (the server include: a declarative shadow
+      // root, on screen from the page's first frame): it is this mount's first paint, kept as
+      // links if the wasm fails, and its view is counted now.
+      if (count && target.shadowRoot.querySelector("[data-fragment]")) {
+        painted = Promise.resolve(true);
+        countView();
+      }
+    }
     if (options.mode !== "connect" && options.board && target.attachShadow && empty && !/[?&]gh_jid=\d/.test(location.search)) {
       var q = new URLSearchParams(), drawn = new URLSearchParams();
       for (var k in params) if (options[k]) q.set(params[k], options[k]);
@@ -157,19 +166,11 @@
       here.forEach(function (v, key) { if (key.indexOf(prefix) === 0) { q.append(key, v); filtered = true; } });
       if (inline && inline.html && inline.board === options.board.toLowerCase() && inline.key === String(drawn) && inline.lang === lang && !filtered) {
         // Drawn for this very view (its ids under the first widget's prefix, apart in their own
-        // shadow root): on screen now, with no request for it.
+        // shadow root): on screen now, with no request for it, and counted now.
         var shown = false;
         try { shown = show(inline.html); } catch (e) { /* refused (Trusted Types): the wasm draws */ }
         painted = Promise.resolve(shown);
-        // The view is counted now, as the fetched first paint's is (not when the wasm's listing
-        // comes, which a visitor who leaves or a failing wasm would never send): a HEAD of the
-        // listing, past the browser's cache, sent even if the page goes.
-        if (shown && count) {
-          var c = new URLSearchParams(track);
-          c.set("count", "1");
-          fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/jobs?" + c, { method: "HEAD", cache: "no-store", keepalive: true }).catch(function () {});
-          options.countList = "";
-        }
+        if (shown && count) countView();
       } else {
         if (count) q.set("count", "1");
         track.forEach(function (v, key) { q.set(key, v); });
@@ -179,6 +180,16 @@
           .then(show)
           .catch(function () { return false; });
       }
+    }
+    // Counts the view of a first paint that came with no request of its own (a board script's,
+    // a server include's) now, as a fetched one's is (not when the wasm's listing comes, which
+    // a visitor who leaves or a failing wasm would never send): a HEAD of the listing, past
+    // the browser's cache, sent even if the page goes.
+    function countView() {
+      var c = new URLSearchParams(track);
+      c.set("count", "1");
+      fetch(options.apiBase + "/boards/" + encodeURIComponent(options.board) + "/jobs?" + c, { method: "HEAD", cache: "no-store", keepalive: true }).catch(function () {});
+      options.countList = "";
     }
     // Puts the first paint's HTML on the page, unless this mount ended or something is drawn.
     function show(html) {

@@ -75,6 +75,52 @@ pub fn fallback(base: &str, board: &str, options: &[(String, String)]) -> String
     )
 }
 
+/// The server include (`GET /boards/{token}/include.html`): the board as HTML for a host's
+/// own server (or static build) to put into its page where the board goes, followed by the
+/// usual tag:
+///
+/// ```html
+/// <div data-greenhouse-board="acme" data-group-by="office" data-lang="en">
+///   <template shadowrootmode="open">…the first paint…</template>
+/// </div>
+/// <script src="https://WORKER/widget.js" data-board="acme" async></script>
+/// ```
+///
+/// The browser attaches the declarative shadow root as it parses the page, so the jobs are in
+/// the page's first frame and in its HTML for crawlers, with no script at all; the loader then
+/// finds the board on screen and the wasm takes it over as it takes over a fetched first
+/// paint. The options it was drawn for are the slot's `data-*` (with the language drawn, so
+/// the live widget draws the same view). `first` is `None` when the board cannot be drawn
+/// now: the slot is empty and the widget shows the board's state as with the usual tag.
+pub fn include(base: &str, board: &str, options: &[(String, String)], lang: &str, first: Option<&str>) -> String {
+    use html_escape::encode_double_quoted_attribute as attr;
+    let mut s = String::with_capacity(first.map_or(0, str::len) + 400);
+    s.push_str("<div data-greenhouse-board=\"");
+    s.push_str(&attr(board));
+    s.push('"');
+    for (k, v) in options.iter().filter(|(k, _)| k != "lang") {
+        s.push_str(" data-");
+        s.push_str(&k.replace('_', "-"));
+        s.push_str("=\"");
+        s.push_str(&attr(v));
+        s.push('"');
+    }
+    s.push_str(" data-lang=\"");
+    s.push_str(&attr(lang));
+    s.push_str("\">");
+    if let Some(html) = first {
+        s.push_str("<template shadowrootmode=\"open\">");
+        s.push_str(html);
+        s.push_str("</template>");
+    }
+    s.push_str("</div>\n<script src=\"");
+    s.push_str(&attr(&format!("{base}widget.js")));
+    s.push_str("\" data-board=\"");
+    s.push_str(&attr(board));
+    s.push_str("\" async></script>\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +161,20 @@ mod tests {
         assert!(f.contains("t.src = \"https://w.example/widget.js\""));
         assert!(f.contains(r#"["data-board","acme"],["data-group-by","office"],["data-departments","R&D \u003c/script>"]"#), "{f}");
         assert!(!f.contains("</") && f.contains("replaceChild"));
+    }
+
+    #[test]
+    fn an_include_is_the_slot_with_its_board_drawn_in_a_declarative_shadow_root_then_the_usual_tag() {
+        let o = options(&pairs(&[("lang", "de"), ("departments", "R&D \"Ops\" <x>"), ("group_by", "office")]));
+        let i = include("https://w.example/", "acme", &o, "de", Some("<style>a{}</style><div class=\"ghw\" data-fragment></div>"));
+        assert_eq!(
+            i,
+            "<div data-greenhouse-board=\"acme\" data-departments=\"R&amp;D &quot;Ops&quot; &lt;x&gt;\" data-group-by=\"office\" data-lang=\"de\">\
+             <template shadowrootmode=\"open\"><style>a{}</style><div class=\"ghw\" data-fragment></div></template></div>\n\
+             <script src=\"https://w.example/widget.js\" data-board=\"acme\" async></script>\n"
+        );
+        // A board that cannot be drawn: the slot and the tag, the widget shows its state.
+        let none = include("https://w.example/", "acme", &[], "en", None);
+        assert_eq!(none, "<div data-greenhouse-board=\"acme\" data-lang=\"en\"></div>\n<script src=\"https://w.example/widget.js\" data-board=\"acme\" async></script>\n");
     }
 }

@@ -114,6 +114,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         .get_async("/boards/:token/jobs/:id", |req, ctx| handle(routes::pages::job(req, ctx)))
         .get_async("/boards/:token/sitemap.xml", |req, ctx| handle(routes::pages::sitemap(req, ctx)))
         .get_async("/boards/:token/widget.js", |req, ctx| handle(routes::pages::script(req, ctx)))
+        .get_async("/boards/:token/include.html", |req, ctx| handle(routes::pages::include(req, ctx)))
         .get("/api/v1/health", |_, _| Response::from_json(&serde_json::json!({"ok": true})))
         .get_async("/api/v1/__stats", |req, ctx| handle(routes::board::stats(req, ctx)))
         .options("/api/*path", |_, _| http::preflight())

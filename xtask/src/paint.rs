@@ -2,11 +2,13 @@
 //! soon the board is interactive (the live widget has taken over, so search responds), loading
 //! a host page on its own origin that embeds the widget with one script tag.
 //!
-//! Three approaches side by side, each cold (HTTP cache cleared) and warm (cached), median of
+//! Four approaches side by side, each cold (HTTP cache cleared) and warm (cached), median of
 //! `runs`: the edge fragment first (`widget.js` with `data-board`: the loader fetches the
 //! board's first paint), the board script (`/boards/{token}/widget.js`: the loader with the
-//! first paint in it, one round trip less), and wasm first (the fragment request blocked, so
-//! the loader falls back to what it did before: nothing until the wasm has drawn the board).
+//! first paint in it, one round trip less), the server include (the board in the host page's
+//! own HTML, a declarative shadow root: the soonest any embed can be, the floor under the
+//! others), and wasm first (the fragment request blocked, so the loader falls back to what it
+//! did before: nothing until the wasm has drawn the board).
 //! Beside them, when the loader arrived and ran, when it put the first paint in the page (its
 //! User Timing marks) and the host page's own first paint, under which no job can be shown.
 //! Then the same with the network and CPU throttled to a slow phone (Chromium DevTools
@@ -129,28 +131,53 @@ impl Driver {
 }
 
 /// A host site on its own origin: `/board-script` embeds the board with its own script
-/// (`/boards/{board}/widget.js`), any other path with `widget.js` and `data-board`.
+/// (`/boards/{board}/widget.js`), `/include` has the board in its HTML (the server include,
+/// `/boards/{board}/include.html`, fetched once here as a host's build or HTTP cache keeps
+/// it), any other path uses `widget.js` and `data-board`. Pages are sent brotli-compressed, as
+/// a host site's would be.
 async fn host_site(worker: &str, board: &str) -> Result<String, String> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let page = |tag: String| {
+    let include = reqwest::get(format!("{worker}/boards/{board}/include.html")).await.map_err(|e| e.to_string())?;
+    if !include.status().is_success() {
+        return Err(format!("the server include: {}", include.status()));
+    }
+    let include = include.text().await.map_err(|e| e.to_string())?;
+    let page = |body: String| {
         let page = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Careers</title><link rel=\"icon\" href=\"data:,\">{PROBE}</head>\
-             <body><main><h1>Careers</h1><div data-greenhouse-board=\"{board}\"></div>{tag}</main></body></html>"
+             <body><main><h1>Careers</h1>{body}</main></body></html>"
         );
-        format!("HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}", page.len())
+        let mut br = Vec::new();
+        brotli::BrotliCompress(&mut page.as_bytes(), &mut br, &brotli::enc::BrotliEncoderParams { quality: 5, ..Default::default() })
+            .expect("brotli");
+        let mut r = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-encoding: br\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            br.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(&br);
+        r
     };
-    let usual = page(format!("<script src=\"{worker}/widget.js\" data-board=\"{board}\" async></script>"));
-    let own = page(format!("<script src=\"{worker}/boards/{board}/widget.js\" async></script>"));
+    let slot = format!("<div data-greenhouse-board=\"{board}\"></div>");
+    let usual = page(format!("{slot}<script src=\"{worker}/widget.js\" data-board=\"{board}\" async></script>"));
+    let own = page(format!("{slot}<script src=\"{worker}/boards/{board}/widget.js\" async></script>"));
+    let included = page(include);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tokio::spawn(async move {
         while let Ok((mut s, _)) = listener.accept().await {
-            let (usual, own) = (usual.clone(), own.clone());
+            let (usual, own, included) = (usual.clone(), own.clone(), included.clone());
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let n = s.read(&mut buf).await.unwrap_or(0);
-                let response = if buf[..n].starts_with(b"GET /board-script ") { own } else { usual };
-                let _ = s.write_all(response.as_bytes()).await;
+                let response = if buf[..n].starts_with(b"GET /board-script ") {
+                    own
+                } else if buf[..n].starts_with(b"GET /include ") {
+                    included
+                } else {
+                    usual
+                };
+                let _ = s.write_all(&response).await;
                 let _ = s.shutdown().await;
             });
         }
@@ -234,9 +261,12 @@ async fn measure(d: &Driver, url: &str, runs: usize) -> Result<Vec<Row>, String>
             .await?;
             d.cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4})).await?;
         }
-        for (approach, path, blocked) in
-            [("edge fragment first", "", vec![]), ("board script", "board-script", vec![]), ("wasm first", "", vec!["*/fragment?*"])]
-        {
+        for (approach, path, blocked) in [
+            ("edge fragment first", "", vec![]),
+            ("board script", "board-script", vec![]),
+            ("server include", "include", vec![]),
+            ("wasm first", "", vec!["*/fragment?*"]),
+        ] {
             d.cdp("Network.setBlockedURLs", json!({"urls": blocked})).await?;
             let url = &format!("{url}{path}");
             for cache in ["cold", "warm"] {

@@ -296,7 +296,7 @@ async fn one_page_load_is_one_view_and_the_console_shows_the_funnel() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_board_script_view_counts_once_when_it_paints_even_without_the_wasm() {
+async fn a_board_script_or_server_include_view_counts_once_when_it_paints_even_without_the_wasm() {
     let Some((_, host, b)) = browser::setup().await else { return };
     let (org, board) = ("analytics-script", "northwind--analytics-script");
     tokio::task::spawn_blocking(move || connect_board(org, board, None)).await.unwrap();
@@ -318,8 +318,18 @@ async fn a_board_script_view_counts_once_when_it_paints_even_without_the_wasm() 
         b.client.execute("const h = document.querySelector('[data-greenhouse-board]'); return !!(h && h.shadowRoot && h.shadowRoot.querySelector('[data-fragment] .job'))", vec![]).await.unwrap() == true
     })
     .await;
-    let want = Funnel { list_views: 2, ..Default::default() };
+    // A server include, as a host's server fetched it (which counts nothing), the wasm still
+    // blocked: the board came with the page's HTML and its view counts once.
+    let worker = e2e::stack().worker.base.clone();
+    let include = reqwest::get(format!("{worker}/boards/{board}/include.html")).await.unwrap().text().await.unwrap();
+    let included = host.page("analytics-include", "en", "", &format!("<main><h1>Careers</h1>{include}</main>"));
+    b.client.goto(&format!("{included}?gh_src=script")).await.unwrap();
+    b.wait_until(20, "the included board, the wasm failed", async |b: &Browser| {
+        b.client.execute("const h = document.querySelector('[data-greenhouse-board]'); return !!(h && h.shadowRoot && h.shadowRoot.querySelector('[data-fragment] .job') && !h.shadowRoot.querySelector('.filters'))", vec![]).await.unwrap() == true
+    })
+    .await;
+    let want = Funnel { list_views: 3, ..Default::default() };
     let r = tokio::task::spawn_blocking(move || flushed_until(org, want)).await.unwrap();
-    assert_eq!(source(&r, "script").list_views, 2, "{:?}", r.sources);
+    assert_eq!(source(&r, "script").list_views, 3, "{:?}", r.sources);
     b.close().await;
 }

@@ -257,3 +257,89 @@ async fn two_board_scripts_on_a_page_each_paint_their_own_and_keep_apart() {
     assert!(fetched_a_fragment(&b).await, "the filtered one fetched its first paint");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_include_shows_the_board_with_no_script_and_the_wasm_takes_it_over() {
+    let Some((s, host, b)) = setup().await else { return };
+    let token = board("northwind", "include");
+    // What a host's server (or its static build) puts into its page, fetched as it would.
+    let include = reqwest::get(format!("{}/boards/{token}/include.html?group_by=office", s.worker.base)).await.unwrap().text().await.unwrap();
+    let page = host.page("include", "en", "", &format!("<main><h1>Careers</h1>{WATCH}{include}</main>"));
+
+    // No script of ours at all (the loader blocked): the board is in the page, grouped as
+    // asked, its links to the job pages.
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setBlockedURLs", json!({"urls": ["*/widget.js*"]})).await;
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(10, "the included board", async |b: &Browser| {
+        in_shadow(b, "return !!sr && !!sr.querySelector('[data-fragment] .job')").await == true
+    })
+    .await;
+    assert_eq!(in_shadow(&b, "return sr.querySelectorAll('.job-title').length").await, 44);
+    let groups = in_shadow(&b, "return [...sr.querySelectorAll('.group h3')].map(h => h.textContent)").await;
+    assert!(groups.as_array().unwrap().iter().any(|g| g == "Zürich"), "grouped by office: {groups}");
+    let href = in_shadow(&b, "return sr.querySelector('.job-title').href").await;
+    assert!(href.as_str().unwrap().starts_with(&format!("{}/boards/{token}/jobs/", s.worker.base)), "{href}");
+    let asked = b.client.execute("return performance.getEntriesByType('resource').map(e => e.name)", vec![]).await.unwrap();
+    let blocked = format!("{}/widget.js", s.worker.base);
+    assert!(
+        asked.as_array().unwrap().iter().all(|n| !n.as_str().unwrap().starts_with(&s.worker.base) || n == &Value::from(blocked.as_str())),
+        "nothing from the worker but the blocked loader: {asked}"
+    );
+
+    // With the loader: no first paint asked for, the wasm takes the board over where it is
+    // (the first job moves by less than 2 px), grouped the same, and search works.
+    b.cdp("Network.setBlockedURLs", json!({"urls": []})).await;
+    b.client.goto(&page).await.unwrap();
+    b.wait_until(30, "the live widget", async |b: &Browser| b.job_titles().await.len() == 44).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!fetched_a_fragment(&b).await, "the board came with the page");
+    assert_eq!(in_shadow(&b, "return sr.querySelectorAll('.ghw').length").await, 1, "the included board was taken over");
+    let frames = b.client.execute("return window.__frames", vec![]).await.unwrap();
+    let frames = frames.as_array().cloned().unwrap_or_default();
+    let before = frames.iter().rev().find(|f| f["fragment"] == true).expect("the included board was on screen first");
+    let after = frames.iter().find(|f| f["fragment"] == false).expect("the live widget took over");
+    assert!(frames.iter().all(|f| f["blank"] != true), "a frame without jobs: {frames:?}");
+    for k in ["x", "y", "w", "h"] {
+        let d = (before[k].as_f64().unwrap() - after[k].as_f64().unwrap()).abs();
+        assert!(d < 2.0, "the first job moved by {d} px in {k} when the wasm took over: {before} → {after}");
+    }
+    let groups = b.in_widget("return [...root.querySelectorAll('.group h3')].map(h => h.textContent)").await;
+    assert!(groups.as_array().unwrap().iter().any(|g| g == "Zürich"), "the live widget drew the same view: {groups}");
+    b.widget_element("input[type=search]").await.send_keys("zurich").await.unwrap();
+    b.wait_until(10, "search results", async |b: &Browser| b.job_titles().await.len() == 3).await;
+    assert!(b.console_errors().await.is_empty());
+    b.close().await;
+}
+
+#[test]
+fn a_server_include_is_the_slot_with_its_board_and_the_usual_tag() {
+    let s = e2e::stack();
+    let token = board("northwind", "include-api");
+    let url = format!("{}/boards/{token}/include.html?group_by=office&lang=de&index=4&ghw_q=x&count=1", s.worker.base);
+    let r = reqwest::blocking::get(&url).unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(r.headers()["cache-tag"].to_str().unwrap(), format!("board:{token}"));
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age=60"), "as fresh as the listing");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let body = r.text().unwrap();
+    let head = format!("<div data-greenhouse-board=\"{token}\" data-group-by=\"office\" data-lang=\"de\"><template shadowrootmode=\"open\">");
+    assert!(body.starts_with(&head), "{}", &body[..200]);
+    let tail = format!("</template></div>\n<script src=\"{}/widget.js\" data-board=\"{token}\" async></script>\n", s.worker.base);
+    assert!(body.ends_with(&tail), "the usual tag after it");
+    assert!(body.contains("data-fragment") && body.contains("44 Stellen"), "the board, in German");
+    assert!(!body.contains("ghw5_"), "no other widget's prefix, no filter state");
+    let r = reqwest::blocking::Client::new().get(&url).header("If-None-Match", &etag).send().unwrap();
+    assert_eq!(r.status(), 304);
+    // A board that cannot be drawn: its empty slot and the tag, briefly cached.
+    let r = reqwest::blocking::get(format!("{}/boards/no-such-board/include.html", s.worker.base)).unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=10");
+    assert_eq!(
+        r.text().unwrap(),
+        format!("<div data-greenhouse-board=\"no-such-board\" data-lang=\"en\"></div>\n<script src=\"{}/widget.js\" data-board=\"no-such-board\" async></script>\n", s.worker.base)
+    );
+    let r = reqwest::blocking::get(format!("{}/boards/bad%20token/include.html", s.worker.base)).unwrap();
+    assert_eq!(r.status(), 400);
+}

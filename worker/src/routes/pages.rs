@@ -107,12 +107,47 @@ pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     Ok(crate::http::tagged(resp, &token, None)?)
 }
 
+/// `GET /boards/{token}/include.html?group_by=…`: the board as HTML for the host's own server
+/// to put into its page (see [`crate::board_script::include`]), with the options of a board
+/// script's URL. Cached like the listing; a board that cannot be drawn gets its empty slot and
+/// the tag, briefly cached.
+pub async fn include(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    use crate::board_script;
+    let token = super::board::token(&ctx)?;
+    let url = req.url()?;
+    let origin = url.origin().ascii_serialization();
+    let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let options = board_script::options(&pairs);
+    let fragment = crate::fragment::Options::from_query(&options);
+    let (lang, base) = (fragment.lang.tag(), format!("{origin}/"));
+    let now = Date::now().as_millis();
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    let resp = match cache::board(&super::layers(&ctx), &token, now).await {
+        Ok(s) => {
+            let html = super::board::first_paint(&s, &fragment, &origin);
+            let body = board_script::include(&base, &token, &options, lang, Some(&html));
+            crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), HTML)?
+        }
+        Err(e) => {
+            worker::console_warn!("include for {token}: no first paint: {e:?}");
+            uncached(board_script::include(&base, &token, &options, lang, None), "public, max-age=10", HTML)?
+        }
+    };
+    Ok(crate::http::tagged(resp, &token, None)?)
+}
+
+const HTML: &str = "text/html; charset=utf-8";
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
 /// A script outside the listing's cache rules (no ETag), readable from any origin.
 fn uncached_script(body: String, cache_control: &str) -> Result<Response, ApiError> {
+    uncached(body, cache_control, JAVASCRIPT)
+}
+
+/// An answer outside the listing's cache rules (no ETag), readable from any origin.
+fn uncached(body: String, cache_control: &str, content_type: &str) -> Result<Response, ApiError> {
     let headers = Headers::new();
-    headers.set("Content-Type", JAVASCRIPT)?;
+    headers.set("Content-Type", content_type)?;
     headers.set("Cache-Control", cache_control)?;
     crate::http::cors(&headers)?;
     Ok(Response::ok(body)?.with_headers(headers))
