@@ -63,15 +63,16 @@
   // A tag without data-board only brings the code: <greenhouse-jobs> elements and candidate
   // components mount themselves.
   if (!script.hasAttribute("data-board")) return;
-  var target = null;
-  var slots = document.querySelectorAll("[data-greenhouse-board]");
-  for (var i = 0; i < slots.length; i++) {
-    // Tokens are one board in any case (the board script names it in lower case).
-    if ((slots[i].getAttribute("data-greenhouse-board") || "").toLowerCase() === board.toLowerCase() && !slots[i].hasAttribute("data-ghw-mounted")) {
-      target = slots[i];
-      break;
-    }
+  // The board's slot: the one right before the tag (a server include's), else the first free
+  // one for this board. Tokens are one board in any case (the board script names it in lower
+  // case).
+  function free(el) {
+    return !!el && el.hasAttribute("data-greenhouse-board") && !el.hasAttribute("data-ghw-mounted") &&
+      (el.getAttribute("data-greenhouse-board") || "").toLowerCase() === board.toLowerCase();
   }
+  var target = free(script.previousElementSibling) ? script.previousElementSibling : null;
+  var slots = document.querySelectorAll("[data-greenhouse-board]");
+  for (var i = 0; !target && i < slots.length; i++) if (free(slots[i])) target = slots[i];
   if (!target) {
     target = document.createElement("div");
     target.setAttribute("data-greenhouse-board", board);

@@ -127,8 +127,15 @@ impl Takeover {
         if let Some((fragment, root)) = self.0.try_update_value(Option::take).flatten() {
             // A job link focused in the first paint stays focused: the same job's link here.
             let shadow = root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok();
-            let focused = shadow.and_then(|s| s.active_element()).filter(|e| fragment.contains(Some(e)));
+            let focused = shadow.as_ref().and_then(|s| s.active_element()).filter(|e| fragment.contains(Some(e)));
             let job = focused.and_then(|e| e.get_attribute("data-job-id"));
+            // The first paint's style sheet stays for the live board; one drawn by an older
+            // deploy (a server include a static site built long ago) gets this widget's.
+            if let Some(style) = shadow.as_ref().and_then(|s| s.query_selector("style").ok().flatten()) {
+                if style.text_content().as_deref() != Some(STYLE) {
+                    style.set_text_content(Some(STYLE));
+                }
+            }
             fragment.remove();
             let _ = root.style().remove_property("display");
             if let Some(link) = job.and_then(|id| root.query_selector(&format!("[data-job-id='{id}']")).ok().flatten()) {

@@ -110,7 +110,7 @@ pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 /// `GET /boards/{token}/include.html?group_by=…`: the board as HTML for the host's own server
 /// to put into its page (see [`crate::board_script::include`]), with the options of a board
 /// script's URL. Cached like the listing; a board that cannot be drawn gets its empty slot and
-/// the tag, briefly cached.
+/// the tag, briefly cached, under the error's status (404 unknown, 502 Greenhouse failing).
 pub async fn include(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     use crate::board_script;
     let token = super::board::token(&ctx)?;
@@ -129,8 +129,10 @@ pub async fn include(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
             crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), HTML)?
         }
         Err(e) => {
+            // Still a slot that works if pasted, but with the error's status, so a host's build
+            // or cache keeps the include it has rather than an empty one.
             worker::console_warn!("include for {token}: no first paint: {e:?}");
-            uncached(board_script::include(&base, &token, &options, lang, None), "public, max-age=10", HTML)?
+            uncached(board_script::include(&base, &token, &options, lang, None), "public, max-age=10", HTML)?.with_status(e.status())
         }
     };
     Ok(crate::http::tagged(resp, &token, None)?)
