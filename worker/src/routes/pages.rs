@@ -70,81 +70,88 @@ async fn loader(ctx: &Ctx, origin: &str) -> Result<std::rc::Rc<str>, ApiError> {
     Ok(text)
 }
 
-/// `GET /boards/{token}/widget.js?group_by=…`: the loader with the board's first paint in it
-/// (see [`crate::board_script`]), as fresh as the board's listing and under its Cache-Tag.
-/// A board that cannot be drawn now still gets the loader, which then mounts as with the
-/// usual tag (and shows the widget's own error state), cached briefly.
-pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    use crate::board_script;
-    let token = super::board::token(&ctx)?;
+/// What a board's script and its server include are asked for: the board, the worker's origin
+/// and the options in the URL's query (the fragment's names).
+struct Ask {
+    token: String,
+    origin: String,
+    base: String,
+    options: Vec<(String, String)>,
+    fragment: crate::fragment::Options,
+}
+
+fn ask(req: &Request, ctx: &Ctx) -> Result<Ask, ApiError> {
+    let token = super::board::token(ctx)?;
     let url = req.url()?;
     let origin = url.origin().ascii_serialization();
     let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let options = board_script::options(&pairs);
+    let options = crate::board_script::options(&pairs);
     let fragment = crate::fragment::Options::from_query(&options);
-    let (key, lang, base) = (board_script::key(&options), fragment.lang.tag(), format!("{origin}/"));
-    let loader = match loader(&ctx, &origin).await {
+    Ok(Ask { base: format!("{origin}/"), token, origin, options, fragment })
+}
+
+/// The answer `body` makes of the asked board's first paint: as fresh as the board's listing
+/// (its cache headers, ETag and `304`) and under its Cache-Tag. A board that cannot be drawn
+/// now gets `body(None)`, cached briefly, under the error's status when `error_status`.
+async fn drawn(
+    req: &Request,
+    ctx: &Ctx,
+    a: &Ask,
+    content_type: &str,
+    error_status: bool,
+    body: impl Fn(Option<&str>) -> String,
+) -> Result<Response, ApiError> {
+    let now = Date::now().as_millis();
+    let inm = req.headers().get("If-None-Match").ok().flatten();
+    let resp = match cache::board(&super::layers(ctx), &a.token, now).await {
+        Ok(s) => {
+            let body = body(Some(&super::board::first_paint(&s, &a.fragment, &a.origin)));
+            crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), content_type)?
+        }
+        Err(e) => {
+            worker::console_warn!("{} for {}: no first paint: {e:?}", req.path(), a.token);
+            let resp = uncached(body(None), "public, max-age=10", content_type)?;
+            if error_status {
+                resp.with_status(e.status())
+            } else {
+                resp
+            }
+        }
+    };
+    Ok(crate::http::tagged(resp, &a.token, None)?)
+}
+
+/// `GET /boards/{token}/widget.js?group_by=…`: the loader with the board's first paint in it
+/// (see [`crate::board_script`]). A board that cannot be drawn now still gets the loader (a
+/// `200`: a script must run), which then mounts as with the usual tag and shows the widget's
+/// own error state.
+pub async fn script(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
+    use crate::board_script;
+    let a = ask(&req, &ctx)?;
+    let (key, lang) = (board_script::key(&a.options), a.fragment.lang.tag());
+    let loader = match loader(&ctx, &a.origin).await {
         Ok(l) => l,
         Err(e) => {
             // Never a script that does nothing: the usual tag, which fetches its own first paint.
-            worker::console_error!("board script for {token}: the loader could not be read: {e:?}");
-            return uncached_script(board_script::fallback(&base, &token, &options), "no-store");
+            worker::console_error!("board script for {}: the loader could not be read: {e:?}", a.token);
+            return uncached(board_script::fallback(&a.base, &a.token, &a.options), "no-store", JAVASCRIPT);
         }
     };
-    let now = Date::now().as_millis();
-    let inm = req.headers().get("If-None-Match").ok().flatten();
-    let resp = match cache::board(&super::layers(&ctx), &token, now).await {
-        Ok(s) => {
-            let html = super::board::first_paint(&s, &fragment, &origin);
-            let body = board_script::body(&loader, &token, &base, &key, lang, Some(&html));
-            crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), JAVASCRIPT)?
-        }
-        Err(e) => {
-            worker::console_warn!("board script for {token}: no first paint: {e:?}");
-            uncached_script(board_script::body(&loader, &token, &base, &key, lang, None), "public, max-age=10")?
-        }
-    };
-    Ok(crate::http::tagged(resp, &token, None)?)
+    drawn(&req, &ctx, &a, JAVASCRIPT, false, |first| board_script::body(&loader, &a.token, &a.base, &key, lang, first)).await
 }
 
 /// `GET /boards/{token}/include.html?group_by=…`: the board as HTML for the host's own server
-/// to put into its page (see [`crate::board_script::include`]), with the options of a board
-/// script's URL. Cached like the listing; a board that cannot be drawn gets its empty slot and
-/// the tag, briefly cached, under the error's status (404 unknown, 502 Greenhouse failing).
+/// to put into its page (see [`crate::board_script::include`]). A board that cannot be drawn
+/// gets its empty slot and the tag, which still work if pasted, under the error's status (404
+/// unknown, 502 Greenhouse failing), so a host's build or cache keeps the include it has.
 pub async fn include(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
-    use crate::board_script;
-    let token = super::board::token(&ctx)?;
-    let url = req.url()?;
-    let origin = url.origin().ascii_serialization();
-    let pairs: Vec<(String, String)> = url.query_pairs().take(64).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let options = board_script::options(&pairs);
-    let fragment = crate::fragment::Options::from_query(&options);
-    let (lang, base) = (fragment.lang.tag(), format!("{origin}/"));
-    let now = Date::now().as_millis();
-    let inm = req.headers().get("If-None-Match").ok().flatten();
-    let resp = match cache::board(&super::layers(&ctx), &token, now).await {
-        Ok(s) => {
-            let html = super::board::first_paint(&s, &fragment, &origin);
-            let body = board_script::include(&base, &token, &options, lang, Some(&html));
-            crate::http::cached(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now), HTML)?
-        }
-        Err(e) => {
-            // Still a slot that works if pasted, but with the error's status, so a host's build
-            // or cache keeps the include it has rather than an empty one.
-            worker::console_warn!("include for {token}: no first paint: {e:?}");
-            uncached(board_script::include(&base, &token, &options, lang, None), "public, max-age=10", HTML)?.with_status(e.status())
-        }
-    };
-    Ok(crate::http::tagged(resp, &token, None)?)
+    let a = ask(&req, &ctx)?;
+    let lang = a.fragment.lang.tag();
+    drawn(&req, &ctx, &a, HTML, true, |first| crate::board_script::include(&a.base, &a.token, &a.options, lang, first)).await
 }
 
 const HTML: &str = "text/html; charset=utf-8";
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
-
-/// A script outside the listing's cache rules (no ETag), readable from any origin.
-fn uncached_script(body: String, cache_control: &str) -> Result<Response, ApiError> {
-    uncached(body, cache_control, JAVASCRIPT)
-}
 
 /// An answer outside the listing's cache rules (no ETag), readable from any origin.
 fn uncached(body: String, cache_control: &str, content_type: &str) -> Result<Response, ApiError> {
