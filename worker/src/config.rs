@@ -105,6 +105,9 @@ pub struct Config {
     pub job_board_keys: Secret<std::collections::HashMap<String, String>>,
     /// First retry delay of the application outbox (`OUTBOX_BACKOFF_SECONDS`, default 60).
     pub outbox_backoff_secs: u64,
+    /// The shortest time between two purges of one board (`PURGE_MIN_INTERVAL_SECONDS`,
+    /// default 30): changes inside it are purged together when it ends.
+    pub purge_min_interval_secs: u64,
     /// The authenticated APIs' hosts, US and EU (`GREENHOUSE_HARVEST_API[_EU]`,
     /// `GREENHOUSE_AUTH_API[_EU]`, `GREENHOUSE_INGESTION_API[_EU]`, `GREENHOUSE_BOARDS_API_EU`).
     pub hosts: Hosts,
@@ -184,6 +187,7 @@ impl Config {
                     .unwrap_or_default(),
             ),
             outbox_backoff_secs: num("OUTBOX_BACKOFF_SECONDS", 60, 0..=86_400),
+            purge_min_interval_secs: num("PURGE_MIN_INTERVAL_SECONDS", 30, 0..=3_600),
             hosts: Hosts {
                 boards_us: String::new(),
                 boards_eu: url("GREENHOUSE_BOARDS_API_EU", "https://boards-api.eu.greenhouse.io"),
@@ -316,6 +320,10 @@ mod tests {
         assert!(!format!("{c:?}").contains("cf-token-7f3e"), "Debug redacts the token");
         let c = cfg(&[zone, ("CF_PURGE_TOKEN", "cf-token-7f3e"), ("CF_API_BASE", "http://127.0.0.1:9/")]);
         assert_eq!(c.purge.unwrap().url(), "http://127.0.0.1:9/zones/0123456789abcdef0123456789abcdef/purge_cache");
+        // One board's purges at least 30 s apart unless set; out of range falls back.
+        assert_eq!(cfg(&[]).purge_min_interval_secs, 30);
+        assert_eq!(cfg(&[("PURGE_MIN_INTERVAL_SECONDS", "0")]).purge_min_interval_secs, 0);
+        assert_eq!(cfg(&[("PURGE_MIN_INTERVAL_SECONDS", "86400")]).purge_min_interval_secs, 30);
     }
 
     #[test]

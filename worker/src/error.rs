@@ -31,8 +31,9 @@ pub enum ApiError {
     Upstream(UpstreamError),
     #[error("Please check the highlighted fields.")]
     Validation(Vec<shared::apply::FieldError>),
-    #[error("Too many applications from here; please wait a minute and try again.")]
-    RateLimited,
+    /// A rate limit tripped; the message says whose (applications, web hooks, syncs).
+    #[error("{0}")]
+    RateLimited(&'static str),
     #[error("Please complete the check that you are not a robot, then send again.")]
     ChallengeFailed,
     #[error("The application is too large.")]
@@ -71,7 +72,7 @@ impl ApiError {
             Self::BoardNotFound(_) | Self::JobNotFound { .. } | Self::NotFound => 404,
             Self::BadRequest(_) => 400,
             Self::Validation(_) => 422,
-            Self::RateLimited => 429,
+            Self::RateLimited(_) => 429,
             Self::ChallengeFailed => 403,
             Self::PayloadTooLarge => 413,
             Self::Rejected(_) => 502,
@@ -98,7 +99,7 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::Upstream(_) => "upstream_unavailable",
             Self::Validation(_) => "validation_failed",
-            Self::RateLimited => "rate_limited",
+            Self::RateLimited(_) => "rate_limited",
             Self::ChallengeFailed => "challenge_failed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Rejected(_) => "application_rejected",

@@ -13,6 +13,11 @@
 //!   deleted when Cloudflare confirms, and otherwise retried by the cron with the outbox's
 //!   backoff, at most [`MAX_ATTEMPTS`] times and [`MAX_TAGS_PER_REQUEST`] boards per run (one
 //!   request).
+//! * No storms: one board's purges are at least `PURGE_MIN_INTERVAL_SECONDS` apart, across
+//!   every isolate (a claim in D1's `purge_sends`). A change inside the window is not sent: its
+//!   row is due when the window ends and the cron's next run purges it, once for every change
+//!   meanwhile. An owner clicking "sync now" or a flood of edits cannot use up the zone's purge
+//!   rate, which every org shares.
 //! * The API token goes only to the configured API host, in the `Authorization` header, with
 //!   redirects not followed. Errors carry statuses and Cloudflare's error codes, never a message
 //!   from the answer (which could echo the request) and never the token.
@@ -281,23 +286,47 @@ async fn done(db: &D1Database, rows: &[Row]) -> Result<(), ApiError> {
 }
 
 /// Records a change of `board`, coalesced into its pending row with a fresh attempt budget,
-/// next due at `next_at`. The row's stamp is strictly newer than any change recorded before,
+/// next due at `next_at` (with `no_later`, at `next_at` or when the row was due already,
+/// whichever is sooner: a stream of changes inside the minimum interval never postpones a
+/// purge that is due). The row's stamp is strictly newer than any change recorded before,
 /// even within one millisecond.
-async fn record(db: &D1Database, board: &str, now: u64, next_at: u64) -> Result<Option<Row>, ApiError> {
+async fn record(db: &D1Database, board: &str, now: u64, next_at: u64, no_later: bool) -> Result<Option<Row>, ApiError> {
+    let next = if no_later { "MIN(pending_purges.next_at, ?3)" } else { "?3" };
     db::first(
         db,
-        "INSERT INTO pending_purges (board, changed_at, attempts, next_at) VALUES (?1, ?2, 0, ?3) \
-         ON CONFLICT (board) DO UPDATE SET changed_at = MAX(pending_purges.changed_at + 1, ?2), attempts = 0, next_at = ?3, last_error = NULL \
-         RETURNING board, changed_at, attempts",
+        &format!(
+            "INSERT INTO pending_purges (board, changed_at, attempts, next_at) VALUES (?1, ?2, 0, ?3) \
+             ON CONFLICT (board) DO UPDATE SET changed_at = MAX(pending_purges.changed_at + 1, ?2), attempts = 0, next_at = {next}, last_error = NULL \
+             RETURNING board, changed_at, attempts"
+        ),
         &[board.into(), db::num(now), db::num(next_at)],
     )
     .await
 }
 
-/// Records a change of `board` and purges its tag now.
+/// Claims the right to purge `board` now: no purge of it was sent within `interval_ms` (in
+/// any isolate). The claim is the send's time, so the next one waits for the window again.
+async fn claim(db: &D1Database, board: &str, now: u64, interval_ms: u64) -> Result<bool, ApiError> {
+    let claimed: Option<serde_json::Value> = db::first(
+        db,
+        "INSERT INTO purge_sends (board, sent_at) VALUES (?1, ?2) \
+         ON CONFLICT (board) DO UPDATE SET sent_at = ?2 WHERE purge_sends.sent_at <= ?3 RETURNING sent_at",
+        &[board.into(), db::num(now), db::num(now.saturating_sub(interval_ms))],
+    )
+    .await?;
+    Ok(claimed.is_some())
+}
+
+/// Records a change of `board` and purges its tag now, or, when the board was purged within
+/// the minimum interval, leaves the change due when the interval ends (the cron sends it).
 async fn record_and_send(cfg: &Config, db: &D1Database, s: &Settings, board: &str, now: u64) -> Result<(), ApiError> {
     let Some(tag) = board_tag(board) else { return Ok(()) };
-    let Some(row) = record(db, board, now, now + HOLD_MS).await? else { return Ok(()) };
+    let interval = cfg.purge_min_interval_secs * 1000;
+    if !claim(db, board, now, interval).await? {
+        record(db, board, now, now + interval, true).await?;
+        return Ok(());
+    }
+    let Some(row) = record(db, board, now, now + HOLD_MS, false).await? else { return Ok(()) };
     match send(s, timeout_ms(cfg), &[tag]).await {
         Ok(()) => done(db, &[row]).await,
         Err(e) => {
@@ -335,7 +364,7 @@ pub async fn queue(cfg: &Config, db: &D1Database, board: &str, now: u64) {
     if cfg.purge.is_none() || board_tag(board).is_none() {
         return;
     }
-    if let Err(e) = record(db, &crate::cache::canonical(board), now, now).await {
+    if let Err(e) = record(db, &crate::cache::canonical(board), now, now, false).await {
         worker::console_error!("purge of board:{board}: {e:?}");
     }
 }
@@ -356,6 +385,17 @@ pub async fn retry_due(cfg: &Config, db: &D1Database, now: u64) -> Result<usize,
         return Ok(0);
     }
     let tags: Vec<String> = rows.iter().filter_map(|r| board_tag(&r.board)).collect();
+    // These boards' windows start now; claims past their window are let go.
+    let mut claims =
+        vec![db::stmt(db, "DELETE FROM purge_sends WHERE sent_at < ?1", &[db::num(now.saturating_sub(cfg.purge_min_interval_secs * 1000))])?];
+    for r in &rows {
+        claims.push(db::stmt(
+            db,
+            "INSERT INTO purge_sends (board, sent_at) VALUES (?1, ?2) ON CONFLICT (board) DO UPDATE SET sent_at = MAX(purge_sends.sent_at, ?2)",
+            &[r.board.as_str().into(), db::num(now)],
+        )?);
+    }
+    db::batch(db, claims).await?;
     match send(s, timeout_ms(cfg), &tags).await {
         Ok(()) => {
             done(db, &rows).await?;

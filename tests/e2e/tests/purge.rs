@@ -14,12 +14,17 @@ use shared::jobs::OrgJobs;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+const PURGE_INTERVAL_SECS: u64 = 5;
+
 fn purge_vars(fake_url: &str) -> Vec<(String, String)> {
     vec![
         ("CF_ZONE_ID".into(), ZONE_ID.into()),
         ("CF_PURGE_TOKEN".into(), API_TOKEN.into()),
         // Every upstream is configuration: the fake serves Cloudflare's API too.
         ("CF_API_BASE".into(), fake_url.into()),
+        // One board's purges at least 5 s apart (30 s by default), so a test sees a storm
+        // coalesced and the window end.
+        ("PURGE_MIN_INTERVAL_SECONDS".into(), PURGE_INTERVAL_SECS.to_string()),
     ]
 }
 
@@ -86,6 +91,14 @@ fn deliver(org: &str, secret: &str, event_id: &str) -> (u16, Value) {
     (r.status().as_u16(), r.json().unwrap_or_default())
 }
 
+/// Connects `board` to `org`; the owners' key of its first listed job.
+fn connected_with_a_job(org: &str, board: &str) -> String {
+    connect_board(org, board, None);
+    let listing: shared::api::BoardListing = get(&format!("/api/v1/boards/{board}/jobs")).json().unwrap();
+    let jobs: OrgJobs = owner_call(Method::GET, org, "/jobs", None).json().unwrap();
+    jobs.jobs.iter().find(|j| j.id == Some(listing.jobs[0].id)).expect("the job is managed").key.clone()
+}
+
 fn pending(board: &str) -> Value {
     stack().worker.d1(&format!("SELECT board, attempts, last_error FROM pending_purges WHERE board = '{board}'"))
 }
@@ -150,22 +163,62 @@ fn a_web_hook_change_purges_the_board_once() {
 fn sync_now_and_an_owner_edit_purge_the_board() {
     let _turn = serial();
     let (org, t) = ("purge-sync-org", board("northwind", "purge-sync"));
-    connect_board(org, &t, None);
-    let listing: shared::api::BoardListing = get(&format!("/api/v1/boards/{t}/jobs")).json().unwrap();
+    let key = connected_with_a_job(org, &t);
     let r = owner_call(Method::POST, org, "/sync", None);
     assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
     exactly(&t, 1);
 
     // The owner features a job visitors see: every data centre's copy goes.
-    let jobs: OrgJobs = owner_call(Method::GET, org, "/jobs", None).json().unwrap();
-    let key = jobs.jobs.iter().find(|j| j.id == Some(listing.jobs[0].id)).expect("the job is managed").key.clone();
     let r = owner_call(Method::PATCH, org, &format!("/jobs/{key}"), Some(json!({"featured": true})));
     assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    // Right after the sync's purge: not sent now, due when the board's minimum interval ends,
+    // and sent by the cron then.
+    exactly(&t, 1);
+    assert_eq!(pending(&t), json!([{"board": t, "attempts": 0, "last_error": null}]));
+    std::thread::sleep(Duration::from_secs(PURGE_INTERVAL_SECS));
+    stack().worker.run_cron();
     exactly(&t, 2);
+    assert_eq!(pending(&t), json!([]));
     // The same edit again changes nothing visible: no purge.
+    std::thread::sleep(Duration::from_secs(PURGE_INTERVAL_SECS));
     let r = owner_call(Method::PATCH, org, &format!("/jobs/{key}"), Some(json!({"featured": true})));
     assert_eq!(r.status(), 200);
     exactly(&t, 2);
+    assert_eq!(pending(&t), json!([]));
+}
+
+#[test]
+fn a_storm_of_changes_purges_a_board_once_per_interval_and_sync_now_is_rate_limited() {
+    let _turn = serial();
+    let (org, t) = ("purge-storm-org", board("northwind", "purge-storm"));
+    let key = connected_with_a_job(org, &t);
+    // Twelve visible edits in a row (featured on, off, on…): the first purges at once, the
+    // rest wait for the board's window and go out as one purge.
+    for i in 0..12 {
+        let r = owner_call(Method::PATCH, org, &format!("/jobs/{key}"), Some(json!({"featured": i % 2 == 0})));
+        assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    }
+    exactly(&t, 1);
+    assert_eq!(pending(&t).as_array().map(Vec::len), Some(1), "the rest, coalesced");
+    stack().worker.run_cron();
+    exactly(&t, 1);
+    std::thread::sleep(Duration::from_secs(PURGE_INTERVAL_SECS));
+    stack().worker.run_cron();
+    exactly(&t, 2);
+    assert_eq!(pending(&t), json!([]));
+
+    // "Sync now" flooded: ten a minute per org, then 429 with the stable code; another org's
+    // sync is not affected.
+    let statuses: Vec<u16> = (0..12).map(|_| owner_call(Method::POST, org, "/sync", None).status().as_u16()).collect();
+    assert!(statuses[..10].iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(&statuses[10..], &[429, 429], "{statuses:?}");
+    let r: Value = owner_call(Method::POST, org, "/sync", None).json().unwrap();
+    assert_eq!(r["error"]["code"], "rate_limited", "{r}");
+    let (other, other_board) = ("purge-storm-other", board("northwind", "purge-storm-other"));
+    connect_board(other, &other_board, None);
+    assert_eq!(owner_call(Method::POST, other, "/sync", None).status(), 200);
+    // And the ten syncs, each announcing a change, still purged the board at most once per window.
+    assert!(purges_of(&t).len() <= 3, "{:?}", purges_of(&t));
 }
 
 #[test]

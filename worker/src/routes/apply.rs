@@ -55,7 +55,7 @@ async fn rate_limit(ctx: &Ctx, ip: &str, board: &str) -> Result<(), ApiError> {
     for (binding, key) in [("APPLY_IP_LIMIT", ip), ("APPLY_BOARD_LIMIT", board)] {
         if let Ok(limiter) = ctx.env.rate_limiter(binding) {
             if !limiter.limit(key.to_string()).await?.success {
-                return Err(ApiError::RateLimited);
+                return Err(ApiError::RateLimited("Too many applications from here; please wait a minute and try again."));
             }
         }
     }

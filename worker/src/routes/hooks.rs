@@ -36,7 +36,7 @@ pub const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
 async fn limit(ctx: &RouteContext<App>, key: String) -> Result<(), ApiError> {
     if let Ok(limiter) = ctx.env.rate_limiter("WEBHOOK_LIMIT") {
         if !limiter.limit(key).await?.success {
-            return Err(ApiError::RateLimited);
+            return Err(ApiError::RateLimited("Too many web hook deliveries; please wait a minute."));
         }
     }
     Ok(())

@@ -211,6 +211,13 @@ pub async fn check(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn sync(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
     let org = org(&ctx)?;
     authorize(&req, &ctx, &org)?;
+    // Each sync asks Greenhouse (and purges the board everywhere): an owner's clicks, or a
+    // script with an owner's token, get a few per minute (the binding `SYNC_LIMIT`, per org).
+    if let Ok(limiter) = ctx.env.rate_limiter("SYNC_LIMIT") {
+        if !limiter.limit(org.clone()).await?.success {
+            return Err(ApiError::RateLimited("This board was synced several times in the last minute; please wait a minute and try again."));
+        }
+    }
     let db = ctx.env.d1("DB")?;
     let board = connect::org_board(&db, &org).await?.ok_or_else(|| ApiError::BadRequest("Connect a job board first.".into()))?;
     let report = crate::sync::board(&super::layers(&ctx), &db, &board, Some(&org), Date::now().as_millis()).await?;
