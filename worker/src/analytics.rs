@@ -290,10 +290,16 @@ pub fn statements_json(batch: &[(Key, u64)]) -> Vec<String> {
         .collect()
 }
 
+/// The new sources of a chunk, ranked per board and day, take only the places left under the
+/// cap (`?2`) by the sources already stored (other isolates' flushes included), so a board
+/// never has more than the cap on a day.
 pub const SOURCES_SQL: &str = "INSERT INTO analytics_sources (board, day, source) \
-     SELECT DISTINCT json_extract(r.value, '$[0]'), json_extract(r.value, '$[2]'), json_extract(r.value, '$[3]') FROM json_each(?1) AS r \
-     WHERE json_extract(r.value, '$[3]') NOT IN ('direct', 'other') \
-     AND (SELECT COUNT(*) FROM analytics_sources s WHERE s.board = json_extract(r.value, '$[0]') AND s.day = json_extract(r.value, '$[2]')) < ?2 \
+     SELECT b, d, src FROM ( \
+       SELECT b, d, src, ROW_NUMBER() OVER (PARTITION BY b, d ORDER BY src) AS k FROM ( \
+         SELECT DISTINCT json_extract(r.value, '$[0]') AS b, json_extract(r.value, '$[2]') AS d, json_extract(r.value, '$[3]') AS src \
+         FROM json_each(?1) AS r WHERE json_extract(r.value, '$[3]') NOT IN ('direct', 'other')) AS fresh \
+       WHERE NOT EXISTS (SELECT 1 FROM analytics_sources s WHERE s.board = fresh.b AND s.day = fresh.d AND s.source = fresh.src)) AS ranked \
+     WHERE ranked.k + (SELECT COUNT(*) FROM analytics_sources s WHERE s.board = ranked.b AND s.day = ranked.d) <= ?2 \
      ON CONFLICT DO NOTHING";
 
 pub const COUNTS_SQL: &str = "INSERT INTO analytics (board, day, source, kind, job_id, n) \

@@ -337,3 +337,24 @@ async fn a_board_script_or_server_include_view_counts_once_when_it_paints_even_w
     assert_eq!(source(&r, "script").list_views, 4, "{:?}", r.sources);
     b.close().await;
 }
+
+#[test]
+fn the_daily_source_cap_holds_whatever_other_isolates_flushed_before() {
+    let (org, board) = ("analytics-cap-isolates", "northwind--analytics-cap-isolates");
+    connect_board(org, board, None);
+    let day = shared::analytics::day_of(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64);
+    let cap = shared::analytics::MAX_SOURCES_PER_DAY;
+    // Other isolates already brought all but one of today's sources (their flushes, as rows).
+    let rows: Vec<String> = (1..cap).map(|i| format!("('{board}', {day}, 'earlier-{i}')")).collect();
+    stack().worker.d1(&format!("INSERT INTO analytics_sources (board, day, source) VALUES {}", rows.join(", ")));
+    // This isolate has seen none of them: it brings as many new ones as its own cap lets it.
+    for i in 0..cap {
+        assert_eq!(get(BROWSER_UA, &format!("/api/v1/boards/{board}/jobs?count=1&gh_src=new-{i:02}")), 200);
+    }
+    let r = flushed_until(org, Funnel { list_views: cap as u64, ..Default::default() });
+    let n = stack().worker.d1(&format!("SELECT COUNT(*) AS n FROM analytics_sources WHERE board = '{board}' AND day = {day}"));
+    assert_eq!(n[0]["n"].as_u64(), Some(cap as u64), "never more than {cap} sources a day");
+    // One new source took the last place; the others were counted, under `other`.
+    assert_eq!(source(&r, "other").list_views, cap as u64 - 1, "{:?}", r.sources);
+    assert_eq!(r.sources.iter().filter(|s| s.source.starts_with("new-")).count(), 1, "{:?}", r.sources);
+}
