@@ -104,7 +104,8 @@
   // as it arrives, then the wasm, which takes it over. Returns the mount's state, which
   // `stop` ends.
   // With `count`, this mount stands for a view of the board in the owners' analytics (a page
-  // load, or an element added to the page; not an element whose attributes changed).
+  // load, an element added to the page or switched to another board; not an element whose
+  // other attributes changed).
   // `inline`: a board script's first paint, shown at once when it was drawn for these options.
   function start(target, options, count, inline) {
     var bundle = options.mode === "connect" ? "console/gh_console" : "widget/gh_widget";
@@ -309,10 +310,15 @@
           // Our data-theme only: a host's own stays unless the attribute sets one.
           if (o.theme) el.setAttribute("data-theme", o.theme);
           else if (el._ghw && el._ghw.theme) el.removeAttribute("data-theme");
-          var fresh = !el._ghw;
+          // A view of a board: a new element, or another board in the same one (not another
+          // grouping or language of the same board). Another board's open job is not reopened.
+          var board = o.board.toLowerCase();
+          var other = !el._ghw || el._ghw.board !== board;
           if (el._ghw) stop(el, el._ghw, true);
-          el._ghw = start(el, o, fresh);
+          if (other) delete el.__ghwReopened;
+          el._ghw = start(el, o, other);
           el._ghw.key = key;
+          el._ghw.board = board;
           el._ghw.theme = !!o.theme;
         });
       }

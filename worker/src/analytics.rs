@@ -234,11 +234,12 @@ pub fn marked(url: &url::Url) -> bool {
     url.query_pairs().take(64).any(|(k, _)| k == "count")
 }
 
-/// Counts a view (list, job, start) a read request stands for: only when it is marked, and
-/// not from a bot.
+/// Counts what a visitor's request stands for, not from a bot: a view (list, job) only when
+/// the read is marked (the widget's other reads of the same data count nothing), a start
+/// always (its beacon is sent for nothing else).
 pub fn count_request(req: &Request, l: &Layers<'_>, board: &str, job: u64, kind: Kind) {
     let Ok(url) = req.url() else { return };
-    if !marked(&url) {
+    if kind != Kind::Start && !marked(&url) {
         return;
     }
     if is_bot(req) {

@@ -358,3 +358,46 @@ fn the_daily_source_cap_holds_whatever_other_isolates_flushed_before() {
     assert_eq!(source(&r, "other").list_views, cap as u64 - 1, "{:?}", r.sources);
     assert_eq!(r.sources.iter().filter(|s| s.source.starts_with("new-")).count(), 1, "{:?}", r.sources);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_element_switched_to_another_board_counts_a_view_of_it_and_a_regrouping_does_not() {
+    let Some((_, host, b)) = browser::setup().await else { return };
+    let (org_a, board_a) = ("analytics-el-a", "northwind--analytics-el-a");
+    let (org_b, board_b) = ("analytics-el-b", "northwind--analytics-el-b");
+    tokio::task::spawn_blocking(move || {
+        connect_board(org_a, board_a, None);
+        connect_board(org_b, board_b, None);
+    })
+    .await
+    .unwrap();
+    let page = host.page(
+        "analytics-element",
+        "en",
+        "",
+        &format!("<main><h1>Careers</h1><script src=\"{{worker}}/widget.js\" async></script><greenhouse-jobs id=\"el\" board=\"{board_a}\"></greenhouse-jobs></main>"),
+    );
+    b.cdp("Network.enable", serde_json::json!({})).await;
+    b.cdp("Network.setUserAgentOverride", serde_json::json!({"userAgent": BROWSER_UA})).await;
+    b.client.goto(&format!("{page}?gh_src=element")).await.unwrap();
+    // The live board of `board` on screen, grouped by office or not.
+    let live = |board: &str, by_office: bool| {
+        format!(
+            "const sr = document.getElementById('el').shadowRoot; const r = sr && [...sr.querySelectorAll('.ghw')].find(r => !r.hasAttribute('data-fragment') && r.style.display !== 'none'); \
+             return !!r && r.querySelectorAll('.job').length === 44 && [...r.querySelectorAll('.group h3')].some(h => h.textContent === 'Berlin') === {by_office} \
+             && performance.getEntriesByType('resource').some(e => e.name.includes('/boards/{board}/'))"
+        )
+    };
+    let shown = |script: String| async move |b: &Browser| b.client.execute(&script, vec![]).await.unwrap() == true;
+    b.wait_until(30, "board A", shown(live(board_a, false))).await;
+    // The app shows another board in the same element: a view of that board.
+    b.client.execute(&format!("document.getElementById('el').setAttribute('board', '{board_b}'); return null"), vec![]).await.unwrap();
+    b.wait_until(30, "board B", shown(live(board_b, false))).await;
+    // Then only regroups it: the same view, not counted again.
+    b.client.execute("document.getElementById('el').setAttribute('group-by', 'office'); return null", vec![]).await.unwrap();
+    b.wait_until(30, "board B by office", shown(live(board_b, true))).await;
+    let one = Funnel { list_views: 1, ..Default::default() };
+    let (a, b_) = tokio::task::spawn_blocking(move || (flushed_until(org_a, one), flushed_until(org_b, one))).await.unwrap();
+    assert_eq!(source(&a, "element").list_views, 1, "{:?}", a.sources);
+    assert_eq!(source(&b_, "element").list_views, 1, "{:?}", b_.sources);
+    b.close().await;
+}

@@ -37,9 +37,9 @@ fn respond_with<T: Serialize>(req: &Request, ctx: &Ctx, value: &T, s: &Served, n
     Ok(tagged(cached_json(&body, &etag(body.as_bytes()), inm.as_deref(), s.status, s.prepared.age_secs(now))?, &token(ctx)?, job)?)
 }
 
-/// Counts the view a marked read request stands for (see [`crate::analytics`]): after the
-/// board (and job) was found, so made-up tokens and ids count nothing, and only for a board an
-/// org connected (no one could read the others' counts).
+/// Counts what a visitor's request stands for (see [`crate::analytics::count_request`]): after
+/// the board (and job) was found, so made-up tokens and ids count nothing, and only for a board
+/// an org connected (no one could read the others' counts).
 fn count(req: &Request, ctx: &Ctx, s: &Served, job: u64, kind: Kind) {
     if !s.prepared.snapshot.overlay.connected {
         return;
@@ -139,13 +139,7 @@ pub async fn start(req: Request, ctx: Ctx) -> Result<Response, ApiError> {
         board: board.clone(),
         job: ctx.param("id").cloned().unwrap_or_default().chars().take(40).collect(),
     })?;
-    if !s.prepared.snapshot.overlay.connected {
-        // Nobody could read it.
-    } else if crate::analytics::is_bot(&req) {
-        crate::metrics::count(|c| c.analytics_bots += 1);
-    } else {
-        crate::analytics::count(&super::layers(&ctx), &board, id, &crate::analytics::source_of(&req.url()?), Kind::Start);
-    }
+    count(&req, &ctx, &s, id, Kind::Start);
     let headers = worker::Headers::new();
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Cache-Control", "no-store")?;
