@@ -311,11 +311,11 @@
           if (o.theme) el.setAttribute("data-theme", o.theme);
           else if (el._ghw && el._ghw.theme) el.removeAttribute("data-theme");
           // A view of a board: a new element, or another board in the same one (not another
-          // grouping or language of the same board). Another board's open job is not reopened.
+          // grouping or language of the same board, which keeps its board on screen until
+          // redrawn). Another board's first paint is its own, not the old board's links.
           var board = o.board.toLowerCase();
           var other = !el._ghw || el._ghw.board !== board;
-          if (el._ghw) stop(el, el._ghw, true);
-          if (other) delete el.__ghwReopened;
+          if (el._ghw) stop(el, el._ghw, !other);
           el._ghw = start(el, o, other);
           el._ghw.key = key;
           el._ghw.board = board;

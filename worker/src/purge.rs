@@ -14,9 +14,9 @@
 //!   backoff, at most [`MAX_ATTEMPTS`] times and [`MAX_TAGS_PER_REQUEST`] boards per run (one
 //!   request).
 //! * No storms: one board's purges are at least `PURGE_MIN_INTERVAL_SECONDS` apart, across
-//!   every isolate (a claim in D1's `purge_sends`). A change inside the window is not sent: its
-//!   row is due when the window ends and the cron's next run purges it, once for every change
-//!   meanwhile. An owner clicking "sync now" or a flood of edits cannot use up the zone's purge
+//!   every isolate and the cron (a claim in D1's `purge_sends`, which the cron's selection
+//!   respects too). A change inside the window is not sent: its row waits and the cron's first
+//!   run after the window purges it, once for every change meanwhile. An owner clicking "sync now" or a flood of edits cannot use up the zone's purge
 //!   rate, which every org shares.
 //! * The API token goes only to the configured API host, in the `Authorization` header, with
 //!   redirects not followed. Errors carry statuses and Cloudflare's error codes, never a message
@@ -286,19 +286,16 @@ async fn done(db: &D1Database, rows: &[Row]) -> Result<(), ApiError> {
 }
 
 /// Records a change of `board`, coalesced into its pending row with a fresh attempt budget,
-/// next due at `next_at` (with `no_later`, at `next_at` or when the row was due already,
-/// whichever is sooner: a stream of changes inside the minimum interval never postpones a
-/// purge that is due). The row's stamp is strictly newer than any change recorded before,
-/// even within one millisecond.
-async fn record(db: &D1Database, board: &str, now: u64, next_at: u64, no_later: bool) -> Result<Option<Row>, ApiError> {
-    let next = if no_later { "MIN(pending_purges.next_at, ?3)" } else { "?3" };
+/// due at `next_at` or when the row was due already, whichever is sooner (a stream of changes
+/// never postpones a purge that is due). The row's stamp is strictly newer than any change
+/// recorded before, even within one millisecond.
+async fn record(db: &D1Database, board: &str, now: u64, next_at: u64) -> Result<Option<Row>, ApiError> {
     db::first(
         db,
-        &format!(
-            "INSERT INTO pending_purges (board, changed_at, attempts, next_at) VALUES (?1, ?2, 0, ?3) \
-             ON CONFLICT (board) DO UPDATE SET changed_at = MAX(pending_purges.changed_at + 1, ?2), attempts = 0, next_at = {next}, last_error = NULL \
-             RETURNING board, changed_at, attempts"
-        ),
+        "INSERT INTO pending_purges (board, changed_at, attempts, next_at) VALUES (?1, ?2, 0, ?3) \
+         ON CONFLICT (board) DO UPDATE SET changed_at = MAX(pending_purges.changed_at + 1, ?2), attempts = 0, \
+         next_at = MIN(pending_purges.next_at, ?3), last_error = NULL \
+         RETURNING board, changed_at, attempts",
         &[board.into(), db::num(now), db::num(next_at)],
     )
     .await
@@ -318,15 +315,18 @@ async fn claim(db: &D1Database, board: &str, now: u64, interval_ms: u64) -> Resu
 }
 
 /// Records a change of `board` and purges its tag now, or, when the board was purged within
-/// the minimum interval, leaves the change due when the interval ends (the cron sends it).
+/// the minimum interval, leaves the change due when that interval has passed (the cron sends
+/// it). The change is recorded before anything else, so whatever fails after, the cron has it.
 async fn record_and_send(cfg: &Config, db: &D1Database, s: &Settings, board: &str, now: u64) -> Result<(), ApiError> {
     let Some(tag) = board_tag(board) else { return Ok(()) };
     let interval = cfg.purge_min_interval_secs * 1000;
+    // Due no sooner than the window (or, with none, than an attempt's hold): the cron leaves it
+    // to the send below meanwhile.
+    let due = now + if interval > 0 { interval } else { HOLD_MS };
+    let Some(row) = record(db, board, now, due).await? else { return Ok(()) };
     if !claim(db, board, now, interval).await? {
-        record(db, board, now, now + interval, true).await?;
         return Ok(());
     }
-    let Some(row) = record(db, board, now, now + HOLD_MS, false).await? else { return Ok(()) };
     match send(s, timeout_ms(cfg), &[tag]).await {
         Ok(()) => done(db, &[row]).await,
         Err(e) => {
@@ -364,20 +364,23 @@ pub async fn queue(cfg: &Config, db: &D1Database, board: &str, now: u64) {
     if cfg.purge.is_none() || board_tag(board).is_none() {
         return;
     }
-    if let Err(e) = record(db, &crate::cache::canonical(board), now, now, false).await {
+    if let Err(e) = record(db, &crate::cache::canonical(board), now, now).await {
         worker::console_error!("purge of board:{board}: {e:?}");
     }
 }
 
 /// The cron's part: due purges (failed attempts whose backoff passed, and changes recorded
-/// without an attempt), [`MAX_TAGS_PER_REQUEST`] boards in one request per run, oldest first.
-/// Returns how many boards were purged.
+/// without an attempt) of boards not purged within the minimum interval,
+/// [`MAX_TAGS_PER_REQUEST`] boards in one request per run, oldest first. Returns how many
+/// boards were purged.
 pub async fn retry_due(cfg: &Config, db: &D1Database, now: u64) -> Result<usize, ApiError> {
     let Some(s) = &cfg.purge else { return Ok(0) };
+    let window_start = now.saturating_sub(cfg.purge_min_interval_secs * 1000);
     let rows: Vec<Row> = db::all(
         db,
-        "SELECT board, changed_at, attempts FROM pending_purges WHERE next_at <= ?1 ORDER BY next_at LIMIT ?2",
-        &[db::num(now), db::num(MAX_TAGS_PER_REQUEST as u64)],
+        "SELECT p.board, p.changed_at, p.attempts FROM pending_purges p LEFT JOIN purge_sends s ON s.board = p.board \
+         WHERE p.next_at <= ?1 AND (s.sent_at IS NULL OR s.sent_at <= ?3) ORDER BY p.next_at LIMIT ?2",
+        &[db::num(now), db::num(MAX_TAGS_PER_REQUEST as u64), db::num(window_start)],
     )
     .await?;
     let rows: Vec<Row> = rows.into_iter().filter(|r| board_tag(&r.board).is_some()).collect();
@@ -386,8 +389,7 @@ pub async fn retry_due(cfg: &Config, db: &D1Database, now: u64) -> Result<usize,
     }
     let tags: Vec<String> = rows.iter().filter_map(|r| board_tag(&r.board)).collect();
     // These boards' windows start now; claims past their window are let go.
-    let mut claims =
-        vec![db::stmt(db, "DELETE FROM purge_sends WHERE sent_at < ?1", &[db::num(now.saturating_sub(cfg.purge_min_interval_secs * 1000))])?];
+    let mut claims = vec![db::stmt(db, "DELETE FROM purge_sends WHERE sent_at < ?1", &[db::num(window_start)])?];
     for r in &rows {
         claims.push(db::stmt(
             db,

@@ -365,6 +365,8 @@ async fn an_element_switched_to_another_board_counts_a_view_of_it_and_a_regroupi
     let (org_a, board_a) = ("analytics-el-a", "northwind--analytics-el-a");
     let (org_b, board_b) = ("analytics-el-b", "northwind--analytics-el-b");
     tokio::task::spawn_blocking(move || {
+        // Told apart on screen by one job's title.
+        stack().fake.edit_board(board_b, |b| b.jobs[0]["title"] = serde_json::json!("Board B Engineer"));
         connect_board(org_a, board_a, None);
         connect_board(org_b, board_b, None);
     })
@@ -379,22 +381,24 @@ async fn an_element_switched_to_another_board_counts_a_view_of_it_and_a_regroupi
     b.cdp("Network.enable", serde_json::json!({})).await;
     b.cdp("Network.setUserAgentOverride", serde_json::json!({"userAgent": BROWSER_UA})).await;
     b.client.goto(&format!("{page}?gh_src=element")).await.unwrap();
-    // The live board of `board` on screen, grouped by office or not.
-    let live = |board: &str, by_office: bool| {
+    // The live board on screen (B's or A's, told by a job's title), grouped by office or not,
+    // and nothing else in the element.
+    let live = |is_b: bool, by_office: bool| {
         format!(
-            "const sr = document.getElementById('el').shadowRoot; const r = sr && [...sr.querySelectorAll('.ghw')].find(r => !r.hasAttribute('data-fragment') && r.style.display !== 'none'); \
-             return !!r && r.querySelectorAll('.job').length === 44 && [...r.querySelectorAll('.group h3')].some(h => h.textContent === 'Berlin') === {by_office} \
-             && performance.getEntriesByType('resource').some(e => e.name.includes('/boards/{board}/'))"
+            "const sr = document.getElementById('el').shadowRoot; const roots = sr ? sr.querySelectorAll('.ghw') : []; const r = roots[0]; \
+             return roots.length === 1 && !r.hasAttribute('data-fragment') && r.querySelectorAll('.job').length === 44 \
+             && [...r.querySelectorAll('.group h3')].some(h => h.textContent === 'Berlin') === {by_office} \
+             && [...r.querySelectorAll('.job-title')].some(a => a.textContent === 'Board B Engineer') === {is_b}"
         )
     };
     let shown = |script: String| async move |b: &Browser| b.client.execute(&script, vec![]).await.unwrap() == true;
-    b.wait_until(30, "board A", shown(live(board_a, false))).await;
+    b.wait_until(30, "board A", shown(live(false, false))).await;
     // The app shows another board in the same element: a view of that board.
     b.client.execute(&format!("document.getElementById('el').setAttribute('board', '{board_b}'); return null"), vec![]).await.unwrap();
-    b.wait_until(30, "board B", shown(live(board_b, false))).await;
+    b.wait_until(30, "board B", shown(live(true, false))).await;
     // Then only regroups it: the same view, not counted again.
     b.client.execute("document.getElementById('el').setAttribute('group-by', 'office'); return null", vec![]).await.unwrap();
-    b.wait_until(30, "board B by office", shown(live(board_b, true))).await;
+    b.wait_until(30, "board B by office", shown(live(true, true))).await;
     let one = Funnel { list_views: 1, ..Default::default() };
     let (a, b_) = tokio::task::spawn_blocking(move || (flushed_until(org_a, one), flushed_until(org_b, one))).await.unwrap();
     assert_eq!(source(&a, "element").list_views, 1, "{:?}", a.sources);
