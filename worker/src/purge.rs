@@ -16,8 +16,8 @@
 //! * No storms: one board's purges are at least `PURGE_MIN_INTERVAL_SECONDS` apart, across
 //!   every isolate and the cron (a claim in D1's `purge_sends`, which the cron's selection
 //!   respects too). A change inside the window is not sent: its row waits and the cron's first
-//!   run after the window purges it, once for every change meanwhile. An owner clicking "sync now" or a flood of edits cannot use up the zone's purge
-//!   rate, which every org shares.
+//!   run after the window purges it, once for every change meanwhile. An owner clicking "sync
+//!   now" or a flood of edits cannot use up the zone's purge rate, which every org shares.
 //! * The API token goes only to the configured API host, in the `Authorization` header, with
 //!   redirects not followed. Errors carry statuses and Cloudflare's error codes, never a message
 //!   from the answer (which could echo the request) and never the token.
